@@ -1,0 +1,1 @@
+"""Telegram bot that turns agreements made in work chats into email records."""

@@ -1,0 +1,118 @@
+"""Assembly: settings -> database -> bot -> dispatcher -> long polling."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+from email.utils import parseaddr
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
+from aiogram.types import User
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.commands import register_commands
+from bot.config import ConfigError, Settings
+from bot.db.engine import create_engine, create_session_factory
+from bot.db.migrate import PROJECT_ROOT, upgrade
+from bot.handlers import build_router
+from bot.i18n import create_i18n
+from bot.middlewares.database import DatabaseSessionMiddleware
+from bot.middlewares.i18n import UserLanguageMiddleware
+from bot.middlewares.services import ServicesMiddleware
+from bot.services.letters import Letters
+from bot.services.outbox import MailWaker, MailWorker
+from mailer import MailRenderer, SmtpConfig, SmtpSender
+
+logger = logging.getLogger(__name__)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def build_bot(settings: Settings) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.api_base_url))
+    return Bot(
+        token=settings.bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+def build_letters(settings: Settings) -> Letters:
+    renderer = MailRenderer(PROJECT_ROOT / "templates", PROJECT_ROOT / "locales")
+    return Letters(renderer, settings.mail_from, settings.zone)
+
+
+def build_mail_worker(
+    settings: Settings, session_factory: async_sessionmaker[AsyncSession]
+) -> MailWorker:
+    smtp = SmtpConfig(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        username=settings.smtp_username,
+        password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+        security=settings.smtp_security,
+    )
+    envelope_from = parseaddr(settings.mail_from)[1]
+    return MailWorker(session_factory, SmtpSender(smtp), envelope_from, utc_now)
+
+
+def build_dispatcher(
+    settings: Settings,
+    session_factory: async_sessionmaker[AsyncSession],
+    letters: Letters,
+    mail_waker: MailWaker,
+) -> Dispatcher:
+    dispatcher = Dispatcher(settings=settings)
+    dispatcher.update.outer_middleware(DatabaseSessionMiddleware(session_factory))
+    UserLanguageMiddleware(create_i18n()).setup(dispatcher)
+    services = ServicesMiddleware(letters, mail_waker, utc_now)
+    dispatcher.message.middleware(services)
+    dispatcher.callback_query.middleware(services)
+    dispatcher.include_router(build_router())
+    return dispatcher
+
+
+async def _introduce(bot: Bot, settings: Settings) -> User:
+    """getMe, with the two ways it fails on a bad setting told in one line."""
+    try:
+        return await bot.get_me()
+    except TelegramUnauthorizedError:
+        raise ConfigError("BOT_TOKEN was rejected by the Bot API server (Unauthorized)") from None
+    except TelegramNetworkError as exc:
+        raise ConfigError(
+            f"TELEGRAM_API_URL: cannot reach {settings.api_base_url}: {exc}"
+        ) from None
+
+
+async def run(settings: Settings) -> None:
+    await asyncio.to_thread(upgrade, settings.database_url)
+    engine = create_engine(settings.database_url)
+    session_factory = create_session_factory(engine)
+    bot = build_bot(settings)
+    try:
+        me = await _introduce(bot, settings)
+        worker = build_mail_worker(settings, session_factory)
+        dispatcher = build_dispatcher(settings, session_factory, build_letters(settings), worker)
+        await bot.delete_webhook(drop_pending_updates=False)
+        await register_commands(bot, create_i18n())
+        logger.info("starting as @%s, database %s", me.username, engine.url.render_as_string())
+        async with worker.running():
+            # Handling each update before asking for the next batch means an update is
+            # confirmed to Telegram only after it was handled (aiogram confirms on fetch).
+            await dispatcher.start_polling(
+                bot,
+                allowed_updates=dispatcher.resolve_used_update_types(),
+                handle_as_tasks=False,
+                close_bot_session=False,
+            )
+    finally:
+        await bot.session.close()
+        await engine.dispose()

@@ -1,0 +1,40 @@
+"""The command menus Telegram shows, per chat kind and language."""
+
+from __future__ import annotations
+
+from aiogram import Bot
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+)
+from aiogram.utils.i18n import I18n
+
+from bot.services.people import SUPPORTED_LANGUAGES
+
+PRIVATE_COMMANDS = {
+    "start": "What I do and how to start",
+    "email": "Set or show your email address",
+    "verify": "Confirm your email with the code",
+    "help": "How to record an agreement",
+}
+GROUP_COMMANDS = {
+    "agree": "Reply to a message to record it as an agreement",
+    "agreements": "Agreements recorded in this chat",
+    "email": "Set up your email (in a private chat)",
+    "help": "How to record an agreement",
+}
+
+
+async def register_commands(bot: Bot, i18n: I18n) -> None:
+    """Menus for every supported language, plus the English default for all others."""
+    for scope, commands in (
+        (BotCommandScopeAllPrivateChats(), PRIVATE_COMMANDS),
+        (BotCommandScopeAllGroupChats(), GROUP_COMMANDS),
+    ):
+        for language in (None, *SUPPORTED_LANGUAGES):
+            menu = [
+                BotCommand(command=name, description=i18n.gettext(text, locale=language or "en"))
+                for name, text in commands.items()
+            ]
+            await bot.set_my_commands(menu, scope=scope, language_code=language)

@@ -1,0 +1,104 @@
+"""Settings, read once in ``main()`` from the environment or a ``.env`` file."""
+
+from __future__ import annotations
+
+from email.utils import parseaddr
+from typing import Literal, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+TELEGRAM_PUBLIC_API = "https://api.telegram.org"
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/agreements.db"
+
+
+S = TypeVar("S", bound="DatabaseSettings")
+
+
+class ConfigError(Exception):
+    """A setting is missing or invalid; the message names the variable."""
+
+
+class DatabaseSettings(BaseSettings):
+    """Just the database, so that migrations run without the bot's secrets."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError(
+                "expected sqlite+aiosqlite:///path.db or postgresql+asyncpg://user@host/db"
+            )
+        return value
+
+
+class Settings(DatabaseSettings):
+    bot_token: SecretStr
+    telegram_api_url: AnyHttpUrl = AnyHttpUrl(TELEGRAM_PUBLIC_API)
+
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    mail_from: str
+
+    timezone: str = "UTC"
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr) -> SecretStr:
+        bot_id, _, secret = value.get_secret_value().partition(":")
+        if not bot_id.isdigit() or not secret:
+            raise ValueError("expected the form 123456789:AA... as given by BotFather")
+        return value
+
+    @field_validator("mail_from")
+    @classmethod
+    def _mail_from_has_domain(cls, value: str) -> str:
+        _, address = parseaddr(value)
+        if "@" not in address or address.startswith("@") or address.endswith("@"):
+            raise ValueError("expected an address such as 'Agreements <bot@example.com>'")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown IANA time zone {value!r}, e.g. Europe/Moscow") from None
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def api_base_url(self) -> str:
+        return str(self.telegram_api_url).rstrip("/")
+
+
+def load_settings(cls: type[S] = Settings, **overrides: object) -> S:  # type: ignore[assignment]
+    """Build the settings, turning pydantic's report into one readable line."""
+    try:
+        return cls(**overrides)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc)) from None
+
+
+def _describe(exc: ValidationError) -> str:
+    problems = []
+    for error in exc.errors():
+        variable = str(error["loc"][0]).upper() if error["loc"] else "settings"
+        if error["type"] == "missing":
+            problems.append(f"{variable} is required but not set")
+        else:
+            reason = error["msg"].removeprefix("Value error, ")
+            problems.append(f"{variable} is invalid: {reason}")
+    return "Configuration error: " + "; ".join(problems)

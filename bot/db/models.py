@@ -1,0 +1,184 @@
+"""Tables. Telegram ids are 64-bit; every timestamp is aware and stored in UTC."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bot.db.base import Base
+
+# SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
+SurrogateKey = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class User(Base):
+    """A Telegram user the bot has met, with the profile last seen."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    first_name: Mapped[str] = mapped_column(String(256))
+    last_name: Mapped[str | None] = mapped_column(String(256))
+    username: Mapped[str | None] = mapped_column(String(64))
+    language_code: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    email: Mapped[EmailBinding | None] = relationship(lazy="raise")
+
+
+class EmailBinding(Base):
+    """The verified address bound to a user; only these ever receive agreements."""
+
+    __tablename__ = "email_bindings"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    address: Mapped[str] = mapped_column(String(320))
+    verified_at: Mapped[datetime]
+
+
+class EmailVerification(Base):
+    """A code sent to an address; it binds the address once confirmed."""
+
+    __tablename__ = "email_verifications"
+    __table_args__ = (
+        Index("ix_email_verifications_user_created", "user_id", "created_at"),
+        CheckConstraint("attempts_left >= 0", name="attempts_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    address: Mapped[str] = mapped_column(String(320))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    attempts_left: Mapped[int]
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    confirmed_at: Mapped[datetime | None]
+
+
+class Chat(Base):
+    __tablename__ = "chats"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    type: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str | None] = mapped_column(String(256))
+    username: Mapped[str | None] = mapped_column(String(64))
+    is_forum: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Agreement(Base):
+    """A marked message. The record bytes and their digest never change."""
+
+    __tablename__ = "agreements"
+    __table_args__ = (
+        UniqueConstraint("chat_id", "message_id"),
+        UniqueConstraint("chat_id", "number"),
+    )
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id"))
+    number: Mapped[int]
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)
+    title: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    entities: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    author_id: Mapped[int] = mapped_column(BigInteger)
+    author_name: Mapped[str] = mapped_column(String(512))
+    author_username: Mapped[str | None] = mapped_column(String(64))
+    message_date: Mapped[datetime]
+    message_edit_date: Mapped[datetime | None]
+    marked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    marked_at: Mapped[datetime]
+    record: Mapped[bytes] = mapped_column(LargeBinary)
+    digest: Mapped[str] = mapped_column(String(64))
+    # The bot's answer in the chat, edited as parties join; in the marker's language.
+    answer_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    answer_language: Mapped[str] = mapped_column(String(8))
+
+    chat: Mapped[Chat] = relationship(lazy="raise")
+    parties: Mapped[list[Party]] = relationship(
+        lazy="raise", order_by="(Party.joined_at, Party.role)", back_populates="agreement"
+    )
+
+
+class PartyRole(enum.StrEnum):
+    AUTHOR = "author"
+    MARKER = "marker"
+    JOINED = "joined"
+
+
+class Party(Base):
+    __tablename__ = "parties"
+    __table_args__ = (Index("ix_parties_user_id", "user_id"),)
+
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    role: Mapped[PartyRole] = mapped_column(
+        Enum(
+            PartyRole, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]
+        )
+    )
+    joined_at: Mapped[datetime]
+
+    agreement: Mapped[Agreement] = relationship(lazy="raise", back_populates="parties")
+    user: Mapped[User] = relationship(lazy="raise")
+
+
+class MailStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class Mail(Base):
+    """An email written in the same transaction as its cause, then sent by the worker.
+
+    One agreement mail per party at most: the unique key is what keeps a held mail,
+    released on verification, from ever going out twice.
+    """
+
+    __tablename__ = "mails"
+    __table_args__ = (
+        UniqueConstraint("kind", "agreement_id", "user_id"),
+        Index("ix_mails_status_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"))
+    to_address: Mapped[str] = mapped_column(String(320))
+    message_id: Mapped[str] = mapped_column(String(255), unique=True)
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[MailStatus] = mapped_column(
+        Enum(
+            MailStatus,
+            native_enum=False,
+            length=16,
+            values_callable=lambda e: [m.value for m in e],
+        ),
+        default=MailStatus.PENDING,
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]

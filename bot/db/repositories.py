@@ -1,0 +1,48 @@
+"""Small queries shared by several services."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Chat, EmailBinding, User
+from bot.services.people import ChatInfo, Person
+
+
+async def remember_user(session: AsyncSession, person: Person, now: datetime) -> User:
+    """Insert the user or refresh the profile we last saw."""
+    user = await session.get(User, person.id)
+    if user is None:
+        user = User(id=person.id, first_name=person.first_name, created_at=now)
+        session.add(user)
+    user.first_name = person.first_name
+    user.last_name = person.last_name
+    user.username = person.username
+    if person.language_code:
+        user.language_code = person.language_code
+    user.updated_at = now
+    return user
+
+
+async def remember_chat(session: AsyncSession, info: ChatInfo, now: datetime) -> Chat:
+    chat = await session.get(Chat, info.id)
+    if chat is None:
+        chat = Chat(id=info.id, type=info.type, created_at=now)
+        session.add(chat)
+    chat.type = info.type
+    chat.title = info.title
+    chat.username = info.username
+    chat.is_forum = info.is_forum
+    chat.updated_at = now
+    return chat
+
+
+async def verified_addresses(session: AsyncSession, user_ids: list[int]) -> dict[int, str]:
+    rows = await session.execute(
+        select(EmailBinding.user_id, EmailBinding.address).where(
+            EmailBinding.user_id.in_(user_ids)
+        )
+    )
+    return {user_id: address for user_id, address in rows.tuples()}

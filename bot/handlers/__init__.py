@@ -1,0 +1,13 @@
+"""Routers, one per thing users do. Handlers read the update, call a service, answer."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+from bot.handlers import agreements, listing, registration, start
+
+
+def build_router() -> Router:
+    router = Router(name="root")
+    router.include_routers(start.router, registration.router, agreements.router, listing.router)
+    return router

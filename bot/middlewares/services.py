@@ -1,0 +1,39 @@
+"""Hands handlers the domain services, bound to the update's database session."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject
+
+from bot.services.agreements import AgreementService
+from bot.services.letters import Letters
+from bot.services.outbox import MailWaker
+from bot.services.registration import RegistrationService
+
+
+class ServicesMiddleware(BaseMiddleware):
+    def __init__(
+        self, letters: Letters, mail_waker: MailWaker, clock: Callable[[], datetime]
+    ) -> None:
+        self._letters = letters
+        self._mail_waker = mail_waker
+        self._clock = clock
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        session = data["session"]
+        data["agreements"] = AgreementService(
+            session, self._letters, self._mail_waker, self._clock
+        )
+        data["registration"] = RegistrationService(
+            session, self._letters, self._mail_waker, self._clock
+        )
+        return await handler(event, data)

@@ -1,0 +1,1 @@
+"""The domain: agreements, parties, addresses and records. Nothing here knows aiogram."""

@@ -1,0 +1,331 @@
+"""Marking messages as agreements, joining them, and listing them."""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from bot.db.models import Agreement, Party, PartyRole
+from bot.db.repositories import remember_chat, remember_user, verified_addresses
+from bot.services.deliveries import queue_agreement_mails
+from bot.services.letters import Letters, summary_of
+from bot.services.outbox import MailWaker
+from bot.services.people import ChatInfo, Person, language_for
+from bot.services.records import RECORD_FORMAT, iso_utc, seal
+
+logger = logging.getLogger(__name__)
+
+# Two markings racing for the next number in one chat: the loser retries with a new one.
+NUMBERING_ATTEMPTS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class MarkedMessage:
+    message_id: int
+    date: datetime
+    author: Person | None
+    text: str | None
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    edit_date: datetime | None = None
+    thread_id: int | None = None
+    is_service: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MarkRequest:
+    chat: ChatInfo
+    message: MarkedMessage
+    marker: Person
+    title: str | None = None
+
+
+class Refusal(enum.StrEnum):
+    NOT_GROUP = "not_group"
+    NO_TEXT = "no_text"
+    FROM_BOT = "from_bot"
+    SERVICE_MESSAGE = "service_message"
+    UNKNOWN_AGREEMENT = "unknown_agreement"
+
+
+class Outcome(enum.StrEnum):
+    RECORDED = "recorded"
+    JOINED = "joined"
+    ALREADY_PARTY = "already_party"
+
+
+@dataclass(frozen=True, slots=True)
+class PartyView:
+    user_id: int
+    name: str
+    username: str | None
+    role: PartyRole
+    has_email: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementView:
+    id: int
+    chat_id: int
+    number: int
+    title: str | None
+    summary: str
+    message_id: int
+    message_date: datetime
+    marked_at: datetime
+    digest: str
+    answer_message_id: int | None
+    answer_language: str
+    parties: list[PartyView]
+
+
+@dataclass(frozen=True, slots=True)
+class MarkResult:
+    outcome: Outcome | Refusal
+    agreement: AgreementView | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementPage:
+    items: list[AgreementView]
+    page: int
+    pages: int
+
+
+class AgreementService:
+    def __init__(
+        self,
+        session: AsyncSession,
+        letters: Letters,
+        mail_waker: MailWaker,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._session = session
+        self._letters = letters
+        self._mail_waker = mail_waker
+        self._clock = clock
+
+    async def mark(self, request: MarkRequest) -> MarkResult:
+        refusal = _refusal_for(request)
+        if refusal is not None:
+            return MarkResult(refusal)
+        now = self._clock()
+        author = request.message.author
+        assert author is not None  # _refusal_for saw to it
+        await remember_user(self._session, author, now)
+        await remember_user(self._session, request.marker, now)
+        await remember_chat(self._session, request.chat, now)
+
+        agreement = await self._find(request.chat.id, request.message.message_id)
+        if agreement is not None:
+            joined = await self._add_party(agreement, request.marker.id, now)
+            outcome = Outcome.JOINED if joined else Outcome.ALREADY_PARTY
+        else:
+            agreement = await self._record(request, now)
+            outcome = Outcome.RECORDED
+        return MarkResult(outcome, await self._finish(agreement.id, now))
+
+    async def join(self, agreement_id: int, chat_id: int, person: Person) -> MarkResult:
+        """A chat member presses "I agree" under the bot's answer."""
+        agreement = await self._session.get(Agreement, agreement_id)
+        if agreement is None or agreement.chat_id != chat_id:
+            return MarkResult(Refusal.UNKNOWN_AGREEMENT)
+        if person.is_bot:
+            return MarkResult(Refusal.FROM_BOT)
+        now = self._clock()
+        await remember_user(self._session, person, now)
+        joined = await self._add_party(agreement, person.id, now)
+        outcome = Outcome.JOINED if joined else Outcome.ALREADY_PARTY
+        return MarkResult(outcome, await self._finish(agreement.id, now))
+
+    async def remember_answer(self, agreement_id: int, answer_message_id: int) -> None:
+        agreement = await self._session.get(Agreement, agreement_id)
+        if agreement is not None and agreement.answer_message_id is None:
+            agreement.answer_message_id = answer_message_id
+            await self._session.commit()
+
+    async def list_page(self, chat_id: int, page: int, page_size: int) -> AgreementPage:
+        total = await self._session.scalar(
+            select(func.count()).select_from(Agreement).where(Agreement.chat_id == chat_id)
+        )
+        pages = max(1, -(-(total or 0) // page_size))
+        page = min(max(page, 0), pages - 1)
+        agreements = await self._session.scalars(
+            _with_parties(select(Agreement))
+            .where(Agreement.chat_id == chat_id)
+            .order_by(Agreement.number.desc())
+            .offset(page * page_size)
+            .limit(page_size)
+        )
+        return AgreementPage(await self._views(list(agreements)), page, pages)
+
+    async def _find(self, chat_id: int, message_id: int) -> Agreement | None:
+        return await self._session.scalar(
+            select(Agreement).where(
+                Agreement.chat_id == chat_id, Agreement.message_id == message_id
+            )
+        )
+
+    async def _record(self, request: MarkRequest, now: datetime) -> Agreement:
+        for _attempt in range(NUMBERING_ATTEMPTS):
+            number = await self._next_number(request.chat.id)
+            agreement = _new_agreement(request, number, now)
+            try:
+                async with self._session.begin_nested():
+                    self._session.add(agreement)
+                    await self._session.flush()
+            except IntegrityError:
+                # Someone else took this number or marked this very message first.
+                existing = await self._find(request.chat.id, request.message.message_id)
+                if existing is not None:
+                    return existing
+                continue
+            await self._add_party(agreement, request.message.author.id, now, PartyRole.AUTHOR)  # type: ignore[union-attr]
+            await self._add_party(agreement, request.marker.id, now, PartyRole.MARKER)
+            logger.info(
+                "agreement recorded chat=%s agreement=%s number=%s message=%s",
+                agreement.chat_id,
+                agreement.id,
+                number,
+                agreement.message_id,
+            )
+            return agreement
+        raise RuntimeError(f"could not number an agreement in chat {request.chat.id}")
+
+    async def _next_number(self, chat_id: int) -> int:
+        current = await self._session.scalar(
+            select(func.max(Agreement.number)).where(Agreement.chat_id == chat_id)
+        )
+        return (current or 0) + 1
+
+    async def _add_party(
+        self,
+        agreement: Agreement,
+        user_id: int,
+        now: datetime,
+        role: PartyRole = PartyRole.JOINED,
+    ) -> bool:
+        if await self._session.get(Party, (agreement.id, user_id)) is not None:
+            return False
+        self._session.add(
+            Party(agreement_id=agreement.id, user_id=user_id, role=role, joined_at=now)
+        )
+        await self._session.flush()
+        return True
+
+    async def _finish(self, agreement_id: int, now: datetime) -> AgreementView:
+        """Queue the mails the change calls for, commit, and wake the mail worker."""
+        queued = await queue_agreement_mails(self._session, self._letters, [agreement_id], now)
+        await self._session.commit()
+        if queued:
+            self._mail_waker.wake()
+        agreement = await self._session.scalar(
+            _with_parties(select(Agreement)).where(Agreement.id == agreement_id),
+            execution_options={"populate_existing": True},
+        )
+        assert agreement is not None
+        return (await self._views([agreement]))[0]
+
+    async def _views(self, agreements: list[Agreement]) -> list[AgreementView]:
+        party_ids = list({p.user_id for a in agreements for p in a.parties})
+        addresses = await verified_addresses(self._session, party_ids)
+        return [_view(agreement, addresses) for agreement in agreements]
+
+
+def _refusal_for(request: MarkRequest) -> Refusal | None:
+    message = request.message
+    if not request.chat.is_group:
+        return Refusal.NOT_GROUP
+    if message.is_service or message.author is None:
+        return Refusal.SERVICE_MESSAGE
+    if message.author.is_bot:
+        return Refusal.FROM_BOT
+    if not message.text or not message.text.strip():
+        return Refusal.NO_TEXT
+    return None
+
+
+def _new_agreement(request: MarkRequest, number: int, now: datetime) -> Agreement:
+    message, author, marker = request.message, request.message.author, request.marker
+    assert author is not None and message.text is not None
+    sealed = seal(
+        {
+            "format": RECORD_FORMAT,
+            "number": number,
+            "title": request.title,
+            "chat": {
+                "id": request.chat.id,
+                "type": request.chat.type,
+                "title": request.chat.title,
+            },
+            "message": {
+                "id": message.message_id,
+                "thread_id": message.thread_id,
+                "date": iso_utc(message.date),
+                "edit_date": iso_utc(message.edit_date) if message.edit_date else None,
+                "text": message.text,
+                "entities": message.entities,
+            },
+            "author": {"id": author.id, "name": author.full_name, "username": author.username},
+            "marked_by": {"id": marker.id, "name": marker.full_name, "username": marker.username},
+            "marked_at": iso_utc(now),
+        }
+    )
+    return Agreement(
+        chat_id=request.chat.id,
+        number=number,
+        message_id=message.message_id,
+        thread_id=message.thread_id,
+        title=request.title,
+        text=message.text,
+        entities=message.entities,
+        author_id=author.id,
+        author_name=author.full_name,
+        author_username=author.username,
+        message_date=message.date,
+        message_edit_date=message.edit_date,
+        marked_by_id=marker.id,
+        marked_at=now,
+        record=sealed.canonical,
+        digest=sealed.digest,
+        answer_language=language_for(marker.language_code),
+    )
+
+
+def _with_parties(statement: Any) -> Any:
+    return statement.options(selectinload(Agreement.parties).selectinload(Party.user))
+
+
+def _view(agreement: Agreement, addresses: dict[int, str]) -> AgreementView:
+    parties = [
+        PartyView(
+            user_id=party.user_id,
+            name=" ".join(p for p in (party.user.first_name, party.user.last_name) if p),
+            username=party.user.username,
+            role=party.role,
+            has_email=party.user_id in addresses,
+        )
+        for party in agreement.parties
+    ]
+    return AgreementView(
+        id=agreement.id,
+        chat_id=agreement.chat_id,
+        number=agreement.number,
+        title=agreement.title,
+        summary=summary_of(agreement.text),
+        message_id=agreement.message_id,
+        message_date=agreement.message_date,
+        marked_at=agreement.marked_at,
+        digest=agreement.digest,
+        answer_message_id=agreement.answer_message_id,
+        answer_language=agreement.answer_language,
+        parties=parties,
+    )

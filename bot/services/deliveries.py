@@ -1,0 +1,79 @@
+"""Queues agreement emails for parties with a verified address, at most once each."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from bot.db.models import Agreement, Mail, Party
+from bot.db.repositories import verified_addresses
+from bot.services.letters import Letters
+
+AGREEMENT_MAIL = "agreement"
+
+
+async def queue_agreement_mails(
+    session: AsyncSession,
+    letters: Letters,
+    agreement_ids: Sequence[int],
+    now: datetime,
+    *,
+    only_user_id: int | None = None,
+) -> int:
+    """Add a mail for every party who has an address and has not been mailed yet.
+
+    A party without a verified address is skipped; the mail is "held" simply by not
+    existing yet, and verification calls this again for that party.
+    """
+    if not agreement_ids:
+        return 0
+    agreements = (
+        await session.scalars(
+            select(Agreement)
+            .where(Agreement.id.in_(agreement_ids))
+            .options(
+                selectinload(Agreement.chat),
+                selectinload(Agreement.parties).selectinload(Party.user),
+            )
+        )
+    ).all()
+    already_mailed = set(
+        (
+            await session.execute(
+                select(Mail.agreement_id, Mail.user_id).where(
+                    Mail.kind == AGREEMENT_MAIL, Mail.agreement_id.in_(agreement_ids)
+                )
+            )
+        ).tuples()
+    )
+    party_ids = list({party.user_id for agreement in agreements for party in agreement.parties})
+    addresses = await verified_addresses(session, party_ids)
+
+    queued = 0
+    for agreement in agreements:
+        for party in agreement.parties:
+            if only_user_id is not None and party.user_id != only_user_id:
+                continue
+            address = addresses.get(party.user_id)
+            if address is None or (agreement.id, party.user_id) in already_mailed:
+                continue
+            session.add(letters.agreement(agreement, party.user, address, now))
+            queued += 1
+    return queued
+
+
+async def agreements_awaiting_mail(session: AsyncSession, user_id: int) -> list[int]:
+    """Agreements the user is a party to that were never mailed to them."""
+    mailed = select(Mail.agreement_id).where(
+        Mail.kind == AGREEMENT_MAIL, Mail.user_id == user_id, Mail.agreement_id.is_not(None)
+    )
+    rows = await session.scalars(
+        select(Party.agreement_id)
+        .where(Party.user_id == user_id, Party.agreement_id.not_in(mailed))
+        .order_by(Party.agreement_id)
+    )
+    return list(rows)

@@ -1,0 +1,50 @@
+"""Who is who: the people and chats that updates mention, as plain data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SUPPORTED_LANGUAGES = ("ru", "en")
+
+
+def language_for(language_code: str | None) -> str:
+    """Russian for Russian speakers, English for everyone else."""
+    if language_code and language_code.lower().split("-")[0] == "ru":
+        return "ru"
+    return "en"
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: int
+    first_name: str
+    last_name: str | None = None
+    username: str | None = None
+    language_code: str | None = None
+    is_bot: bool = False
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+
+@dataclass(frozen=True, slots=True)
+class ChatInfo:
+    id: int
+    type: str
+    title: str | None = None
+    username: str | None = None
+    is_forum: bool = False
+
+    @property
+    def is_group(self) -> bool:
+        return self.type in {"group", "supergroup"}
+
+
+def message_link(chat: ChatInfo, message_id: int) -> str | None:
+    """A t.me link where Telegram has one: public chats by username, supergroups by id."""
+    if chat.username:
+        return f"https://t.me/{chat.username}/{message_id}"
+    if chat.type == "supergroup" and str(chat.id).startswith("-100"):
+        return f"https://t.me/c/{str(chat.id)[4:]}/{message_id}"
+    return None

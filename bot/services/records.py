@@ -1,0 +1,42 @@
+"""The canonical record of an agreement and its digest.
+
+The record is JSON encoded as UTF-8 with sorted keys, no insignificant whitespace and
+non-ASCII characters kept as they are. Those exact bytes are stored, attached to every
+email, and hashed with SHA-256, so ``sha256sum`` of the attachment equals the digest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+RECORD_FORMAT = "agreement-record/1"
+
+
+@dataclass(frozen=True, slots=True)
+class SealedRecord:
+    canonical: bytes
+    digest: str
+
+
+def canonical_json(document: Any) -> bytes:
+    return json.dumps(
+        document, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+    ).encode("utf-8")
+
+
+def digest_of(canonical: bytes) -> str:
+    return hashlib.sha256(canonical).hexdigest()
+
+
+def seal(document: dict[str, Any]) -> SealedRecord:
+    canonical = canonical_json(document)
+    return SealedRecord(canonical=canonical, digest=digest_of(canonical))
+
+
+def iso_utc(moment: datetime) -> str:
+    """``2026-11-29T09:33:28Z``: whole seconds, as Telegram gives them."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

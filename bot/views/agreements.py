@@ -1,0 +1,126 @@
+"""Answers about agreements, in the current locale."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.text_decorations import html_decoration as hd
+
+from bot.services.agreements import AgreementPage, AgreementView, Outcome, Refusal
+from bot.services.timefmt import format_both
+from bot.views.callbacks import AgreementsPage, JoinAgreement
+from bot.views.common import email_deep_link, person_html
+
+
+def agreement_card(agreement: AgreementView, bot_username: str, zone: ZoneInfo) -> str:
+    """The bot's answer under a marked message; edited as parties join."""
+    lines = [_("✅ <b>Agreement #{number} recorded</b>").format(number=agreement.number)]
+    if agreement.title:
+        lines.append(f"<i>{hd.quote(agreement.title)}</i>")
+    lines.append(_("Message time: {time}").format(time=format_both(agreement.message_date, zone)))
+    lines.append("")
+    lines.append(_("<b>Parties:</b>"))
+    link = email_deep_link(bot_username)
+    for party in agreement.parties:
+        who = person_html(party.name, party.username)
+        if party.has_email:
+            lines.append(_("• {who} — email on file").format(who=who))
+        else:
+            lines.append(
+                _('• {who} — no email yet: <a href="{link}">register one</a>').format(
+                    who=who, link=link
+                )
+            )
+    lines.append("")
+    lines.append(
+        _(
+            "Each party with a verified email receives the record by email. "
+            'Anyone else who agrees can press "I agree" or reply /agree to the message.'
+        )
+    )
+    lines.append(_("Digest: <code>{digest}</code>").format(digest=agreement.digest))
+    return "\n".join(lines)
+
+
+def join_keyboard(agreement: AgreementView) -> InlineKeyboardMarkup:
+    button = InlineKeyboardButton(
+        text=_("🤝 I agree"), callback_data=JoinAgreement(agreement_id=agreement.id).pack()
+    )
+    return InlineKeyboardMarkup(inline_keyboard=[[button]])
+
+
+def joined_notice(outcome: Outcome, agreement: AgreementView) -> str:
+    """Short, plain text: it is also used as a callback answer (no HTML there)."""
+    if outcome is Outcome.JOINED:
+        return _("You joined agreement #{number}.").format(number=agreement.number)
+    return _("You are already a party to agreement #{number}.").format(number=agreement.number)
+
+
+def refusal_text(refusal: Refusal) -> str:
+    texts = {
+        Refusal.NOT_GROUP: _(
+            "Agreements are marked in group chats: add me to the work chat and reply "
+            "/agree to the message that holds the agreement."
+        ),
+        Refusal.NO_TEXT: _(
+            "Only a message with text (or a caption) can be recorded as an agreement."
+        ),
+        Refusal.FROM_BOT: _("A message sent by a bot can't be recorded as an agreement."),
+        Refusal.SERVICE_MESSAGE: _(
+            "This is a service message, not something a person wrote: it can't be "
+            "recorded as an agreement."
+        ),
+        Refusal.UNKNOWN_AGREEMENT: _("This agreement no longer exists in this chat."),
+    }
+    return texts[refusal]
+
+
+def agree_usage() -> str:
+    return _(
+        "To record an agreement, reply to the message with <code>/agree</code>, "
+        "optionally with a title: <code>/agree Stage 1: price and deadline</code>."
+    )
+
+
+def agreements_list(page: AgreementPage, zone: ZoneInfo) -> str:
+    if not page.items:
+        return _("No agreements in this chat yet. Reply /agree to a message to record one.")
+    lines = [
+        _("<b>Agreements in this chat</b> (page {page} of {pages})").format(
+            page=page.page + 1, pages=page.pages
+        )
+    ]
+    for item in page.items:
+        label = hd.quote(item.title or item.summary)
+        parties = ", ".join(person_html(p.name, p.username) for p in item.parties)
+        lines.append("")
+        lines.append(f"<b>#{item.number}</b> · {label}")
+        lines.append(
+            _("{time} · parties: {parties}").format(
+                time=format_both(item.message_date, zone), parties=parties
+            )
+        )
+    return "\n".join(lines)
+
+
+def list_keyboard(page: AgreementPage) -> InlineKeyboardMarkup | None:
+    buttons = []
+    if page.page > 0:
+        buttons.append(
+            InlineKeyboardButton(
+                text=_("◀ Newer"), callback_data=AgreementsPage(page=page.page - 1).pack()
+            )
+        )
+    if page.page + 1 < page.pages:
+        buttons.append(
+            InlineKeyboardButton(
+                text=_("Older ▶"), callback_data=AgreementsPage(page=page.page + 1).pack()
+            )
+        )
+    return InlineKeyboardMarkup(inline_keyboard=[buttons]) if buttons else None
+
+
+def refusal_text_for_private_list() -> str:
+    return _("Send /agreements in a work chat to see the agreements recorded there.")
