@@ -10,19 +10,20 @@ from aiogram.types import (
 )
 from aiogram.utils.i18n import I18n
 
+from bot.i18n import N_
 from bot.services.people import SUPPORTED_LANGUAGES
 
 PRIVATE_COMMANDS = {
-    "start": "What I do and how to start",
-    "email": "Set or show your email address",
-    "verify": "Confirm your email with the code",
-    "help": "How to record an agreement",
+    "start": N_("What I do and how to start"),
+    "email": N_("Set or show your email address"),
+    "verify": N_("Confirm your email with the code"),
+    "help": N_("How to record an agreement"),
 }
 GROUP_COMMANDS = {
-    "agree": "Reply to a message to record it as an agreement",
-    "agreements": "Agreements recorded in this chat",
-    "email": "Set up your email (in a private chat)",
-    "help": "How to record an agreement",
+    "agree": N_("Reply to a message to record it as an agreement"),
+    "agreements": N_("Agreements recorded in this chat"),
+    "email": N_("Set up your email (in a private chat)"),
+    "help": N_("How to record an agreement"),
 }
 
 

@@ -12,3 +12,8 @@ DOMAIN = "bot"
 
 def create_i18n() -> I18n:
     return I18n(path=LOCALES_DIR, default_locale="en", domain=DOMAIN)
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction; it is translated later, per language."""
+    return message

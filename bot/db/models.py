@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    case,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -116,7 +117,7 @@ class Agreement(Base):
 
     chat: Mapped[Chat] = relationship(lazy="raise")
     parties: Mapped[list[Party]] = relationship(
-        lazy="raise", order_by="(Party.joined_at, Party.role)", back_populates="agreement"
+        lazy="raise", order_by=lambda: _party_order(), back_populates="agreement"
     )
 
 
@@ -141,6 +142,12 @@ class Party(Base):
 
     agreement: Mapped[Agreement] = relationship(lazy="raise", back_populates="parties")
     user: Mapped[User] = relationship(lazy="raise")
+
+
+def _party_order() -> tuple[Any, ...]:
+    # Author first, then whoever marked it, then the others in the order they joined.
+    role_rank = case({PartyRole.AUTHOR: 0, PartyRole.MARKER: 1}, value=Party.role, else_=2)
+    return (role_rank, Party.joined_at, Party.user_id)
 
 
 class MailStatus(enum.StrEnum):

@@ -45,4 +45,4 @@ async def verified_addresses(session: AsyncSession, user_ids: list[int]) -> dict
             EmailBinding.user_id.in_(user_ids)
         )
     )
-    return {user_id: address for user_id, address in rows.tuples()}
+    return {user_id: address for user_id, address in rows}

@@ -41,15 +41,14 @@ async def queue_agreement_mails(
             )
         )
     ).all()
-    already_mailed = set(
-        (
-            await session.execute(
-                select(Mail.agreement_id, Mail.user_id).where(
-                    Mail.kind == AGREEMENT_MAIL, Mail.agreement_id.in_(agreement_ids)
-                )
+    already_mailed = {
+        (agreement_id, user_id)
+        for agreement_id, user_id in await session.execute(
+            select(Mail.agreement_id, Mail.user_id).where(
+                Mail.kind == AGREEMENT_MAIL, Mail.agreement_id.in_(agreement_ids)
             )
-        ).tuples()
-    )
+        )
+    }
     party_ids = list({party.user_id for agreement in agreements for party in agreement.parties})
     addresses = await verified_addresses(session, party_ids)
 

@@ -1,0 +1,73 @@
+"""Shared fixtures: real SMTP server, real migrated database, a controllable clock."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.engine import create_engine, create_session_factory
+from bot.db.migrate import PROJECT_ROOT, upgrade
+from bot.services.letters import Letters
+from mailer import MailRenderer
+from tests.support.database import fresh_database
+from tests.support.mailbox import Mailbox
+
+MAIL_FROM = "Agreements <bot@agreements.test>"
+
+
+class FakeClock:
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+class RecordingWaker:
+    def __init__(self) -> None:
+        self.wakes = 0
+
+    def wake(self) -> None:
+        self.wakes += 1
+
+
+@pytest.fixture
+async def database_url(tmp_path: Path) -> AsyncIterator[str]:
+    async with fresh_database(tmp_path) as url:
+        await asyncio.to_thread(upgrade, url)
+        yield url
+
+
+@pytest.fixture
+async def session_factory(database_url: str) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    engine = create_engine(database_url)
+    yield create_session_factory(engine)
+    await engine.dispose()
+
+
+@pytest.fixture
+async def mailbox() -> AsyncIterator[Mailbox]:
+    box = Mailbox()
+    await box.start()
+    yield box
+    await box.stop()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 11, 29, 9, 0, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def letters() -> Letters:
+    renderer = MailRenderer(PROJECT_ROOT / "templates", PROJECT_ROOT / "locales")
+    return Letters(renderer, MAIL_FROM, ZoneInfo("Europe/Moscow"))

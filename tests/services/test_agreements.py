@@ -1,0 +1,181 @@
+"""Marking, joining and listing against a real migrated database."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.models import Agreement, EmailBinding, Mail
+from bot.services.agreements import (
+    AgreementService,
+    MarkedMessage,
+    MarkRequest,
+    Outcome,
+    Refusal,
+)
+from bot.services.letters import Letters
+from bot.services.people import ChatInfo, Person
+from tests.conftest import FakeClock, RecordingWaker
+
+ALICE = Person(id=101, first_name="Alice", last_name="Smith", username="alice", language_code="ru")
+BOB = Person(id=202, first_name="Bob", language_code="en")
+CAROL = Person(id=303, first_name="Carol", username="carol")
+GROUP = ChatInfo(id=-1001234567890, type="supergroup", title="Project X")
+SENT_AT = datetime(2026, 11, 29, 8, 30, 15, tzinfo=UTC)
+
+
+def said(author: Person | None, text: str | None, message_id: int = 10, **extra) -> MarkedMessage:
+    return MarkedMessage(message_id=message_id, date=SENT_AT, author=author, text=text, **extra)
+
+
+@pytest.fixture
+async def service_for(
+    session_factory: async_sessionmaker[AsyncSession], letters: Letters, clock: FakeClock
+):
+    sessions: list[AsyncSession] = []
+
+    def build() -> AgreementService:
+        session = session_factory()
+        sessions.append(session)
+        return AgreementService(session, letters, RecordingWaker(), clock)
+
+    yield build
+    for session in sessions:
+        await session.close()
+
+
+async def bind(session_factory, person: Person, address: str, clock: FakeClock) -> None:
+    async with session_factory() as session:
+        from bot.db.repositories import remember_user
+
+        await remember_user(session, person, clock())
+        session.add(EmailBinding(user_id=person.id, address=address, verified_at=clock()))
+        await session.commit()
+
+
+async def test_first_mark_records_agreement_one_with_author_and_marker(service_for) -> None:
+    result = await service_for().mark(MarkRequest(GROUP, said(ALICE, "Price 150 000"), BOB))
+    assert result.outcome is Outcome.RECORDED
+    agreement = result.agreement
+    assert agreement is not None and agreement.number == 1
+    assert [(p.user_id, p.role.value) for p in agreement.parties] == [
+        (ALICE.id, "author"),
+        (BOB.id, "marker"),
+    ]
+
+
+async def test_record_bytes_hash_to_the_digest(service_for, session_factory) -> None:
+    request = MarkRequest(
+        GROUP,
+        said(
+            ALICE,
+            "Цена 150 000 ₽ 🤝\n<b>не тег</b>",
+            entities=[{"type": "bold", "offset": 0, "length": 4}],
+        ),
+        BOB,
+        title="Stage 1",
+    )
+    await service_for().mark(request)
+    async with session_factory() as session:
+        stored = await session.scalar(select(Agreement))
+    assert stored is not None
+    assert hashlib.sha256(stored.record).hexdigest() == stored.digest
+    record = json.loads(stored.record)
+    assert record["message"]["text"] == "Цена 150 000 ₽ 🤝\n<b>не тег</b>"
+    assert record["message"]["date"] == "2026-11-29T08:30:15Z"
+    assert record["author"] == {"id": ALICE.id, "name": "Alice Smith", "username": "alice"}
+    assert record["title"] == "Stage 1"
+    # Canonical: sorted keys, no spaces, UTF-8 kept as is.
+    assert (
+        stored.record
+        == json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    )
+
+
+async def test_marking_again_never_makes_a_second_agreement(service_for) -> None:
+    first = await service_for().mark(MarkRequest(GROUP, said(ALICE, "Deal"), BOB))
+    again = await service_for().mark(MarkRequest(GROUP, said(ALICE, "Deal"), BOB))
+    joined = await service_for().mark(MarkRequest(GROUP, said(ALICE, "Deal"), CAROL))
+    assert again.outcome is Outcome.ALREADY_PARTY
+    assert joined.outcome is Outcome.JOINED
+    assert first.agreement and joined.agreement
+    assert joined.agreement.id == first.agreement.id
+    assert [p.user_id for p in joined.agreement.parties] == [ALICE.id, BOB.id, CAROL.id]
+
+
+async def test_numbers_count_per_chat(service_for) -> None:
+    other = ChatInfo(id=-1009, type="group", title="Other")
+    numbers = [
+        (await service_for().mark(MarkRequest(chat, said(ALICE, "x", message_id=m), BOB)))
+        for chat, m in [(GROUP, 1), (GROUP, 2), (other, 1), (GROUP, 3)]
+    ]
+    assert [r.agreement.number for r in numbers if r.agreement] == [1, 2, 1, 3]
+
+
+@pytest.mark.parametrize(
+    ("chat", "message", "refusal"),
+    [
+        (ChatInfo(id=5, type="private"), said(ALICE, "x"), Refusal.NOT_GROUP),
+        (GROUP, said(ALICE, None), Refusal.NO_TEXT),
+        (GROUP, said(ALICE, "   \n "), Refusal.NO_TEXT),
+        (GROUP, said(Person(id=9, first_name="Bot", is_bot=True), "hi"), Refusal.FROM_BOT),
+        (GROUP, said(ALICE, None, is_service=True), Refusal.SERVICE_MESSAGE),
+    ],
+)
+async def test_refusals(service_for, session_factory, chat, message, refusal) -> None:
+    result = await service_for().mark(MarkRequest(chat, message, BOB))
+    assert result.outcome is refusal
+    async with session_factory() as session:
+        assert await session.scalar(select(Agreement)) is None
+
+
+async def test_mail_only_to_verified_parties_then_released_once(
+    service_for, session_factory, clock
+) -> None:
+    await bind(session_factory, ALICE, "alice@example.com", clock)
+    await service_for().mark(MarkRequest(GROUP, said(ALICE, "Deal"), BOB))
+    async with session_factory() as session:
+        mails = (await session.scalars(select(Mail))).all()
+    assert [(m.kind, m.to_address) for m in mails] == [("agreement", "alice@example.com")]
+
+    # Bob verifies later: his held mail is created once, however often we ask.
+    await bind(session_factory, BOB, "bob@example.com", clock)
+    from bot.services.deliveries import agreements_awaiting_mail
+
+    async with session_factory() as session:
+        held = await agreements_awaiting_mail(session, BOB.id)
+    assert len(held) == 1
+    await service_for().mark(MarkRequest(GROUP, said(ALICE, "Deal"), BOB))  # nothing new to say
+    async with session_factory() as session:
+        mails = (await session.scalars(select(Mail).order_by(Mail.id))).all()
+    assert [m.to_address for m in mails] == ["alice@example.com", "bob@example.com"]
+
+
+async def test_join_by_button_checks_the_chat(service_for) -> None:
+    result = await service_for().mark(MarkRequest(GROUP, said(ALICE, "Deal"), BOB))
+    assert result.agreement is not None
+    wrong_chat = await service_for().join(result.agreement.id, -42, CAROL)
+    assert wrong_chat.outcome is Refusal.UNKNOWN_AGREEMENT
+    joined = await service_for().join(result.agreement.id, GROUP.id, CAROL)
+    assert joined.outcome is Outcome.JOINED
+    again = await service_for().join(result.agreement.id, GROUP.id, CAROL)
+    assert again.outcome is Outcome.ALREADY_PARTY
+
+
+async def test_list_pages_newest_first(service_for) -> None:
+    for message_id in range(1, 8):
+        await service_for().mark(
+            MarkRequest(GROUP, said(ALICE, f"deal {message_id}", message_id), BOB)
+        )
+    first = await service_for().list_page(GROUP.id, 0, 5)
+    second = await service_for().list_page(GROUP.id, 1, 5)
+    assert [a.number for a in first.items] == [7, 6, 5, 4, 3]
+    assert [a.number for a in second.items] == [2, 1]
+    assert first.pages == second.pages == 2
+    beyond = await service_for().list_page(GROUP.id, 9, 5)
+    assert beyond.page == 1

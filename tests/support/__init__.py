@@ -1,0 +1,1 @@
+"""Test doubles that are real servers: SMTP (aiosmtpd) and databases."""
