@@ -61,7 +61,13 @@ def build_mail_worker(
         security=settings.smtp_security,
     )
     envelope_from = parseaddr(settings.mail_from)[1]
-    return MailWorker(session_factory, SmtpSender(smtp), envelope_from, utc_now)
+    return MailWorker(
+        session_factory,
+        SmtpSender(smtp),
+        envelope_from,
+        utc_now,
+        retry_interval=settings.mail_retry_seconds,
+    )
 
 
 def build_dispatcher(

@@ -49,6 +49,7 @@ class Settings(DatabaseSettings):
     mail_from: str
 
     timezone: str = "UTC"
+    mail_retry_seconds: float = Field(default=30.0, gt=0)
 
     @field_validator("bot_token")
     @classmethod

@@ -1,4 +1,18 @@
-"""Composing and sending the bot's emails. Knows nothing of where the data comes from."""
+"""Composing and sending the bot's emails. Knows nothing of where the data comes from.
+
+    renderer = MailRenderer(Path("templates"), Path("locales"))   # once per process
+    message = compose(spec, mail_from, renderer)                  # EmailMessage
+    await SmtpSender(SmtpConfig(host=...)).send(message)          # MailDeliveryError
+
+Translations live in locales/{en,ru}/LC_MESSAGES/mail.po. After changing a template:
+
+    pybabel extract -F babel-mail.cfg -o /tmp/mail.pot templates
+    pybabel update -D mail -i /tmp/mail.pot -d locales --no-fuzzy-matching -w 99
+    (translate the new entries in locales/ru/LC_MESSAGES/mail.po)
+    pybabel compile -D mail -d locales
+
+tests/test_mailer_catalogs.py fails when any of these steps was skipped.
+"""
 
 from .compose import compose
 from .errors import MailDeliveryError

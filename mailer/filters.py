@@ -1,5 +1,8 @@
 """Jinja filters the mail templates use."""
 
+from collections.abc import Callable
+from typing import Any
+
 from markupsafe import Markup, escape
 
 from .text import one_line
@@ -19,7 +22,7 @@ def html_lines(value: str) -> Markup:
     return Markup("<br>").join(escape(line) for line in normalize_newlines(value).split("\n"))
 
 
-FILTERS = {
+FILTERS: dict[str, Callable[..., Any]] = {
     "one_line": one_line,
     "html_lines": html_lines,
 }

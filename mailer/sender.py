@@ -1,8 +1,8 @@
 """Delivering composed messages to an SMTP relay."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from typing import Literal
 
@@ -16,29 +16,32 @@ class SmtpConfig:
     host: str
     port: int = 587
     username: str | None = None
-    password: str | None = None
+    password: str | None = field(default=None, repr=False)  # configs end up in logs
     security: Literal["starttls", "tls", "none"] = "starttls"
     timeout: float = 30.0
 
-    def __repr__(self) -> str:
-        # Configs end up in logs; the password must not.
-        return (
-            f"SmtpConfig(host={self.host!r}, port={self.port}, username={self.username!r}, "
-            f"password={'***' if self.password else None}, security={self.security!r}, "
-            f"timeout={self.timeout})"
-        )
+    def __post_init__(self) -> None:
+        # A typo here ("ssl") would otherwise silently mean plaintext.
+        if self.security not in ("starttls", "tls", "none"):
+            raise ValueError(f"unknown SMTP security {self.security!r}")
 
 
 class SmtpSender:
-    """Sends each message over its own connection. A batch method can reuse
-    `_connection()` and `_deliver()` to send several messages over one."""
+    """Sends each call over its own connection. A batch method (send_many) can reuse
+    `_connection()` and `_deliver*()` to send several messages over one."""
 
     def __init__(self, config: SmtpConfig) -> None:
         self._config = config
 
     async def send(self, message: EmailMessage) -> None:
+        """Envelope sender and recipients come from From and To/Cc/Bcc."""
         async with self._connection() as client:
             await self._deliver(client, message)
+
+    async def send_raw(self, sender: str, recipients: Sequence[str], raw: bytes) -> None:
+        """Send an already serialized message (e.g. one stored by an outbox) unchanged."""
+        async with self._connection() as client:
+            await self._deliver_raw(client, sender, recipients, raw)
 
     def _client(self) -> aiosmtplib.SMTP:
         config = self._config
@@ -57,30 +60,38 @@ class SmtpSender:
     @asynccontextmanager
     async def _connection(self) -> AsyncIterator[aiosmtplib.SMTP]:
         client = self._client()
-        where = f"{self._config.host}:{self._config.port}"
-        try:
+        with _delivery_errors(
+            f"cannot connect to SMTP server {self._config.host}:{self._config.port}"
+        ):
             await client.connect()
-        except Exception as exc:
-            error = _translate(exc, f"cannot connect to SMTP server {where}")
-            if error is None:
-                raise
-            raise error from exc
         try:
             yield client
         finally:
             await _close(client)
 
     async def _deliver(self, client: aiosmtplib.SMTP, message: EmailMessage) -> None:
-        try:
+        with _delivery_errors(f"sending {message['Message-ID']} failed"):
             await client.send_message(message)
-        except ValueError as exc:
-            # No usable sender or recipient in the message: retrying cannot help.
-            raise MailDeliveryError(f"message cannot be sent: {exc}", temporary=False) from exc
-        except Exception as exc:
-            error = _translate(exc, f"sending {message['Message-ID']} failed")
-            if error is None:
-                raise
-            raise error from exc
+
+    async def _deliver_raw(
+        self, client: aiosmtplib.SMTP, sender: str, recipients: Sequence[str], raw: bytes
+    ) -> None:
+        addresses = [sender, *recipients]
+        # Internationalized addresses need SMTPUTF8; aiosmtplib's sendmail won't add it.
+        options = [] if all(a.isascii() for a in addresses) else ["SMTPUTF8"]
+        with _delivery_errors(f"sending to {', '.join(recipients)} failed"):
+            await client.sendmail(sender, list(recipients), raw, mail_options=options)
+
+
+@contextmanager
+def _delivery_errors(context: str) -> Iterator[None]:
+    try:
+        yield
+    except Exception as exc:
+        error = _translate(exc, context)
+        if error is None:
+            raise
+        raise error from exc
 
 
 async def _close(client: aiosmtplib.SMTP) -> None:
@@ -98,6 +109,9 @@ def _translate(exc: Exception, context: str) -> MailDeliveryError | None:
     """Map aiosmtplib/network errors to MailDeliveryError; None for anything else (a bug
     to propagate as is)."""
     match exc:
+        case ValueError():
+            # aiosmtplib found no usable sender or recipient: retrying cannot help.
+            return MailDeliveryError(f"{context}: {exc}", temporary=False)
         case aiosmtplib.SMTPRecipientsRefused(recipients=refused):
             details = "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in refused)
             temporary = all(_is_temporary_code(r.code) for r in refused)
@@ -111,12 +125,21 @@ def _translate(exc: Exception, context: str) -> MailDeliveryError | None:
                 temporary=_is_temporary_code(code),
                 code=code,
             )
-        case aiosmtplib.SMTPNotSupported():
-            # The server lacks something we require (STARTTLS, SMTPUTF8): a config issue.
-            return MailDeliveryError(f"{context}: {exc}", temporary=False)
-        case aiosmtplib.SMTPException() | OSError() | TimeoutError():
+        case (
+            aiosmtplib.SMTPServerDisconnected()
+            | aiosmtplib.SMTPConnectError()
+            | aiosmtplib.SMTPTimeoutError()
+            | OSError()
+            | TimeoutError()
+        ):
             # Refused/reset connections, timeouts, dropped sessions: worth retrying.
-            return MailDeliveryError(f"{context}: {str(exc) or type(exc).__name__}", temporary=True)
+            return MailDeliveryError(
+                f"{context}: {str(exc) or type(exc).__name__}", temporary=True
+            )
+        case aiosmtplib.SMTPException():
+            # What remains is a capability mismatch (no STARTTLS or AUTH offered, SMTPUTF8
+            # needed): retrying against the same server cannot help.
+            return MailDeliveryError(f"{context}: {exc}", temporary=False)
         case _:
             return None
 

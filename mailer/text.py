@@ -17,9 +17,7 @@ def scrub_surrogates(value: str) -> str:
 
 
 def _is_dropped(char: str) -> bool:
-    return char in _BIDI_CONTROLS or (
-        unicodedata.category(char) == "Cc" and not char.isspace()
-    )
+    return char in _BIDI_CONTROLS or (unicodedata.category(char) == "Cc" and not char.isspace())
 
 
 def one_line(value: str, limit: int | None = None) -> str:
@@ -41,8 +39,9 @@ def shorten(value: str, limit: int) -> str:
     if len(value) <= limit:
         return value
     head = value[: limit - 1]
+    cuts_a_word = not value[limit - 1].isspace()
     space = head.rfind(" ")
-    if space >= (limit * 2) // 3:
+    if cuts_a_word and space >= (limit * 2) // 3:
         head = head[:space]
     # Don't leave a dangling joiner or variation selector from a cut emoji sequence.
     head = head.rstrip(" \u200d\ufe0e\ufe0f")
