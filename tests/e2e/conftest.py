@@ -1,0 +1,83 @@
+"""The real bot, in-process, against the Bot API test server, SMTP server and database."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from bot.app import run
+from bot.config import Settings, load_settings
+from tests.botapi import BotAPIServer
+from tests.botapi.scenario import Person, TelegramWorld
+from tests.conftest import MAIL_FROM
+from tests.support.mailbox import Mailbox
+
+TOKEN = "123456789:AAtest-token-for-the-bot-api-test-server"
+
+
+def bot_settings(api: BotAPIServer, mailbox: Mailbox, database_url: str, **extra: Any) -> Settings:
+    return load_settings(
+        _env_file=None,
+        bot_token=TOKEN,
+        telegram_api_url=api.base_url,
+        database_url=database_url,
+        smtp_host="127.0.0.1",
+        smtp_port=mailbox.port,
+        smtp_security="none",
+        mail_from=MAIL_FROM,
+        timezone="Europe/Moscow",
+        mail_retry_seconds=0.2,
+        **extra,
+    )
+
+
+@dataclass
+class Harness:
+    api: BotAPIServer
+    world: TelegramWorld
+    mailbox: Mailbox
+
+    async def register(self, person: Person, address: str) -> None:
+        """The person binds an address the way a user does: /email, read the mail, /verify."""
+        person.says_private(f"/email {address}")
+        await self.world.bot_reply(person)
+        [mail] = await self.mailbox.wait_for(to=address)
+        code = re.search(r"\b(\d{6})\b", text_of(mail.message))
+        assert code, "no code in the verification mail"
+        person.says_private(f"/verify {code.group(1)}")
+        await self.world.bot_reply(person, lambda m: "✅" in m.get("text", ""))
+
+
+def text_of(message: Any) -> str:
+    return message.get_body(("plain",)).get_content()
+
+
+@contextlib.asynccontextmanager
+async def running_bot(settings: Settings, api: BotAPIServer) -> AsyncIterator[asyncio.Task[None]]:
+    task = asyncio.create_task(run(settings))
+    try:
+        await api.wait_until_polling(timeout=15)
+        yield task
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[BotAPIServer]:
+    async with BotAPIServer(token=TOKEN, bot_user={"username": "agreements_test_bot"}) as server:
+        yield server
+
+
+@pytest.fixture
+async def harness(api: BotAPIServer, mailbox: Mailbox, database_url: str) -> AsyncIterator[Harness]:
+    async with running_bot(bot_settings(api, mailbox, database_url), api):
+        yield Harness(api, TelegramWorld(api), mailbox)
+    assert api.errors == [], f"the bot made requests Telegram would refuse: {api.errors}"
