@@ -9,5 +9,10 @@ from bot.handlers import agreements, listing, registration, start
 
 def build_router() -> Router:
     router = Router(name="root")
-    router.include_routers(start.router, registration.router, agreements.router, listing.router)
+    router.include_routers(
+        start.build_router(),
+        registration.build_router(),
+        agreements.build_router(),
+        listing.build_router(),
+    )
     return router

@@ -17,7 +17,6 @@ from bot.views import agreements as texts
 from bot.views.callbacks import JoinAgreement
 
 logger = logging.getLogger(__name__)
-router = Router(name="agreements")
 GROUPS = F.chat.type.in_({"group", "supergroup"})
 
 
@@ -29,7 +28,6 @@ def _replied_message(message: Message) -> Message | None:
     return target
 
 
-@router.message(Command("agree"), GROUPS, F.from_user)
 async def agree(
     message: Message,
     command: CommandObject,
@@ -62,12 +60,10 @@ async def agree(
         await _refresh_card(bot, i18n, agreement, settings)
 
 
-@router.message(Command("agree"), F.chat.type == "private")
 async def agree_in_private(message: Message) -> None:
     await message.answer(texts.refusal_text(Refusal.NOT_GROUP))
 
 
-@router.callback_query(JoinAgreement.filter(), F.message)
 async def join(
     query: CallbackQuery,
     callback_data: JoinAgreement,
@@ -111,3 +107,11 @@ async def _refresh_card(
         logger.warning(
             "could not update card chat=%s agreement=%s: %s", agreement.chat_id, agreement.id, exc
         )
+
+
+def build_router() -> Router:
+    router = Router(name="agreements")
+    router.message.register(agree, Command("agree"), GROUPS, F.from_user)
+    router.message.register(agree_in_private, Command("agree"), F.chat.type == "private")
+    router.callback_query.register(join, JoinAgreement.filter(), F.message)
+    return router

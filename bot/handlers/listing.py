@@ -12,11 +12,9 @@ from bot.services.agreements import AgreementService
 from bot.views import agreements as texts
 from bot.views.callbacks import AgreementsPage
 
-router = Router(name="listing")
 PAGE_SIZE = 5
 
 
-@router.message(Command("agreements"), F.chat.type.in_({"group", "supergroup"}))
 async def list_agreements(
     message: Message, agreements: AgreementService, settings: Settings
 ) -> None:
@@ -26,12 +24,10 @@ async def list_agreements(
     )
 
 
-@router.message(Command("agreements"))
 async def list_in_private(message: Message) -> None:
     await message.answer(texts.refusal_text_for_private_list())
 
 
-@router.callback_query(AgreementsPage.filter(), F.message)
 async def turn_page(
     query: CallbackQuery,
     callback_data: AgreementsPage,
@@ -48,3 +44,13 @@ async def turn_page(
         if "not modified" not in str(exc):
             raise
     await query.answer()
+
+
+def build_router() -> Router:
+    router = Router(name="listing")
+    router.message.register(
+        list_agreements, Command("agreements"), F.chat.type.in_({"group", "supergroup"})
+    )
+    router.message.register(list_in_private, Command("agreements"))
+    router.callback_query.register(turn_page, AgreementsPage.filter(), F.message)
+    return router

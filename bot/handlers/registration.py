@@ -11,16 +11,12 @@ from bot.handlers.adapters import person_from
 from bot.services.registration import RegistrationService
 from bot.views import registration as texts
 
-router = Router(name="registration")
 
-
-@router.message(Command("email", "verify"), F.chat.type != "private")
 async def in_group(message: Message, bot: Bot) -> None:
     text, keyboard = texts.go_private((await bot.me()).username or "")
     await message.reply(text, reply_markup=keyboard)
 
 
-@router.message(Command("email"), F.from_user)
 async def email(
     message: Message, command: CommandObject, registration: RegistrationService, settings: Settings
 ) -> None:
@@ -33,10 +29,17 @@ async def email(
     await message.answer(texts.code_request(result, settings.zone))
 
 
-@router.message(Command("verify"), F.from_user)
 async def verify(
     message: Message, command: CommandObject, registration: RegistrationService
 ) -> None:
     assert message.from_user is not None
     result = await registration.verify(person_from(message.from_user), command.args or "")
     await message.answer(texts.verification(result))
+
+
+def build_router() -> Router:
+    router = Router(name="registration")
+    router.message.register(in_group, Command("email", "verify"), F.chat.type != "private")
+    router.message.register(email, Command("email"), F.from_user)
+    router.message.register(verify, Command("verify"), F.from_user)
+    return router

@@ -20,4 +20,4 @@ def format_local(moment: datetime, zone: ZoneInfo) -> str | None:
 
 def format_both(moment: datetime, zone: ZoneInfo) -> str:
     local = format_local(moment, zone)
-    return format_utc(moment) if local is None else f"{format_utc(moment)} ({local})"
+    return format_utc(moment) if local is None else f"{format_utc(moment)} / {local}"

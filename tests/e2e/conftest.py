@@ -42,6 +42,7 @@ class Harness:
     api: BotAPIServer
     world: TelegramWorld
     mailbox: Mailbox
+    _barriers: int = 0
 
     async def register(self, person: Person, address: str) -> None:
         """The person binds an address the way a user does: /email, read the mail, /verify."""
@@ -52,6 +53,23 @@ class Harness:
         assert code, "no code in the verification mail"
         person.says_private(f"/verify {code.group(1)}")
         await self.world.bot_reply(person, lambda m: "✅" in m.get("text", ""))
+
+
+    async def mail_barrier(self) -> None:
+        """Returns once every mail queued so far was handed to the SMTP server.
+
+        The worker sends in queue order, so when a fresh code mail arrives, all mails
+        queued before it have been sent (or failed).
+        """
+        self._barriers += 1
+        address = f"barrier{self._barriers}@example.com"
+        self.world.user(f"Barrier{self._barriers}").says_private(f"/email {address}")
+        await self.mailbox.wait_for(to=address)
+
+
+def links_in(message: dict[str, Any]) -> list[str]:
+    """The URLs of a bot message's links (Telegram turns <a href> into text_link entities)."""
+    return [e["url"] for e in message.get("entities", []) if e["type"] == "text_link"]
 
 
 def text_of(message: Any) -> str:
