@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from email.utils import parseaddr
 
@@ -98,7 +100,10 @@ async def _introduce(bot: Bot, settings: Settings) -> User:
         ) from None
 
 
-async def run(settings: Settings) -> None:
+async def run(
+    settings: Settings, *, handle_signals: bool = True, stop: asyncio.Event | None = None
+) -> None:
+    """Serve until SIGINT/SIGTERM (or until ``stop`` is set, for embedding and tests)."""
     await asyncio.to_thread(upgrade, settings.database_url)
     engine = create_engine(settings.database_url)
     session_factory = create_session_factory(engine)
@@ -110,15 +115,38 @@ async def run(settings: Settings) -> None:
         await bot.delete_webhook(drop_pending_updates=False)
         await register_commands(bot, create_i18n())
         logger.info("starting as @%s, database %s", me.username, engine.url.render_as_string())
-        async with worker.running():
+        async with worker.running(), _stop_when_set(dispatcher, stop):
             # Handling each update before asking for the next batch means an update is
             # confirmed to Telegram only after it was handled (aiogram confirms on fetch).
             await dispatcher.start_polling(
                 bot,
                 allowed_updates=dispatcher.resolve_used_update_types(),
                 handle_as_tasks=False,
+                handle_signals=handle_signals,
                 close_bot_session=False,
             )
     finally:
         await bot.session.close()
         await engine.dispose()
+    logger.info("stopped")
+
+
+@contextlib.asynccontextmanager
+async def _stop_when_set(
+    dispatcher: Dispatcher, stop: asyncio.Event | None
+) -> AsyncIterator[None]:
+    if stop is None:
+        yield
+        return
+
+    async def watch() -> None:
+        await stop.wait()
+        await dispatcher.stop_polling()
+
+    watcher = asyncio.create_task(watch())
+    try:
+        yield
+    finally:
+        watcher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watcher

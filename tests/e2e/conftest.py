@@ -54,7 +54,6 @@ class Harness:
         person.says_private(f"/verify {code.group(1)}")
         await self.world.bot_reply(person, lambda m: "✅" in m.get("text", ""))
 
-
     async def mail_barrier(self) -> None:
         """Returns once every mail queued so far was handed to the SMTP server.
 
@@ -78,14 +77,20 @@ def text_of(message: Any) -> str:
 
 @contextlib.asynccontextmanager
 async def running_bot(settings: Settings, api: BotAPIServer) -> AsyncIterator[asyncio.Task[None]]:
-    task = asyncio.create_task(run(settings))
+    """The bot as ``python -m bot`` runs it, minus the signal handlers (pytest keeps those)."""
+    stop = asyncio.Event()
+    task = asyncio.create_task(run(settings, handle_signals=False, stop=stop))
     try:
-        await api.wait_until_polling(timeout=15)
+        waiting = asyncio.create_task(api.wait_until_polling(timeout=15))
+        done, _ = await asyncio.wait({task, waiting}, return_when=asyncio.FIRST_COMPLETED)
+        if task in done:  # it failed to start: show why
+            waiting.cancel()
+            task.result()
+        await waiting
         yield task
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        stop.set()
+        await asyncio.wait_for(task, timeout=10)
 
 
 @pytest.fixture
@@ -95,7 +100,9 @@ async def api() -> AsyncIterator[BotAPIServer]:
 
 
 @pytest.fixture
-async def harness(api: BotAPIServer, mailbox: Mailbox, database_url: str) -> AsyncIterator[Harness]:
+async def harness(
+    api: BotAPIServer, mailbox: Mailbox, database_url: str
+) -> AsyncIterator[Harness]:
     async with running_bot(bot_settings(api, mailbox, database_url), api):
         yield Harness(api, TelegramWorld(api), mailbox)
     assert api.errors == [], f"the bot made requests Telegram would refuse: {api.errors}"

@@ -37,7 +37,9 @@ async def test_two_parties_register_and_one_marks_the_others_message(harness: Ha
         assert mail["Message-ID"].endswith("@agreements.test>")
         assert "We agreed: 150 000 for stage 1, due 15 December." in text_of(mail)
     assert to_alice.message["Message-ID"] != to_bob.message["Message-ID"]
-    assert to_alice.recipients == ["alice@example.com"] and to_bob.recipients == ["bob@example.com"]
+    assert to_alice.recipients == ["alice@example.com"] and to_bob.recipients == [
+        "bob@example.com"
+    ]
 
     digests = {header_digest(m.message) for m in (to_alice, to_bob)}
     assert len(digests) == 1

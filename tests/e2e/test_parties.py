@@ -22,7 +22,9 @@ async def test_join_by_button_and_by_second_agree(harness: Harness) -> None:
     assert "Carol" not in card["text"]
 
     query_id = carol.presses(card, "🤝 I agree")
-    answer = await api.wait_for_call("answerCallbackQuery", lambda p: p["callback_query_id"] == query_id)
+    answer = await api.wait_for_call(
+        "answerCallbackQuery", lambda p: p["callback_query_id"] == query_id
+    )
     assert answer.params["text"] == "Вы присоединились к договорённости №1."
     edit = await api.wait_for_call("editMessageText")
     assert edit.params["message_id"] == card["message_id"]
@@ -42,7 +44,9 @@ async def test_join_by_button_and_by_second_agree(harness: Harness) -> None:
 
     # Pressing again changes nothing and says so.
     again = carol.presses(card, "🤝 I agree")
-    answer = await api.wait_for_call("answerCallbackQuery", lambda p: p["callback_query_id"] == again)
+    answer = await api.wait_for_call(
+        "answerCallbackQuery", lambda p: p["callback_query_id"] == again
+    )
     assert "уже" in answer.params["text"]
     assert len(mailbox.to("carol@example.com")) == 2  # the code and one agreement
 
@@ -64,7 +68,10 @@ async def test_late_verification_releases_held_mail_once(harness: Harness) -> No
     await harness.register(alice, "alice@example.com")
     held = await mailbox.wait_for(to="alice@example.com", count=2, where=is_agreement)
     subjects = sorted(mail.message["Subject"] for mail in held)
-    assert subjects == ["Agreement #1 · Repairs · Kitchen: 3 weeks", "Agreement #2 · Repairs · Bathroom: 2 weeks"]
+    assert subjects == [
+        "Agreement #1 · Repairs · Kitchen: 3 weeks",
+        "Agreement #2 · Repairs · Bathroom: 2 weeks",
+    ]
     confirmation = [m for m in harness.api.bot_messages(alice.id) if "✅" in m.get("text", "")]
     assert "2 agreements that were waiting" in confirmation[-1]["text"]
 
