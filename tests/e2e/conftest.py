@@ -72,7 +72,8 @@ def links_in(message: dict[str, Any]) -> list[str]:
 
 
 def text_of(message: Any) -> str:
-    return message.get_body(("plain",)).get_content()
+    """The plain-text body as a mail client shows it (line breaks as \\n)."""
+    return message.get_body(("plain",)).get_content().replace("\r\n", "\n")
 
 
 @contextlib.asynccontextmanager

@@ -1,0 +1,119 @@
+"""Every kind of bad input gets a clear answer in the user's language and loses nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from tests.e2e.conftest import Harness, text_of
+from tests.e2e.test_agreement_flow import attachment, is_agreement
+
+
+async def test_agree_without_reply_explains_usage(harness: Harness) -> None:
+    world = harness.world
+    group = world.group("Team")
+    world.user("Ann", language_code="en").says(group, "/agree")
+    assert "reply to the message with /agree" in (await world.bot_reply(group))["text"]
+    world.user("Иван", language_code="ru").says(group, "/agree@agreements_test_bot")
+    assert "ответьте на сообщение командой /agree" in (await world.bot_reply(group))["text"]
+
+
+async def test_agree_in_private_chat_explains_groups(harness: Harness) -> None:
+    ann = harness.world.user("Ann")
+    ann.says_private("/agree")
+    assert "group chats" in (await harness.world.bot_reply(ann))["text"]
+
+
+async def test_things_that_cannot_be_agreed(harness: Harness) -> None:
+    world = harness.world
+    ann = world.user("Ann", language_code="en")
+    group = world.group("Team")
+    sticker = ann.sends_sticker(group)
+    ann.says(group, "/agree", reply_to=sticker)
+    assert "Only a message with text" in (await world.bot_reply(group))["text"]
+
+    other_bot = world.other_bot("Helper", username="helper_bot")
+    bot_post = other_bot.says(group, "Reminder: standup at 10")
+    ann.says(group, "/agree", reply_to=bot_post)
+    assert "sent by a bot" in (await world.bot_reply(group))["text"]
+
+    joined = ann.adds(group, world.user("Ben"))
+    ann.says(group, "/agree", reply_to=joined)
+    assert "service message" in (await world.bot_reply(group))["text"]
+    assert harness.api.calls("editMessageText") == []
+
+
+async def test_topic_message_without_reply_is_not_taken_for_a_reply(harness: Harness) -> None:
+    world = harness.world
+    ann = world.user("Ann", language_code="en")
+    forum = world.group("Forum", forum=True)
+    topic = ann.creates_topic(forum, "Contracts")
+    ann.says(forum, "/agree", topic=topic)
+    answer = await world.bot_reply(forum)
+    assert "reply to the message with /agree" in answer["text"]
+    assert answer.get("message_thread_id") == topic
+
+
+async def test_email_mistakes_are_answered_in_the_users_language(harness: Harness) -> None:
+    world = harness.world
+    ivan = world.user("Иван", language_code="ru")
+    ivan.says_private("/email ivan-at-example.com")
+    assert "не похоже на email" in (await world.bot_reply(ivan))["text"]
+    ivan.says_private("/verify 123456")
+    assert "Нет кода" in (await world.bot_reply(ivan))["text"]
+    ivan.says_private("/email")
+    assert "нет подтверждённого email" in (await world.bot_reply(ivan))["text"]
+
+    ann = world.user("Ann", language_code="en")
+    ann.says_private("/email ann@example.com")
+    await world.bot_reply(ann)
+    [mail] = await harness.mailbox.wait_for(to="ann@example.com")
+    real = next(w for w in text_of(mail.message).split() if w.isdigit() and len(w) == 6)
+    ann.says_private(f"/verify {(int(real) + 1) % 10**6:06d}")
+    assert (await world.bot_reply(ann))["text"] == "Wrong code. 4 attempts left."
+    ann.says_private("/verify 12")
+    assert "6 digits" in (await world.bot_reply(ann))["text"]
+    ann.says_private("/email")
+    status = (await world.bot_reply(ann))["text"]
+    assert "A code was sent to ann@example.com" in status and "MSK" in status
+
+
+async def test_email_in_a_group_points_to_a_private_chat(harness: Harness) -> None:
+    world = harness.world
+    group = world.group("Team")
+    world.user("Ann").says(group, "/email ann@example.com")
+    answer = await world.bot_reply(group)
+    [[button]] = answer["reply_markup"]["inline_keyboard"]
+    assert button["url"] == "https://t.me/agreements_test_bot?start=email"
+    assert "ann@example.com" not in answer["text"]
+    assert harness.mailbox.received == []  # nothing is sent from a group
+
+
+async def test_hostile_and_unusual_text_is_kept_exactly_and_escaped(harness: Harness) -> None:
+    world, mailbox = harness.world, harness.mailbox
+    eve = world.user("<b>Eve</b> & Co", username=None, language_code="en")
+    ann = world.user("Ann", username=None, language_code="en")
+    group = world.group("Deals <i>& more</i>\r\nBcc: victim@example.com" + " very long" * 30)
+    await harness.register(eve, "eve@example.com")
+    await harness.register(ann, "ann@example.com")
+
+    head = "Price <b>150 000</b> & 5% </pre> <script>x()</script> 🤝 שלום עולם\n"
+    text = head + "x" * (4096 - len(head))
+    offer = eve.says(group, text)
+    ann.says(group, "/agree <u>Stage</u> & terms", reply_to=offer)
+    card = await world.bot_reply(group)
+    assert "<b>Eve</b> & Co" in card["text"]  # shown literally, not as bold
+    assert "<u>Stage</u> & terms" in card["text"]
+
+    [mail] = await mailbox.wait_for(to="eve@example.com", where=is_agreement)
+    message = mail.message
+    assert text in text_of(message)
+    html = message.get_body(("html",)).get_content()
+    assert "&lt;script&gt;x()&lt;/script&gt;" in html and "<script>" not in html
+    assert "&lt;b&gt;Eve&lt;/b&gt; &amp; Co" in html
+    assert message["Bcc"] is None and "victim@example.com" not in str(message["To"])
+    assert "\n" not in str(message["Subject"]) and "Bcc" in str(message["Subject"])
+    assert mail.recipients == ["eve@example.com"]
+    record = attachment(message)
+    assert json.loads(record)["message"]["text"] == text
+    assert hashlib.sha256(record).hexdigest() == str(message["X-Agreement-Digest"]).strip()
