@@ -1,0 +1,70 @@
+"""The mail server being down or refusing never loses an agreement; failures are recorded."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.db.engine import create_engine, create_session_factory
+from bot.db.models import Agreement, Mail, MailStatus
+from tests.e2e.conftest import Harness
+from tests.e2e.test_agreement_flow import is_agreement
+from tests.support.logs import watching
+
+
+async def stored_mails(database_url: str) -> list[Mail]:
+    engine = create_engine(database_url)
+    try:
+        async with create_session_factory(engine)() as session:
+            return list(await session.scalars(select(Mail).where(Mail.kind == "agreement")))
+    finally:
+        await engine.dispose()
+
+
+async def test_mail_server_down_then_back(harness: Harness, database_url: str) -> None:
+    world, mailbox = harness.world, harness.mailbox
+    ann, ben = world.user("Ann"), world.user("Ben")
+    group = world.group("Team")
+    await harness.register(ann, "ann@example.com")
+    await mailbox.stop()
+
+    offer = ben.says(group, "Deal at 100")
+    with watching("bot.services.outbox") as log:
+        ann.says(group, "/agree", reply_to=offer)
+        card = await world.bot_reply(group)
+        assert "Agreement #1 recorded" in card["text"]  # recorded first, mailed after
+        line = await log.wait_for("mail deferred")
+    assert "kind=agreement" in line and "cannot connect" in line
+    [pending] = await stored_mails(database_url)
+    assert pending.status is MailStatus.PENDING and pending.attempts >= 1
+    assert "127.0.0.1" in (pending.last_error or "")
+
+    await mailbox.start()  # same port
+    [mail] = await mailbox.wait_for(to="ann@example.com", where=is_agreement)
+    [sent] = await stored_mails(database_url)
+    assert sent.status is MailStatus.SENT
+    assert mail.message["Message-ID"] == sent.message_id
+
+
+async def test_permanent_refusal_is_recorded_not_retried(
+    harness: Harness, database_url: str
+) -> None:
+    world, mailbox = harness.world, harness.mailbox
+    ann, ben = world.user("Ann"), world.user("Ben")
+    group = world.group("Team")
+    await harness.register(ann, "ann@example.com")
+    mailbox.reject_with = "550 5.1.1 No such user here"
+
+    offer = ben.says(group, "Deal at 200")
+    with watching("bot.services.outbox") as log:
+        ann.says(group, "/agree", reply_to=offer)
+        await world.bot_reply(group)
+        line = await log.wait_for("mail rejected")
+    assert "550" in line
+
+    [failed] = await stored_mails(database_url)
+    assert failed.status is MailStatus.FAILED
+    assert "550" in (failed.last_error or "") and failed.attempts == 1
+    engine = create_engine(database_url)
+    async with create_session_factory(engine)() as session:
+        assert await session.scalar(select(Agreement.number)) == 1
+    await engine.dispose()
