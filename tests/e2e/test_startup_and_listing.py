@@ -1,0 +1,58 @@
+"""What the bot does on start, and the /agreements list."""
+
+from __future__ import annotations
+
+from tests.botapi import BotAPIServer
+from tests.e2e.conftest import Harness
+
+
+async def test_start_registers_menus_and_polls_for_what_it_handles(harness: Harness) -> None:
+    api: BotAPIServer = harness.api
+    assert api.calls("deleteWebhook")
+    menus = {
+        (c.params["scope"]["type"], c.params.get("language_code")): {
+            cmd["command"]: cmd["description"] for cmd in c.params["commands"]
+        }
+        for c in api.calls("setMyCommands")
+    }
+    for language in (None, "ru", "en"):
+        assert list(menus[("all_private_chats", language)]) == ["start", "email", "verify", "help"]
+        assert list(menus[("all_group_chats", language)]) == [
+            "agree",
+            "agreements",
+            "email",
+            "help",
+        ]
+    assert menus[("all_group_chats", "ru")]["agree"] == (
+        "Ответьте на сообщение, чтобы зафиксировать договорённость"
+    )
+    assert menus[("all_group_chats", None)]["agree"] == (
+        "Reply to a message to record it as an agreement"
+    )
+    polls = [c for c in api.requests if c.method == "getUpdates"]
+    assert set(polls[0].params["allowed_updates"]) == {"message", "callback_query"}
+
+
+async def test_agreements_list_pages_newest_first(harness: Harness) -> None:
+    world, api = harness.world, harness.api
+    ann, ben = world.user("Ann", language_code="en"), world.user("Ben", language_code="en")
+    group = world.group("Team")
+    for n in range(1, 8):
+        offer = ann.says(group, f"Item {n}: done by Friday")
+        ben.says(group, "/agree", reply_to=offer)
+        await world.bot_reply(group)
+
+    ben.says(group, "/agreements")
+    listing = await world.bot_reply(group)
+    text = listing["text"]
+    assert "page 1 of 2" in text
+    assert text.index("#7") < text.index("#3") and "#2 " not in text
+    assert "Item 7: done by Friday" in text and "parties: Ann (@ann), Ben (@ben)" in text
+    [[older]] = listing["reply_markup"]["inline_keyboard"]
+    ben.presses(listing, older["text"])
+    edit = await api.wait_for_call("editMessageText", lambda p: "page 2 of 2" in p["text"])
+    assert "#1 " in edit.params["text"] and "#3" not in edit.params["text"]
+
+    empty = world.group("Empty")
+    world.user("Cy").says(empty, "/agreements")
+    assert "No agreements in this chat yet" in (await world.bot_reply(empty))["text"]
