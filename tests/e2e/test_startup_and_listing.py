@@ -51,7 +51,7 @@ async def test_agreements_list_pages_newest_first(harness: Harness) -> None:
     [[older]] = listing["reply_markup"]["inline_keyboard"]
     ben.presses(listing, older["text"])
     edit = await api.wait_for_call("editMessageText", lambda p: "page 2 of 2" in p["text"])
-    assert "#1 " in edit.params["text"] and "#3" not in edit.params["text"]
+    assert "<b>#1</b>" in edit.params["text"] and "#3" not in edit.params["text"]
 
     empty = world.group("Empty")
     world.user("Cy").says(empty, "/agreements")
