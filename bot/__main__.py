@@ -8,24 +8,33 @@ import logging
 import os
 import sys
 
-from bot.app import run
 from bot.config import ConfigError, DatabaseSettings, load_settings
-from bot.db.migrate import upgrade
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     parser.add_argument("command", nargs="?", default="run", choices=["run", "migrate"])
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=os.environ.get("LOG_LEVEL", "INFO").upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    level = os.environ.get("LOG_LEVEL", "INFO").upper()
+    if level not in logging.getLevelNamesMapping():
+        print(
+            "Configuration error: LOG_LEVEL is invalid: use DEBUG, INFO, WARNING or ERROR",
+            file=sys.stderr,
+        )
+        return 2
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
+        # Settings first, the heavy imports after: a bad setting is reported at once.
         if args.command == "migrate":
-            upgrade(load_settings(DatabaseSettings).database_url)
+            database_url = load_settings(DatabaseSettings).database_url
+            from bot.db.migrate import upgrade
+
+            upgrade(database_url)
             return 0
-        asyncio.run(run(load_settings()))
+        settings = load_settings()
+        from bot.app import run
+
+        asyncio.run(run(settings))
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -1,0 +1,128 @@
+"""``python -m bot`` as a separate process: the whole flow, a clean stop, clear config errors."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.db.migrate import PROJECT_ROOT
+from tests.botapi import BotAPIServer
+from tests.botapi.scenario import TelegramWorld
+from tests.conftest import MAIL_FROM
+from tests.e2e.conftest import TOKEN, Harness, text_of
+from tests.e2e.test_agreement_flow import header_digest, is_agreement
+from tests.support.mailbox import Mailbox
+
+
+def bot_environment(**values: str) -> dict[str, str]:
+    keep = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "SYSTEMROOT"}}
+    # The checkout itself, so the test runs the code under test however it was installed.
+    return keep | {"PYTHONUNBUFFERED": "1", "PYTHONPATH": str(PROJECT_ROOT)} | values
+
+
+async def start_bot(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        env=env,
+        cwd=cwd,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def test_whole_flow_against_the_real_process(
+    api: BotAPIServer, mailbox: Mailbox, database_url: str, tmp_path: Path
+) -> None:
+    env = bot_environment(
+        BOT_TOKEN=TOKEN,
+        TELEGRAM_API_URL=api.base_url,
+        DATABASE_URL=database_url,
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(mailbox.port),
+        SMTP_SECURITY="none",
+        MAIL_FROM=MAIL_FROM,
+        TIMEZONE="Europe/Moscow",
+    )
+    process = await start_bot(env, tmp_path)
+    try:
+        waiting = asyncio.ensure_future(api.wait_until_polling(timeout=30))
+        exited = asyncio.ensure_future(process.wait())
+        await asyncio.wait({waiting, exited}, return_when=asyncio.FIRST_COMPLETED)
+        if exited.done():
+            waiting.cancel()
+            stderr = await process.stderr.read()  # type: ignore[union-attr]
+            pytest.fail(f"the bot exited on start: {stderr.decode()}")
+        exited.cancel()
+        harness = Harness(api, TelegramWorld(api), mailbox)
+        world = harness.world
+        alice = world.user("Алиса", "Иванова", username="alice", language_code="ru")
+        bob = world.user("Bob", username=None, language_code="en")
+        group = world.group("Ремонт офиса")
+        await harness.register(alice, "alice@example.com")
+        await harness.register(bob, "bob@example.com")
+
+        offer = bob.says(group, "Итого: 150 000 ₽, срок — 15 декабря.\nAdvance 50%.")
+        alice.says(group, "/agree", reply_to=offer)
+        card = await world.bot_reply(group)
+        assert "Договорённость №1 зафиксирована" in card["text"]
+
+        [to_alice] = await mailbox.wait_for(to="alice@example.com", where=is_agreement)
+        [to_bob] = await mailbox.wait_for(to="bob@example.com", where=is_agreement)
+        for mail in (to_alice, to_bob):
+            assert "Итого: 150 000 ₽, срок — 15 декабря.\nAdvance 50%." in text_of(mail.message)
+        assert header_digest(to_alice.message) == header_digest(to_bob.message)
+        assert api.errors == []
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), timeout=10)
+    stderr = (await process.stderr.read()).decode()  # type: ignore[union-attr]
+    assert process.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    assert "stopped" in stderr.splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"BOT_TOKEN": ""}, "BOT_TOKEN is invalid"),
+        ({"BOT_TOKEN": None}, "BOT_TOKEN is required but not set"),
+        ({"MAIL_FROM": None}, "MAIL_FROM is required but not set"),
+        ({"MAIL_FROM": "nobody"}, "MAIL_FROM is invalid"),
+        ({"TIMEZONE": "Mars/Olympus"}, "TIMEZONE is invalid: unknown IANA time zone"),
+        ({"SMTP_SECURITY": "ssl"}, "SMTP_SECURITY is invalid"),
+        ({"SMTP_PORT": "seventy"}, "SMTP_PORT is invalid"),
+        ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL is invalid"),
+        (
+            {"DATABASE_URL": "postgresql+asyncpg://nobody@127.0.0.1:1/none"},
+            "DATABASE_URL: cannot open the database",
+        ),
+        ({"TELEGRAM_API_URL": "http://127.0.0.1:1"}, "TELEGRAM_API_URL: cannot reach"),
+        ({"LOG_LEVEL": "chatty"}, "LOG_LEVEL is invalid"),
+    ],
+)
+async def test_a_bad_setting_is_one_clear_line(
+    overrides: dict[str, str | None], expected: str, tmp_path: Path
+) -> None:
+    values: dict[str, str | None] = {
+        "BOT_TOKEN": TOKEN,
+        "MAIL_FROM": MAIL_FROM,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        "TELEGRAM_API_URL": "http://127.0.0.1:1",
+    } | overrides
+    env = bot_environment(**{k: v for k, v in values.items() if v is not None})
+    process = await start_bot(env, tmp_path)
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+    lines = [
+        line for line in stderr.decode().splitlines() if "Configuration" in line or ":" in line
+    ]
+    assert process.returncode == 2, stderr.decode()
+    assert "Traceback" not in stderr.decode()
+    assert expected in stderr.decode().splitlines()[-1]
