@@ -34,8 +34,8 @@ class User(Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    first_name: Mapped[str] = mapped_column(String(256))
-    last_name: Mapped[str | None] = mapped_column(String(256))
+    first_name: Mapped[str] = mapped_column(Text)
+    last_name: Mapped[str | None] = mapped_column(Text)
     username: Mapped[str | None] = mapped_column(String(64))
     language_code: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime]
@@ -78,7 +78,7 @@ class Chat(Base):
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     type: Mapped[str] = mapped_column(String(16))
-    title: Mapped[str | None] = mapped_column(String(256))
+    title: Mapped[str | None] = mapped_column(Text)
     username: Mapped[str | None] = mapped_column(String(64))
     is_forum: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
@@ -103,7 +103,7 @@ class Agreement(Base):
     text: Mapped[str] = mapped_column(Text)
     entities: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     author_id: Mapped[int] = mapped_column(BigInteger)
-    author_name: Mapped[str] = mapped_column(String(512))
+    author_name: Mapped[str] = mapped_column(Text)
     author_username: Mapped[str | None] = mapped_column(String(64))
     message_date: Mapped[datetime]
     message_edit_date: Mapped[datetime | None]
