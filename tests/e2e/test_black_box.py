@@ -120,9 +120,6 @@ async def test_a_bad_setting_is_one_clear_line(
     env = bot_environment(**{k: v for k, v in values.items() if v is not None})
     process = await start_bot(env, tmp_path)
     _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
-    lines = [
-        line for line in stderr.decode().splitlines() if "Configuration" in line or ":" in line
-    ]
     assert process.returncode == 2, stderr.decode()
     assert "Traceback" not in stderr.decode()
     assert expected in stderr.decode().splitlines()[-1]
