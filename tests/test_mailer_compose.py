@@ -327,7 +327,7 @@ def test_text_part_carries_all_the_information() -> None:
         "2026-11-29 09:41:02 UTC / 2026-11-29 12:41 MSK",
         "https://t.me/c/1001234/45",
         "2 participants",
-        "received an identical copy",
+        "are the same in every copy",
         DIGEST,
         "sha256sum agreement--1001234-7.json",
         "automatic message",
@@ -350,7 +350,7 @@ RU_PHRASES = (
     "Договорённость №7 зафиксирована в чате",
     "Исходный текст сообщения",
     "Кем отмечено",
-    "Каждая из перечисленных выше сторон получила идентичную копию этого письма.",
+    "текст, время и контрольная сумма во всех копиях одинаковы.",
     "Контрольная сумма SHA-256 записи",
     "2 участника",
     "Это автоматическое сообщение",
@@ -366,7 +366,7 @@ EN_PHRASES = (
     "Marked",
     "Parties",
     "participant",
-    "identical copy",
+    "same in every copy",
     "digest",
     "attached",
     "automatic",
@@ -395,7 +395,7 @@ def test_russian_render() -> None:
 def test_english_render() -> None:
     plain, html = body_parts(compose(agreement_spec("en"), MAIL_FROM, renderer(), now=NOW))
     assert "Hello, Ivan Petrov!" in plain
-    assert "Every party listed above received an identical copy of this email." in html
+    assert "the text, the times and the digest are the same in every copy." in html
     assert re.search("[а-яё]", visible_text(html).replace("Иван Петров", "")) is None
 
 
