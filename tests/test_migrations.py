@@ -23,6 +23,11 @@ TABLES = {
     "agreements",
     "parties",
     "mails",
+    "message_versions",
+    "edit_alerts",
+    "acceptances",
+    "amendments",
+    "journal",
 }
 
 

@@ -111,6 +111,7 @@ class Agreement(Base):
     marked_at: Mapped[datetime]
     record: Mapped[bytes] = mapped_column(LargeBinary)
     digest: Mapped[str] = mapped_column(String(64))
+    content_hash: Mapped[str] = mapped_column(String(64))
     # The bot's answer in the chat, edited as parties join; in the marker's language.
     answer_message_id: Mapped[int | None] = mapped_column(BigInteger)
     answer_language: Mapped[str] = mapped_column(String(8))
@@ -159,18 +160,21 @@ class MailStatus(enum.StrEnum):
 class Mail(Base):
     """An email written in the same transaction as its cause, then sent by the worker.
 
-    One agreement mail per party at most: the unique key is what keeps a held mail,
-    released on verification, from ever going out twice.
+    ``topic`` names what the mail is about ("agreement:12", "edit-alert:5"); one mail per
+    recipient and topic at most, which keeps a held mail, released on verification, from
+    ever going out twice.
     """
 
     __tablename__ = "mails"
     __table_args__ = (
-        UniqueConstraint("kind", "agreement_id", "user_id"),
+        UniqueConstraint("user_id", "topic"),
         Index("ix_mails_status_id", "status", "id"),
+        Index("ix_mails_agreement_id", "agreement_id"),
     )
 
     id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
+    topic: Mapped[str] = mapped_column(String(64))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"))
     to_address: Mapped[str] = mapped_column(String(320))
@@ -189,3 +193,90 @@ class Mail(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+
+
+class MessageVersion(Base):
+    """A later version of an agreed message, as Telegram reported an edit. Never changed."""
+
+    __tablename__ = "message_versions"
+    __table_args__ = (UniqueConstraint("agreement_id", "number"),)
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
+    number: Mapped[int]  # 1 for the first edit after marking, then 2, ...
+    text: Mapped[str] = mapped_column(Text)
+    entities: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    editor_id: Mapped[int | None] = mapped_column(BigInteger)
+    edit_date: Mapped[datetime]  # Telegram's
+    received_at: Mapped[datetime]  # ours
+    alert_id: Mapped[int] = mapped_column(ForeignKey("edit_alerts.id"))
+
+
+class EditAlert(Base):
+    """One chat alert and one email per party for a burst of edits of one message."""
+
+    __tablename__ = "edit_alerts"
+    __table_args__ = (Index("ix_edit_alerts_due", "mailed_at", "due_at"),)
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
+    opened_at: Mapped[datetime]
+    # Edits until then join this alert; its emails go out once it has passed.
+    due_at: Mapped[datetime]
+    mailed_at: Mapped[datetime | None]
+    chat_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    language: Mapped[str] = mapped_column(String(8))
+
+
+class Acceptance(Base):
+    """A party accepted a given version as the new agreed text."""
+
+    __tablename__ = "acceptances"
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("message_versions.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    accepted_at: Mapped[datetime]
+
+
+class Amendment(Base):
+    """A version every party accepted: a new immutable record naming the previous digest."""
+
+    __tablename__ = "amendments"
+    __table_args__ = (UniqueConstraint("agreement_id", "number"), UniqueConstraint("version_id"))
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
+    number: Mapped[int]  # N.1, N.2, ...
+    version_id: Mapped[int] = mapped_column(ForeignKey("message_versions.id"))
+    text: Mapped[str] = mapped_column(Text)
+    record: Mapped[bytes] = mapped_column(LargeBinary)
+    digest: Mapped[str] = mapped_column(String(64))
+    previous_digest: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+
+class JournalEntry(Base):
+    """A message seen in a chat, kept for a while so its history and reactions can be used."""
+
+    __tablename__ = "journal"
+    __table_args__ = (
+        UniqueConstraint("chat_id", "message_id", "content_hash"),
+        Index("ix_journal_seen_at", "seen_at"),
+    )
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    thread_id: Mapped[int | None] = mapped_column(BigInteger)
+    author_id: Mapped[int | None] = mapped_column(BigInteger)
+    author_first_name: Mapped[str | None] = mapped_column(Text)
+    author_last_name: Mapped[str | None] = mapped_column(Text)
+    author_username: Mapped[str | None] = mapped_column(String(64))
+    author_is_bot: Mapped[bool] = mapped_column(default=False)
+    date: Mapped[datetime]
+    edit_date: Mapped[datetime | None]
+    text: Mapped[str | None] = mapped_column(Text)
+    entities: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    seen_at: Mapped[datetime]

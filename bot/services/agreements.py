@@ -20,7 +20,7 @@ from bot.services.deliveries import queue_agreement_mails
 from bot.services.letters import Letters, summary_of
 from bot.services.outbox import MailWaker
 from bot.services.people import ChatInfo, Person, language_for
-from bot.services.records import RECORD_FORMAT, iso_utc, seal
+from bot.services.records import RECORD_FORMAT, content_hash, iso_utc, seal
 
 logger = logging.getLogger(__name__)
 
@@ -296,6 +296,7 @@ def _new_agreement(request: MarkRequest, number: int, now: datetime) -> Agreemen
         marked_at=now,
         record=sealed.canonical,
         digest=sealed.digest,
+        content_hash=content_hash(message.text, message.entities),
         answer_language=language_for(marker.language_code),
     )
 

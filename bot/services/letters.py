@@ -46,7 +46,13 @@ class Letters:
         self._zone = zone
 
     def verification_code(
-        self, user: User, address: str, code: str, valid_minutes: int, now: datetime
+        self,
+        user: User,
+        verification_id: int,
+        address: str,
+        code: str,
+        valid_minutes: int,
+        now: datetime,
     ) -> Mail:
         context = {
             "code": code,
@@ -54,7 +60,8 @@ class Letters:
             "valid_minutes": valid_minutes,
             "recipient_name": _person(user).name,
         }
-        return self._mail("verification_code", user, address, context, now)
+        topic = f"verification:{verification_id}"
+        return self._mail("verification_code", user, address, context, now, topic=topic)
 
     def agreement(
         self, agreement: Agreement, recipient: User, address: str, now: datetime
@@ -92,6 +99,7 @@ class Letters:
             address,
             context,
             now,
+            topic=f"agreement:{agreement.id}",
             agreement_id=agreement.id,
             headers={"X-Agreement-Digest": agreement.digest},
             attachments=(attachment,),
@@ -105,9 +113,11 @@ class Letters:
         context: dict[str, Any],
         now: datetime,
         *,
+        topic: str,
         agreement_id: int | None = None,
         headers: dict[str, str] | None = None,
         attachments: tuple[Attachment, ...] = (),
+        in_reply_to: str | None = None,
     ) -> Mail:
         spec = MailSpec(
             kind=kind,
@@ -117,10 +127,12 @@ class Letters:
             message_id=make_message_id(self._mail_from),
             extra_headers=headers or {},
             attachments=attachments,
+            in_reply_to=in_reply_to,
         )
         message = compose(spec, self._mail_from, self._renderer, now=now)
         return Mail(
             kind=kind,
+            topic=topic,
             user_id=user.id,
             agreement_id=agreement_id,
             to_address=address,

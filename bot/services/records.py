@@ -40,3 +40,9 @@ def seal(document: dict[str, Any]) -> SealedRecord:
 def iso_utc(moment: datetime) -> str:
     """``2026-11-29T09:33:28Z``: whole seconds, as Telegram gives them."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def content_hash(text: str, entities: list[dict[str, Any]]) -> str:
+    """What a reader sees: the text and its formatting. Reactions, link previews and
+    re-saves change neither, so an "edit" with the same hash changed nothing."""
+    return digest_of(canonical_json({"entities": entities, "text": text}))

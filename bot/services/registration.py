@@ -102,18 +102,20 @@ class RegistrationService:
             return CodeRequestResult(CodeRequest.RATE_LIMITED, address, retry_at=retry_at)
 
         code = f"{secrets.randbelow(10**6):06d}"
-        self._session.add(
-            EmailVerification(
-                user_id=person.id,
-                address=address,
-                code_hash=_hash_code(person.id, code),
-                attempts_left=CODE_ATTEMPTS,
-                created_at=now,
-                expires_at=now + CODE_LIFETIME,
-            )
+        verification = EmailVerification(
+            user_id=person.id,
+            address=address,
+            code_hash=_hash_code(person.id, code),
+            attempts_left=CODE_ATTEMPTS,
+            created_at=now,
+            expires_at=now + CODE_LIFETIME,
         )
+        self._session.add(verification)
+        await self._session.flush()
         minutes = int(CODE_LIFETIME.total_seconds() // 60)
-        self._session.add(self._letters.verification_code(user, address, code, minutes, now))
+        self._session.add(
+            self._letters.verification_code(user, verification.id, address, code, minutes, now)
+        )
         await self._session.commit()
         self._mail_waker.wake()
         logger.info("verification code queued user=%s", person.id)

@@ -109,6 +109,7 @@ def upgrade() -> None:
         "mails",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("topic", sa.String(length=64), nullable=False),
         sa.Column("user_id", sa.BigInteger(), nullable=False),
         sa.Column(
             "agreement_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
@@ -130,12 +131,11 @@ def upgrade() -> None:
         ),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_mails_user_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_mails")),
-        sa.UniqueConstraint(
-            "kind", "agreement_id", "user_id", name=op.f("uq_mails_kind_agreement_id_user_id")
-        ),
+        sa.UniqueConstraint("user_id", "topic", name=op.f("uq_mails_user_id_topic")),
         sa.UniqueConstraint("message_id", name=op.f("uq_mails_message_id")),
     )
     with op.batch_alter_table("mails", schema=None) as batch_op:
+        batch_op.create_index("ix_mails_agreement_id", ["agreement_id"], unique=False)
         batch_op.create_index("ix_mails_status_id", ["status", "id"], unique=False)
 
     op.create_table(
@@ -167,6 +167,7 @@ def downgrade() -> None:
     op.drop_table("parties")
     with op.batch_alter_table("mails", schema=None) as batch_op:
         batch_op.drop_index("ix_mails_status_id")
+        batch_op.drop_index("ix_mails_agreement_id")
 
     op.drop_table("mails")
     with op.batch_alter_table("email_verifications", schema=None) as batch_op:
