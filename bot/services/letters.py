@@ -8,7 +8,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.db.models import Agreement, Mail, MailStatus, User
+from bot.db.models import Agreement, EditAlert, Mail, MailStatus, MessageVersion, User
+from bot.services.diff import Diff, word_diff
 from bot.services.people import ChatInfo, language_for, message_link
 from bot.services.timefmt import format_local, format_utc
 from mailer import Attachment, MailRenderer, MailSpec, compose, make_message_id
@@ -21,6 +22,25 @@ class PersonView:
     name: str
     username: str | None
     user_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class AgreedText:
+    """What stands as agreed: the original, or the latest amendment ("3.1")."""
+
+    text: str
+    label: str | None
+    digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class EditView:
+    index: int
+    time_utc: str
+    time_local: str | None
+    editor: PersonView
+    text: str
+    diff: Diff
 
 
 def summary_of(text: str, words: int = SUMMARY_WORDS) -> str:
@@ -67,13 +87,9 @@ class Letters:
         self, agreement: Agreement, recipient: User, address: str, now: datetime
     ) -> Mail:
         """Needs ``agreement.chat`` and ``agreement.parties`` with their users loaded."""
-        chat = agreement.chat
         marked_by = next(p.user for p in agreement.parties if p.user_id == agreement.marked_by_id)
         context = {
-            "number": agreement.number,
-            "chat_title": chat.title or "",
-            "title": agreement.title,
-            "summary": summary_of(agreement.text),
+            **self._about(agreement, recipient),
             "text": agreement.text,
             "author": PersonView(
                 agreement.author_name, agreement.author_username, agreement.author_id
@@ -85,12 +101,8 @@ class Letters:
             "marked_at_utc": format_utc(agreement.marked_at),
             "marked_at_local": format_local(agreement.marked_at, self._zone),
             "edited_before_marking": agreement.message_edit_date is not None,
-            "message_link": message_link(
-                ChatInfo(chat.id, chat.type, chat.title, chat.username), agreement.message_id
-            ),
             "digest": agreement.digest,
             "record_filename": record_filename(agreement),
-            "recipient_name": _person(recipient).name,
         }
         attachment = Attachment(record_filename(agreement), agreement.record, "application/json")
         return self._mail(
@@ -104,6 +116,74 @@ class Letters:
             headers={"X-Agreement-Digest": agreement.digest},
             attachments=(attachment,),
         )
+
+    def edit_alert(
+        self,
+        agreement: Agreement,
+        alert: EditAlert,
+        versions: list[MessageVersion],
+        agreed: AgreedText,
+        editors: dict[int, User],
+        recipient: User,
+        address: str,
+        now: datetime,
+        *,
+        agreement_mailed_at: datetime,
+        in_reply_to: str | None,
+    ) -> Mail:
+        """``versions``: every version of the message so far, oldest first."""
+        author = PersonView(agreement.author_name, agreement.author_username, agreement.author_id)
+        edits = []
+        previous_text = agreement.text
+        for version in versions:
+            if version.alert_id == alert.id:
+                editor = editors.get(version.editor_id or 0)
+                edits.append(
+                    EditView(
+                        index=version.number,
+                        time_utc=format_utc(version.edit_date),
+                        time_local=format_local(version.edit_date, self._zone),
+                        editor=_person(editor) if editor else author,
+                        text=version.text,
+                        diff=word_diff(previous_text, version.text),
+                    )
+                )
+            previous_text = version.text
+        context = {
+            **self._about(agreement, recipient),
+            "agreed_text": agreed.text,
+            "agreed_label": agreed.label,
+            "agreement_mailed_at_utc": format_utc(agreement_mailed_at),
+            "edits": edits,
+            "diff_from_agreed": word_diff(agreed.text, previous_text),
+            "latest_text": previous_text,
+            "total_edits": len(versions),
+            "digest": agreed.digest,
+        }
+        return self._mail(
+            "edit_alert",
+            recipient,
+            address,
+            context,
+            now,
+            topic=f"edit-alert:{alert.id}",
+            agreement_id=agreement.id,
+            in_reply_to=in_reply_to,
+        )
+
+    def _about(self, agreement: Agreement, recipient: User) -> dict[str, Any]:
+        """What every mail about an agreement names."""
+        chat = agreement.chat
+        return {
+            "number": agreement.number,
+            "chat_title": chat.title or "",
+            "title": agreement.title,
+            "summary": summary_of(agreement.text),
+            "message_link": message_link(
+                ChatInfo(chat.id, chat.type, chat.title, chat.username), agreement.message_id
+            ),
+            "recipient_name": _person(recipient).name,
+        }
 
     def _mail(
         self,

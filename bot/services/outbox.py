@@ -7,10 +7,9 @@ one (a 5xx reply) marks it failed with the server's answer.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
@@ -18,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Mail, MailStatus
+from bot.services.background import Periodic
 
 logger = logging.getLogger(__name__)
 
@@ -26,10 +26,6 @@ BATCH_SIZE = 50
 
 class MailWaker(Protocol):
     def wake(self) -> None: ...
-
-
-class DeliveryFailure(Protocol):
-    temporary: bool
 
 
 class MailTransport(Protocol):
@@ -49,33 +45,13 @@ class MailWorker:
         self._transport = transport
         self._envelope_from = envelope_from
         self._clock = clock
-        self._retry_interval = retry_interval
-        self._wakeup = asyncio.Event()
+        self._loop = Periodic("mail-worker", self.deliver_pending, retry_interval)
 
     def wake(self) -> None:
-        self._wakeup.set()
+        self._loop.wake()
 
-    @contextlib.asynccontextmanager
-    async def running(self) -> AsyncIterator[None]:
-        task = asyncio.create_task(self._run(), name="mail-worker")
-        try:
-            yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                while await self.deliver_pending():
-                    pass
-            except Exception:
-                # The database itself failed; log it and try again next round.
-                logger.exception("mail worker round failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), timeout=self._retry_interval)
-            self._wakeup.clear()
+    def running(self) -> contextlib.AbstractAsyncContextManager[None]:
+        return self._loop.running()
 
     async def deliver_pending(self) -> bool:
         """Send one batch; True when every mail in a full batch went out (look for more)."""

@@ -1,0 +1,122 @@
+"""Emails about edits and amendments, threaded under each recipient's agreement email."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from bot.db.models import (
+    Agreement,
+    Amendment,
+    EditAlert,
+    Mail,
+    MailStatus,
+    MessageVersion,
+    Party,
+    User,
+)
+from bot.db.repositories import verified_addresses
+from bot.services.deliveries import AGREEMENT_MAIL
+from bot.services.letters import AgreedText, Letters
+
+
+async def queue_alert_mails(
+    session: AsyncSession, letters: Letters, alert: EditAlert, now: datetime
+) -> int:
+    """One edit-alert mail per party with a verified address; marks the alert mailed."""
+    agreement = await _agreement_with_parties(session, alert.agreement_id)
+    versions = list(
+        await session.scalars(
+            select(MessageVersion)
+            .where(MessageVersion.agreement_id == agreement.id)
+            .order_by(MessageVersion.number)
+        )
+    )
+    agreed = await agreed_text(session, agreement)
+    editors = await _users(session, {v.editor_id for v in versions if v.editor_id})
+    threads = await agreement_threads(session, agreement.id)
+    mailed_at = await session.scalar(
+        select(func.min(Mail.sent_at)).where(
+            Mail.agreement_id == agreement.id, Mail.kind == AGREEMENT_MAIL
+        )
+    )
+    addresses = await verified_addresses(session, [p.user_id for p in agreement.parties])
+    queued = 0
+    for party in agreement.parties:
+        address = addresses.get(party.user_id)
+        if address is None:
+            continue
+        session.add(
+            letters.edit_alert(
+                agreement,
+                alert,
+                versions,
+                agreed,
+                editors,
+                party.user,
+                address,
+                now,
+                agreement_mailed_at=mailed_at or agreement.marked_at,
+                in_reply_to=threads.get(party.user_id),
+            )
+        )
+        queued += 1
+    alert.mailed_at = now
+    return queued
+
+
+async def queue_due_alerts(session: AsyncSession, letters: Letters, now: datetime) -> int:
+    """Mail every alert whose coalescing window has passed; returns how many mails."""
+    due = await session.scalars(
+        select(EditAlert)
+        .where(EditAlert.mailed_at.is_(None), EditAlert.due_at <= now)
+        .order_by(EditAlert.id)
+    )
+    return sum([await queue_alert_mails(session, letters, alert, now) for alert in due.all()])
+
+
+async def agreed_text(session: AsyncSession, agreement: Agreement) -> AgreedText:
+    """The text that stands: the latest amendment, else the original."""
+    latest = await session.scalar(
+        select(Amendment)
+        .where(Amendment.agreement_id == agreement.id)
+        .order_by(Amendment.number.desc())
+        .limit(1)
+    )
+    if latest is None:
+        return AgreedText(agreement.text, None, agreement.digest)
+    return AgreedText(latest.text, f"{agreement.number}.{latest.number}", latest.digest)
+
+
+async def agreement_threads(session: AsyncSession, agreement_id: int) -> dict[int, str]:
+    """Each recipient's agreement email Message-ID, for In-Reply-To."""
+    rows = await session.execute(
+        select(Mail.user_id, Mail.message_id).where(
+            Mail.agreement_id == agreement_id,
+            Mail.kind == AGREEMENT_MAIL,
+            Mail.status != MailStatus.FAILED,
+        )
+    )
+    return {user_id: message_id for user_id, message_id in rows}
+
+
+async def _agreement_with_parties(session: AsyncSession, agreement_id: int) -> Agreement:
+    agreement = await session.scalar(
+        select(Agreement)
+        .where(Agreement.id == agreement_id)
+        .options(
+            selectinload(Agreement.chat),
+            selectinload(Agreement.parties).selectinload(Party.user),
+        )
+    )
+    assert agreement is not None
+    return agreement
+
+
+async def _users(session: AsyncSession, ids: set[int]) -> dict[int, User]:
+    if not ids:
+        return {}
+    return {user.id: user for user in await session.scalars(select(User).where(User.id.in_(ids)))}

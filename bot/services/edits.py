@@ -1,0 +1,204 @@
+"""Edits of agreed messages: every real change is stored and raises an alert.
+
+The original record is never touched. Edits that arrive while an alert is still open
+(EDIT_ALERT_COALESCE_SECONDS after the first) join that alert: one chat alert, updated
+as they come, and one email per party once the window has passed.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Agreement, Amendment, EditAlert, MessageVersion
+from bot.db.repositories import remember_user
+from bot.services.alert_mail import queue_alert_mails
+from bot.services.letters import Letters
+from bot.services.outbox import MailWaker
+from bot.services.people import Person
+from bot.services.records import content_hash
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class EditedMessage:
+    chat_id: int
+    message_id: int
+    text: str | None
+    edit_date: datetime
+    editor: Person | None
+    entities: list[dict[str, Any]] = field(default_factory=list)
+
+
+class EditOutcome(enum.StrEnum):
+    NOT_AGREED = "not_agreed"
+    UNCHANGED = "unchanged"
+    NEW_ALERT = "new_alert"
+    SAME_ALERT = "same_alert"
+
+
+@dataclass(frozen=True, slots=True)
+class AlertView:
+    id: int
+    agreement_id: int
+    agreement_number: int
+    chat_id: int
+    message_id: int
+    chat_message_id: int | None
+    language: str
+    first_edit_at: datetime
+    last_edit_at: datetime
+    edits_in_alert: int
+    total_edits: int
+    latest_version_id: int
+    agreed_at: datetime
+    amendment_label: str | None  # "3.1" once an amendment stands instead of the original
+
+
+@dataclass(frozen=True, slots=True)
+class EditResult:
+    outcome: EditOutcome
+    alert: AlertView | None = None
+
+
+class EditService:
+    def __init__(
+        self,
+        session: AsyncSession,
+        letters: Letters,
+        mail_waker: MailWaker,
+        clock: Callable[[], datetime],
+        coalesce: timedelta,
+    ) -> None:
+        self._session = session
+        self._letters = letters
+        self._mail_waker = mail_waker
+        self._clock = clock
+        self._coalesce = coalesce
+
+    async def record(self, edit: EditedMessage) -> EditResult:
+        agreement = await self._session.scalar(
+            select(Agreement).where(
+                Agreement.chat_id == edit.chat_id, Agreement.message_id == edit.message_id
+            )
+        )
+        if agreement is None:
+            return EditResult(EditOutcome.NOT_AGREED)
+        text = edit.text or ""
+        new_hash = content_hash(text, edit.entities)
+        latest = await self._latest_version(agreement.id)
+        if new_hash == (latest.content_hash if latest else agreement.content_hash):
+            return EditResult(EditOutcome.UNCHANGED)
+
+        now = self._clock()
+        if edit.editor is not None:
+            await remember_user(self._session, edit.editor, now)
+        alert, is_new = await self._alert_for(agreement, now)
+        version = MessageVersion(
+            agreement_id=agreement.id,
+            number=(latest.number if latest else 0) + 1,
+            text=text,
+            entities=edit.entities,
+            content_hash=new_hash,
+            editor_id=edit.editor.id if edit.editor else None,
+            edit_date=edit.edit_date,
+            received_at=now,
+            alert_id=alert.id,
+        )
+        self._session.add(version)
+        await self._session.flush()
+        queued = 0
+        if alert.due_at <= now:
+            queued = await queue_alert_mails(self._session, self._letters, alert, now)
+        await self._session.commit()
+        if queued:
+            self._mail_waker.wake()
+        logger.info(
+            "edit recorded chat=%s agreement=%s version=%s alert=%s",
+            agreement.chat_id,
+            agreement.id,
+            version.number,
+            alert.id,
+        )
+        outcome = EditOutcome.NEW_ALERT if is_new else EditOutcome.SAME_ALERT
+        return EditResult(outcome, await alert_view(self._session, alert.id))
+
+    async def remember_alert_message(self, alert_id: int, chat_message_id: int) -> None:
+        alert = await self._session.get(EditAlert, alert_id)
+        if alert is not None and alert.chat_message_id is None:
+            alert.chat_message_id = chat_message_id
+            await self._session.commit()
+
+    async def _latest_version(self, agreement_id: int) -> MessageVersion | None:
+        return await self._session.scalar(
+            select(MessageVersion)
+            .where(MessageVersion.agreement_id == agreement_id)
+            .order_by(MessageVersion.number.desc())
+            .limit(1)
+        )
+
+    async def _alert_for(self, agreement: Agreement, now: datetime) -> tuple[EditAlert, bool]:
+        if self._coalesce:
+            open_alert = await self._session.scalar(
+                select(EditAlert)
+                .where(
+                    EditAlert.agreement_id == agreement.id,
+                    EditAlert.mailed_at.is_(None),
+                    EditAlert.due_at > now,
+                )
+                .order_by(EditAlert.id.desc())
+                .limit(1)
+            )
+            if open_alert is not None:
+                return open_alert, False
+        alert = EditAlert(
+            agreement_id=agreement.id,
+            opened_at=now,
+            due_at=now + self._coalesce,
+            language=agreement.answer_language,
+        )
+        self._session.add(alert)
+        await self._session.flush()
+        return alert, True
+
+
+async def alert_view(session: AsyncSession, alert_id: int) -> AlertView:
+    alert = await session.get(EditAlert, alert_id)
+    assert alert is not None
+    agreement = await session.get(Agreement, alert.agreement_id)
+    assert agreement is not None
+    versions = (
+        await session.scalars(
+            select(MessageVersion)
+            .where(MessageVersion.agreement_id == agreement.id)
+            .order_by(MessageVersion.number)
+        )
+    ).all()
+    in_alert = [v for v in versions if v.alert_id == alert.id]
+    amendments = await session.scalar(
+        select(func.max(Amendment.number)).where(Amendment.agreement_id == agreement.id)
+    )
+    return AlertView(
+        id=alert.id,
+        agreement_id=agreement.id,
+        agreement_number=agreement.number,
+        chat_id=agreement.chat_id,
+        message_id=agreement.message_id,
+        chat_message_id=alert.chat_message_id,
+        language=alert.language,
+        first_edit_at=in_alert[0].edit_date,
+        last_edit_at=in_alert[-1].edit_date,
+        edits_in_alert=len(in_alert),
+        total_edits=len(versions),
+        latest_version_id=versions[-1].id,
+        agreed_at=agreement.marked_at,
+        amendment_label=f"{agreement.number}.{amendments}" if amendments else None,
+    )

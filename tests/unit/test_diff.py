@@ -1,0 +1,37 @@
+"""Word diffs: exact round trips (property-tested) and readable markers."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.services.diff import changes_only, new_text, old_text, with_markers, word_diff
+
+
+def test_changed_price_is_one_replacement() -> None:
+    diff = word_diff("We agreed on 150 000 for stage 1", "We agreed on 120 000 for stage 1")
+    assert with_markers(diff) == "We agreed on [-150-]{+120+} 000 for stage 1"
+
+
+def test_added_and_removed_lines() -> None:
+    diff = word_diff("Price: 100\nDue: Monday", "Price: 100\nDue: Friday\nPaid upfront")
+    assert with_markers(diff) == "Price: 100\nDue: [-Monday-]{+Friday\nPaid upfront+}"
+
+
+def test_identical_texts_have_no_changes() -> None:
+    assert word_diff("same text", "same text") == [("equal", "same text")]
+
+
+def test_changes_only_keeps_context_and_elides_the_rest() -> None:
+    old = "one two three four five six seven eight nine ten eleven twelve"
+    new = old.replace("six", "SIX")
+    compact = with_markers(changes_only(word_diff(old, new)))
+    assert compact == "…four five [-six-]{+SIX+} seven eight…"
+
+
+@given(st.text(), st.text())
+def test_diff_reproduces_both_texts(old: str, new: str) -> None:
+    diff = word_diff(old, new)
+    assert old_text(diff) == old
+    assert new_text(diff) == new
+    assert all(text for _, text in diff)
