@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
 
 from aiogram import Bot, Dispatcher
@@ -27,6 +27,7 @@ from bot.i18n import create_i18n
 from bot.middlewares.database import DatabaseSessionMiddleware
 from bot.middlewares.i18n import UserLanguageMiddleware
 from bot.middlewares.services import ServicesMiddleware
+from bot.services.alert_scheduler import AlertScheduler
 from bot.services.letters import Letters
 from bot.services.outbox import MailWaker, MailWorker
 from mailer import MailRenderer, SmtpConfig, SmtpSender
@@ -81,9 +82,10 @@ def build_dispatcher(
     dispatcher = Dispatcher(settings=settings)
     dispatcher.update.outer_middleware(DatabaseSessionMiddleware(session_factory))
     UserLanguageMiddleware(create_i18n()).setup(dispatcher)
-    services = ServicesMiddleware(letters, mail_waker, utc_now)
-    dispatcher.message.middleware(services)
-    dispatcher.callback_query.middleware(services)
+    coalesce = timedelta(seconds=settings.edit_alert_coalesce_seconds)
+    services = ServicesMiddleware(letters, mail_waker, utc_now, coalesce)
+    for observer in (dispatcher.message, dispatcher.edited_message, dispatcher.callback_query):
+        observer.middleware(services)
     dispatcher.include_router(build_router())
     return dispatcher
 
@@ -111,11 +113,18 @@ async def run(
     try:
         me = await _introduce(bot, settings)
         worker = build_mail_worker(settings, session_factory)
-        dispatcher = build_dispatcher(settings, session_factory, build_letters(settings), worker)
+        letters = build_letters(settings)
+        alerts = AlertScheduler(session_factory, letters, worker, utc_now)
+        dispatcher = build_dispatcher(settings, session_factory, letters, worker)
         await bot.delete_webhook(drop_pending_updates=False)
         await register_commands(bot, create_i18n())
         logger.info("starting as @%s, database %s", me.username, engine.url.render_as_string())
-        async with worker.running(), _stop_when_set(dispatcher, stop):
+        if not me.can_read_all_group_messages:
+            logger.warning(
+                "privacy mode is on: in groups where the bot is not an admin, Telegram does not "
+                "tell it about edits (turn it off with /setprivacy in @BotFather)"
+            )
+        async with worker.running(), alerts.running(), _stop_when_set(dispatcher, stop):
             # Handling each update before asking for the next batch means an update is
             # confirmed to Telegram only after it was handled (aiogram confirms on fetch).
             await dispatcher.start_polling(

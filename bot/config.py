@@ -50,6 +50,7 @@ class Settings(DatabaseSettings):
 
     timezone: str = "UTC"
     mail_retry_seconds: float = Field(default=30.0, gt=0)
+    edit_alert_coalesce_seconds: float = Field(default=60.0, ge=0)
 
     @field_validator("bot_token")
     @classmethod

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import agreements, listing, registration, start
+from bot.handlers import agreements, edits, listing, registration, start
 
 
 def build_router() -> Router:
@@ -13,6 +13,7 @@ def build_router() -> Router:
         start.build_router(),
         registration.build_router(),
         agreements.build_router(),
+        edits.build_router(),
         listing.build_router(),
     )
     return router

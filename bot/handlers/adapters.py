@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from aiogram.enums import ContentType
 from aiogram.types import Chat, Message, User
@@ -56,14 +57,23 @@ def chat_from(chat: Chat) -> ChatInfo:
     )
 
 
+def text_and_entities(message: Message) -> tuple[str | None, list[dict[str, Any]]]:
+    """The text, or the caption of a media message, with its formatting as plain dicts."""
+    if message.text is not None:
+        text, entities = message.text, message.entities
+    else:
+        text, entities = message.caption, message.caption_entities
+    return text, [e.model_dump(mode="json", exclude_none=True) for e in entities or ()]
+
+
 def marked_message_from(message: Message) -> MarkedMessage:
-    entities = message.entities if message.text is not None else message.caption_entities
+    text, entities = text_and_entities(message)
     return MarkedMessage(
         message_id=message.message_id,
         date=message.date,
         author=person_from(message.from_user) if message.from_user else None,
-        text=message.text if message.text is not None else message.caption,
-        entities=[e.model_dump(mode="json", exclude_none=True) for e in entities or ()],
+        text=text,
+        entities=entities,
         edit_date=datetime.fromtimestamp(message.edit_date, UTC) if message.edit_date else None,
         thread_id=message.message_thread_id if message.is_topic_message else None,
         is_service=message.content_type not in PERSON_CONTENT,

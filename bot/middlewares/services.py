@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject
 
 from bot.services.agreements import AgreementService
+from bot.services.amendments import AmendmentService
+from bot.services.edits import EditService
 from bot.services.letters import Letters
 from bot.services.outbox import MailWaker
 from bot.services.registration import RegistrationService
@@ -17,11 +19,16 @@ from bot.services.registration import RegistrationService
 
 class ServicesMiddleware(BaseMiddleware):
     def __init__(
-        self, letters: Letters, mail_waker: MailWaker, clock: Callable[[], datetime]
+        self,
+        letters: Letters,
+        mail_waker: MailWaker,
+        clock: Callable[[], datetime],
+        edit_coalesce: timedelta,
     ) -> None:
         self._letters = letters
         self._mail_waker = mail_waker
         self._clock = clock
+        self._edit_coalesce = edit_coalesce
 
     async def __call__(
         self,
@@ -30,10 +37,9 @@ class ServicesMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         session = data["session"]
-        data["agreements"] = AgreementService(
-            session, self._letters, self._mail_waker, self._clock
-        )
-        data["registration"] = RegistrationService(
-            session, self._letters, self._mail_waker, self._clock
-        )
+        common = (session, self._letters, self._mail_waker, self._clock)
+        data["agreements"] = AgreementService(*common)
+        data["registration"] = RegistrationService(*common)
+        data["edits"] = EditService(*common, self._edit_coalesce)
+        data["amendments"] = AmendmentService(*common)
         return await handler(event, data)

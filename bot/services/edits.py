@@ -19,7 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Agreement, Amendment, EditAlert, MessageVersion
 from bot.db.repositories import remember_user
-from bot.services.alert_mail import queue_alert_mails
+from bot.services.alert_mail import agreed_text, queue_alert_mails
+from bot.services.diff import Diff, word_diff
 from bot.services.letters import Letters
 from bot.services.outbox import MailWaker
 from bot.services.people import Person
@@ -130,6 +131,16 @@ class EditService:
         )
         outcome = EditOutcome.NEW_ALERT if is_new else EditOutcome.SAME_ALERT
         return EditResult(outcome, await alert_view(self._session, alert.id))
+
+    async def changes(self, agreement_id: int, chat_id: int) -> tuple[int, Diff] | None:
+        """The agreed text against the message as it is now: (agreement number, diff)."""
+        agreement = await self._session.get(Agreement, agreement_id)
+        if agreement is None or agreement.chat_id != chat_id:
+            return None
+        latest = await self._latest_version(agreement.id)
+        current = latest.text if latest else agreement.text
+        agreed = await agreed_text(self._session, agreement)
+        return agreement.number, word_diff(agreed.text, current)
 
     async def remember_alert_message(self, alert_id: int, chat_message_id: int) -> None:
         alert = await self._session.get(EditAlert, alert_id)

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.db.models import Agreement, EditAlert, Mail, MailStatus, MessageVersion, User
+from bot.db.models import Agreement, Amendment, EditAlert, Mail, MailStatus, MessageVersion, User
 from bot.services.diff import Diff, word_diff
 from bot.services.people import ChatInfo, language_for, message_link
 from bot.services.timefmt import format_local, format_utc
@@ -41,6 +41,12 @@ class EditView:
     editor: PersonView
     text: str
     diff: Diff
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptanceView:
+    person: PersonView
+    time_utc: str
 
 
 def summary_of(text: str, words: int = SUMMARY_WORDS) -> str:
@@ -168,6 +174,51 @@ class Letters:
             now,
             topic=f"edit-alert:{alert.id}",
             agreement_id=agreement.id,
+            in_reply_to=in_reply_to,
+        )
+
+    def amendment(
+        self,
+        agreement: Agreement,
+        amendment: Amendment,
+        previous: AgreedText,
+        acceptances: list[tuple[datetime, User]],
+        recipient: User,
+        address: str,
+        now: datetime,
+        *,
+        in_reply_to: str | None,
+    ) -> Mail:
+        """Needs ``agreement.chat`` and ``agreement.parties`` with their users loaded."""
+        label = f"{agreement.number}.{amendment.number}"
+        filename = f"agreement-{agreement.chat_id}-{label}.json"
+        context = {
+            **self._about(agreement, recipient),
+            "amendment_number": label,
+            "previous_text": previous.text,
+            "previous_label": previous.label,
+            "text": amendment.text,
+            "diff": word_diff(previous.text, amendment.text),
+            "digest": amendment.digest,
+            "previous_digest": amendment.previous_digest,
+            "record_filename": filename,
+            "accepted_by": [
+                AcceptanceView(_person(user), format_utc(moment)) for moment, user in acceptances
+            ],
+            "amended_at_utc": format_utc(amendment.created_at),
+            "amended_at_local": format_local(amendment.created_at, self._zone),
+            "parties": [_person(party.user) for party in agreement.parties],
+        }
+        return self._mail(
+            "amendment",
+            recipient,
+            address,
+            context,
+            now,
+            topic=f"amendment:{amendment.id}",
+            agreement_id=agreement.id,
+            headers={"X-Agreement-Digest": amendment.digest},
+            attachments=(Attachment(filename, amendment.record, "application/json"),),
             in_reply_to=in_reply_to,
         )
 

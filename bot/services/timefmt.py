@@ -21,3 +21,12 @@ def format_local(moment: datetime, zone: ZoneInfo) -> str | None:
 def format_both(moment: datetime, zone: ZoneInfo) -> str:
     local = format_local(moment, zone)
     return format_utc(moment) if local is None else f"{format_utc(moment)} / {local}"
+
+
+def format_clock(moment: datetime, zone: ZoneInfo) -> str:
+    """``09:33:28 UTC / 12:33:28 MSK``: a time of day for chat answers."""
+    utc = f"{moment.astimezone(UTC):%H:%M:%S} UTC"
+    if format_local(moment, zone) is None:
+        return utc
+    local = moment.astimezone(zone)
+    return f"{utc} / {local:%H:%M:%S} {local.tzname()}"

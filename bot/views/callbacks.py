@@ -11,3 +11,11 @@ class JoinAgreement(CallbackData, prefix="join"):
 
 class AgreementsPage(CallbackData, prefix="list"):
     page: int
+
+
+class ShowChanges(CallbackData, prefix="diff"):
+    agreement_id: int
+
+
+class AcceptVersion(CallbackData, prefix="accept"):
+    version_id: int

@@ -30,7 +30,11 @@ async def test_start_registers_menus_and_polls_for_what_it_handles(harness: Harn
         "Reply to a message to record it as an agreement"
     )
     polls = [c for c in api.requests if c.method == "getUpdates"]
-    assert set(polls[0].params["allowed_updates"]) == {"message", "callback_query"}
+    assert set(polls[0].params["allowed_updates"]) == {
+        "message",
+        "edited_message",
+        "callback_query",
+    }
 
 
 async def test_agreements_list_pages_newest_first(harness: Harness) -> None:

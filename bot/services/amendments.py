@@ -1,0 +1,189 @@
+"""Accepting an edited version: once every party has, it becomes amendment #N.k."""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from bot.db.models import Acceptance, Agreement, Amendment, MessageVersion, Party, User
+from bot.db.repositories import remember_user, verified_addresses
+from bot.services.alert_mail import agreed_text, agreement_threads
+from bot.services.letters import Letters
+from bot.services.outbox import MailWaker
+from bot.services.people import Person
+from bot.services.records import iso_utc, seal
+
+logger = logging.getLogger(__name__)
+AMENDMENT_FORMAT = "amendment-record/1"
+
+
+class Acceptation(enum.StrEnum):
+    UNKNOWN = "unknown"
+    NOT_A_PARTY = "not_a_party"
+    OUTDATED = "outdated"
+    ALREADY_ACCEPTED = "already_accepted"
+    ACCEPTED = "accepted"
+    AMENDED = "amended"
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptResult:
+    outcome: Acceptation
+    agreement_number: int = 0
+    waiting_for: list[str] = field(default_factory=list)
+    amendment_label: str | None = None
+    digest: str | None = None
+
+
+class AmendmentService:
+    def __init__(
+        self,
+        session: AsyncSession,
+        letters: Letters,
+        mail_waker: MailWaker,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._session = session
+        self._letters = letters
+        self._mail_waker = mail_waker
+        self._clock = clock
+
+    async def accept(self, version_id: int, chat_id: int, person: Person) -> AcceptResult:
+        version = await self._session.get(MessageVersion, version_id)
+        agreement = await self._agreement(version.agreement_id) if version else None
+        if version is None or agreement is None or agreement.chat_id != chat_id:
+            return AcceptResult(Acceptation.UNKNOWN)
+        number = agreement.number
+        latest = await self._session.scalar(
+            select(func.max(MessageVersion.number)).where(
+                MessageVersion.agreement_id == agreement.id
+            )
+        )
+        if version.number != latest:
+            return AcceptResult(Acceptation.OUTDATED, number)
+        party_ids = {party.user_id for party in agreement.parties}
+        if person.id not in party_ids:
+            return AcceptResult(Acceptation.NOT_A_PARTY, number)
+        if await self._session.get(Acceptance, (version.id, person.id)) is not None:
+            return AcceptResult(Acceptation.ALREADY_ACCEPTED, number)
+
+        now = self._clock()
+        await remember_user(self._session, person, now)
+        self._session.add(Acceptance(version_id=version.id, user_id=person.id, accepted_at=now))
+        await self._session.flush()
+        accepted = set(
+            await self._session.scalars(
+                select(Acceptance.user_id).where(Acceptance.version_id == version.id)
+            )
+        )
+        waiting = [p for p in agreement.parties if p.user_id not in accepted]
+        if waiting:
+            await self._session.commit()
+            names = [_name(p.user) for p in waiting]
+            return AcceptResult(Acceptation.ACCEPTED, number, waiting_for=names)
+
+        amendment = await self._amend(agreement, version, now)
+        await self._session.commit()
+        self._mail_waker.wake()
+        label = f"{number}.{amendment.number}"
+        logger.info(
+            "amendment recorded chat=%s agreement=%s amendment=%s",
+            agreement.chat_id,
+            agreement.id,
+            label,
+        )
+        return AcceptResult(
+            Acceptation.AMENDED, number, amendment_label=label, digest=amendment.digest
+        )
+
+    async def _agreement(self, agreement_id: int) -> Agreement | None:
+        return await self._session.scalar(
+            select(Agreement)
+            .where(Agreement.id == agreement_id)
+            .options(
+                selectinload(Agreement.chat),
+                selectinload(Agreement.parties).selectinload(Party.user),
+            )
+        )
+
+    async def _amend(
+        self, agreement: Agreement, version: MessageVersion, now: datetime
+    ) -> Amendment:
+        previous = await agreed_text(self._session, agreement)
+        latest = await self._session.scalar(
+            select(func.max(Amendment.number)).where(Amendment.agreement_id == agreement.id)
+        )
+        number = (latest or 0) + 1
+        acceptances = list(
+            await self._session.execute(
+                select(Acceptance, User)
+                .join(User, User.id == Acceptance.user_id)
+                .where(Acceptance.version_id == version.id)
+                .order_by(Acceptance.accepted_at, Acceptance.user_id)
+            )
+        )
+        sealed = seal(
+            {
+                "format": AMENDMENT_FORMAT,
+                "agreement": {
+                    "chat_id": agreement.chat_id,
+                    "number": agreement.number,
+                    "digest": agreement.digest,
+                },
+                "number": f"{agreement.number}.{number}",
+                "previous_digest": previous.digest,
+                "message": {
+                    "id": agreement.message_id,
+                    "version": version.number,
+                    "edit_date": iso_utc(version.edit_date),
+                    "text": version.text,
+                    "entities": version.entities,
+                },
+                "accepted_by": [
+                    {"id": user.id, "name": _name(user), "accepted_at": iso_utc(acc.accepted_at)}
+                    for acc, user in acceptances
+                ],
+                "amended_at": iso_utc(now),
+            }
+        )
+        amendment = Amendment(
+            agreement_id=agreement.id,
+            number=number,
+            version_id=version.id,
+            text=version.text,
+            record=sealed.canonical,
+            digest=sealed.digest,
+            previous_digest=previous.digest,
+            created_at=now,
+        )
+        self._session.add(amendment)
+        await self._session.flush()
+        addresses = await verified_addresses(self._session, [p.user_id for p in agreement.parties])
+        threads = await agreement_threads(self._session, agreement.id)
+        for party in agreement.parties:
+            address = addresses.get(party.user_id)
+            if address is not None:
+                self._session.add(
+                    self._letters.amendment(
+                        agreement,
+                        amendment,
+                        previous,
+                        [(acc.accepted_at, user) for acc, user in acceptances],
+                        party.user,
+                        address,
+                        now,
+                        in_reply_to=threads.get(party.user_id),
+                    )
+                )
+        return amendment
+
+
+def _name(user: User) -> str:
+    return " ".join(part for part in (user.first_name, user.last_name) if part)

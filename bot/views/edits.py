@@ -1,0 +1,111 @@
+"""Answers about edits and amendments, in the current locale."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.text_decorations import html_decoration as hd
+
+from bot.services.amendments import Acceptation, AcceptResult
+from bot.services.diff import Diff, changes_only, with_markers
+from bot.services.edits import AlertView
+from bot.services.timefmt import format_clock, format_utc
+from bot.views.callbacks import AcceptVersion, ShowChanges
+
+# Telegram shows at most 200 characters in a callback answer.
+CALLBACK_TEXT_LIMIT = 200
+
+
+def edit_alert(alert: AlertView, zone: ZoneInfo) -> str:
+    number = alert.agreement_number
+    if alert.edits_in_alert == 1:
+        head = _("✏️ <b>The message of agreement #{number} was edited</b> at {time}.").format(
+            number=number, time=format_clock(alert.last_edit_at, zone)
+        )
+    else:
+        head = _(
+            "✏️ <b>The message of agreement #{number} was edited {count} times</b>, last at {time}."
+        ).format(
+            number=number, count=alert.edits_in_alert, time=format_clock(alert.last_edit_at, zone)
+        )
+    if alert.amendment_label:
+        stands = _("The agreed text stays the one of amendment #{label}.").format(
+            label=alert.amendment_label
+        )
+    else:
+        stands = _(
+            "The agreed text stays the original one, recorded on {date} and emailed to the "
+            "parties."
+        ).format(date=format_utc(alert.agreed_at))
+    note = _(
+        'An edit is not an agreement: it becomes one only when every party presses "Accept new '
+        'version". Edits of this message so far: {total}.'
+    ).format(total=alert.total_edits)
+    return "\n".join((head, stands, note))
+
+
+def edit_alert_keyboard(alert: AlertView) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=_("🔍 Show changes"),
+                    callback_data=ShowChanges(agreement_id=alert.agreement_id).pack(),
+                ),
+                InlineKeyboardButton(
+                    text=_("✅ Accept new version"),
+                    callback_data=AcceptVersion(version_id=alert.latest_version_id).pack(),
+                ),
+            ]
+        ]
+    )
+
+
+def changes_short(diff: Diff) -> str | None:
+    """``[-old-]{+new+}`` with little context, if it fits a callback answer."""
+    text = with_markers(changes_only(diff))
+    return text if len(text) <= CALLBACK_TEXT_LIMIT else None
+
+
+def changes_message(number: int, diff: Diff) -> str:
+    """For a diff too long for a callback answer: struck-through and underlined words."""
+    pieces = []
+    for op, text in changes_only(diff, context_words=4):
+        quoted = hd.quote(text)
+        if op == "delete":
+            pieces.append(f"<s>{quoted}</s>")
+        elif op == "insert":
+            pieces.append(f"<u><b>{quoted}</b></u>")
+        else:
+            pieces.append(quoted)
+    head = _("Changes against the agreed text of agreement #{number}:").format(number=number)
+    legend = _("(struck out: removed; underlined: added)")
+    return f"{head}\n{''.join(pieces)}\n<i>{legend}</i>"
+
+
+def acceptance(result: AcceptResult) -> str:
+    """Plain text: it is a callback answer."""
+    number = result.agreement_number
+    texts = {
+        Acceptation.UNKNOWN: _("This version is not known in this chat."),
+        Acceptation.NOT_A_PARTY: _("Only the parties of agreement #{number} can accept it."),
+        Acceptation.OUTDATED: _(
+            "The message was edited again since; accept the newest version under its alert."
+        ),
+        Acceptation.ALREADY_ACCEPTED: _("You have already accepted this version."),
+        Acceptation.ACCEPTED: _("Accepted. Waiting for: {names}."),
+        Acceptation.AMENDED: _("Accepted by every party: amendment #{label} is recorded."),
+    }
+    return texts[result.outcome].format(
+        number=number, names=", ".join(result.waiting_for), label=result.amendment_label
+    )
+
+
+def amendment_recorded(result: AcceptResult) -> str:
+    return _(
+        "📝 <b>Amendment #{label} recorded</b>: every party accepted the new version of "
+        "agreement #{number}. It is now the agreed text and has been emailed to the parties.\n"
+        "Digest: <code>{digest}</code>"
+    ).format(label=result.amendment_label, number=result.agreement_number, digest=result.digest)
