@@ -46,8 +46,11 @@ async def agree(
         return
     agreement = result.agreement
     if result.outcome is Outcome.RECORDED:
+        text = texts.agreement_card(agreement, (await bot.me()).username or "", settings.zone)
+        if agreement.number == 1 and not await _sees_edits(bot, message.chat.id):
+            text += "\n\n" + texts.edits_invisible_warning()
         card = await target.answer(
-            texts.agreement_card(agreement, (await bot.me()).username or "", settings.zone),
+            text,
             reply_markup=texts.join_keyboard(agreement),
             reply_parameters=ReplyParameters(
                 message_id=target.message_id, allow_sending_without_reply=True
@@ -83,6 +86,19 @@ async def join(
     await query.answer(texts.joined_notice(result.outcome, result.agreement))
     if result.outcome is Outcome.JOINED:
         await _refresh_card(bot, i18n, result.agreement, settings)
+
+
+async def _sees_edits(bot: Bot, chat_id: int) -> bool:
+    """Telegram tells a bot about edits in a group only if it reads all messages there:
+    privacy mode off, or an administrator."""
+    if (await bot.me()).can_read_all_group_messages:
+        return True
+    try:
+        member = await bot.get_chat_member(chat_id, bot.id)
+    except TelegramBadRequest as exc:
+        logger.warning("could not check the bot's rights chat=%s: %s", chat_id, exc)
+        return False
+    return member.status in {"administrator", "creator"}
 
 
 async def _refresh_card(

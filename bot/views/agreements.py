@@ -44,6 +44,16 @@ def agreement_card(agreement: AgreementView, bot_username: str, zone: ZoneInfo) 
     return "\n".join(lines)
 
 
+def edits_invisible_warning() -> str:
+    return _(
+        "⚠️ <b>I can't see edits in this chat.</b> Telegram tells a bot about edited messages "
+        "only if it is an administrator or its privacy mode is off. Make me an administrator "
+        "(no rights are needed), or turn privacy mode off with /setprivacy in @BotFather and "
+        "add me to the chat again. Until then, edits of agreed messages go unnoticed; the "
+        "records and emails stay valid."
+    )
+
+
 def join_keyboard(agreement: AgreementView) -> InlineKeyboardMarkup:
     button = InlineKeyboardButton(
         text=_("🤝 I agree"), callback_data=JoinAgreement(agreement_id=agreement.id).pack()

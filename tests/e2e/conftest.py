@@ -22,19 +22,20 @@ TOKEN = "123456789:AAtest-token-for-the-bot-api-test-server"
 
 
 def bot_settings(api: BotAPIServer, mailbox: Mailbox, database_url: str, **extra: Any) -> Settings:
-    return load_settings(
-        _env_file=None,
-        bot_token=TOKEN,
-        telegram_api_url=api.base_url,
-        database_url=database_url,
-        smtp_host="127.0.0.1",
-        smtp_port=mailbox.port,
-        smtp_security="none",
-        mail_from=MAIL_FROM,
-        timezone="Europe/Moscow",
-        mail_retry_seconds=0.2,
-        **extra,
-    )
+    values: dict[str, Any] = {
+        "bot_token": TOKEN,
+        "telegram_api_url": api.base_url,
+        "database_url": database_url,
+        "smtp_host": "127.0.0.1",
+        "smtp_port": mailbox.port,
+        "smtp_security": "none",
+        "mail_from": MAIL_FROM,
+        "timezone": "Europe/Moscow",
+        "mail_retry_seconds": 0.2,
+        # Tests of bursts set a window; the others want each edit's alert at once.
+        "edit_alert_coalesce_seconds": 0,
+    }
+    return load_settings(_env_file=None, **(values | extra))
 
 
 @dataclass
