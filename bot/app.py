@@ -25,6 +25,7 @@ from bot.db.migrate import PROJECT_ROOT, upgrade
 from bot.handlers import build_router
 from bot.i18n import create_i18n
 from bot.middlewares.database import DatabaseSessionMiddleware
+from bot.middlewares.handled import HandledUpdates
 from bot.middlewares.i18n import UserLanguageMiddleware
 from bot.middlewares.services import ServicesMiddleware
 from bot.services.alert_scheduler import AlertScheduler
@@ -79,7 +80,8 @@ def build_dispatcher(
     letters: Letters,
     mail_waker: MailWaker,
 ) -> Dispatcher:
-    dispatcher = Dispatcher(settings=settings)
+    dispatcher = Dispatcher(settings=settings, handled_updates=HandledUpdates())
+    dispatcher.update.outer_middleware(dispatcher["handled_updates"])
     dispatcher.update.outer_middleware(DatabaseSessionMiddleware(session_factory))
     UserLanguageMiddleware(create_i18n()).setup(dispatcher)
     coalesce = timedelta(seconds=settings.edit_alert_coalesce_seconds)
@@ -134,6 +136,7 @@ async def run(
                 handle_signals=handle_signals,
                 close_bot_session=False,
             )
+            await dispatcher["handled_updates"].confirm(bot)
     finally:
         await bot.session.close()
         await engine.dispose()

@@ -85,7 +85,7 @@ async def show_changes(
 
 
 async def accept_version(
-    query: CallbackQuery, callback_data: AcceptVersion, amendments: AmendmentService
+    query: CallbackQuery, callback_data: AcceptVersion, amendments: AmendmentService, i18n: I18n
 ) -> None:
     assert query.message is not None
     result = await amendments.accept(
@@ -95,7 +95,9 @@ async def accept_version(
         texts.acceptance(result), show_alert=result.outcome is not Acceptation.ACCEPTED
     )
     if result.outcome is Acceptation.AMENDED:
-        await query.message.answer(texts.amendment_recorded(result))  # type: ignore[union-attr]
+        with i18n.use_locale(result.language):
+            notice = texts.amendment_recorded(result)
+        await query.message.answer(notice)  # type: ignore[union-attr]
 
 
 def build_router() -> Router:

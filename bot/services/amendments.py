@@ -40,6 +40,7 @@ class AcceptResult:
     waiting_for: list[str] = field(default_factory=list)
     amendment_label: str | None = None
     digest: str | None = None
+    language: str = "en"  # of the agreement's card, for the notice in the chat
 
 
 class AmendmentService:
@@ -100,7 +101,11 @@ class AmendmentService:
             label,
         )
         return AcceptResult(
-            Acceptation.AMENDED, number, amendment_label=label, digest=amendment.digest
+            Acceptation.AMENDED,
+            number,
+            amendment_label=label,
+            digest=amendment.digest,
+            language=agreement.answer_language,
         )
 
     async def _agreement(self, agreement_id: int) -> Agreement | None:

@@ -96,15 +96,28 @@ async def running_bot(settings: Settings, api: BotAPIServer) -> AsyncIterator[as
 
 
 @pytest.fixture
-async def api() -> AsyncIterator[BotAPIServer]:
-    async with BotAPIServer(token=TOKEN, bot_user={"username": "agreements_test_bot"}) as server:
+async def api(request: pytest.FixtureRequest) -> AsyncIterator[BotAPIServer]:
+    """Privacy mode off, as the README asks, unless the test is marked ``privacy_mode``."""
+    privacy = request.node.get_closest_marker("privacy_mode") is not None
+    async with BotAPIServer(
+        token=TOKEN,
+        bot_user={"username": "agreements_test_bot"},
+        can_read_all_group_messages=not privacy,
+    ) as server:
         yield server
+
+
+def settings_for(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Extra settings from ``@pytest.mark.bot_settings(name=value, ...)``."""
+    marker = request.node.get_closest_marker("bot_settings")
+    return dict(marker.kwargs) if marker else {}
 
 
 @pytest.fixture
 async def harness(
-    api: BotAPIServer, mailbox: Mailbox, database_url: str
+    request: pytest.FixtureRequest, api: BotAPIServer, mailbox: Mailbox, database_url: str
 ) -> AsyncIterator[Harness]:
-    async with running_bot(bot_settings(api, mailbox, database_url), api):
+    settings = bot_settings(api, mailbox, database_url, **settings_for(request))
+    async with running_bot(settings, api):
         yield Harness(api, TelegramWorld(api), mailbox)
     assert api.errors == [], f"the bot made requests Telegram would refuse: {api.errors}"

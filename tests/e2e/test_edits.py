@@ -1,0 +1,168 @@
+"""Edits of an agreed message: alerts in the chat, threaded emails, amendments."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.botapi.scenario import Group, Person, TelegramWorld
+from tests.e2e.conftest import Harness, bot_settings, running_bot, text_of
+from tests.e2e.test_agreement_flow import header_digest, is_agreement
+
+
+def is_edit_alert(message) -> bool:
+    return str(message["Subject"]).startswith(("Edited:", "Изменено:"))
+
+
+def is_amendment(message) -> bool:
+    return str(message["Subject"]).startswith(("Amendment", "Изменение договорённости"))
+
+
+async def agreed_between(harness: Harness) -> tuple[Person, Person, Group, dict, dict]:
+    """Bob writes a price, Alice marks it; both have verified addresses."""
+    world = harness.world
+    alice = world.user("Alice", language_code="en")
+    bob = world.user("Bob", language_code="ru")
+    group = world.group("Supplies")
+    await harness.register(alice, "alice@example.com")
+    await harness.register(bob, "bob@example.com")
+    offer = bob.says(group, "We agreed on 150 000 for stage 1")
+    alice.says(group, "/agree", reply_to=offer)
+    card = await world.bot_reply(group)
+    await harness.mailbox.wait_for(to="alice@example.com", where=is_agreement)
+    await harness.mailbox.wait_for(to="bob@example.com", where=is_agreement)
+    return alice, bob, group, offer, card
+
+
+async def test_an_edit_raises_a_chat_alert_and_threaded_emails(harness: Harness) -> None:
+    world, mailbox = harness.world, harness.mailbox
+    alice, bob, group, offer, _card = await agreed_between(harness)
+
+    bob.edits(offer, "We agreed on 120 000 for stage 1")
+    alert = await world.bot_reply(group)
+    assert alert["reply_to_message"]["message_id"] == offer["message_id"]
+    assert "The message of agreement #1 was edited" in alert["text"]  # Alice's card language
+    assert "stays the original one" in alert["text"]
+    buttons = [b["text"] for b in alert["reply_markup"]["inline_keyboard"][0]]
+    assert buttons == ["🔍 Show changes", "✅ Accept new version"]
+
+    for address in ("alice@example.com", "bob@example.com"):
+        [agreement] = await mailbox.wait_for(to=address, where=is_agreement)
+        [edit] = await mailbox.wait_for(to=address, where=is_edit_alert)
+        message = edit.message
+        assert message["In-Reply-To"] == agreement.message["Message-ID"]
+        assert agreement.message["Message-ID"] in message["References"]
+        body = text_of(message)
+        assert "We agreed on 150 000 for stage 1" in body
+        assert "We agreed on 120 000 for stage 1" in body
+        assert "[-150-]{+120+}" in body
+        html = message.get_body(("html",)).get_content()
+        assert "<del" in html and "<ins" in html
+    assert str(mailbox.to("alice@example.com")[-1].message["Subject"]).startswith(
+        "Edited: Agreement #1 · Supplies"
+    )
+    assert str(mailbox.to("bob@example.com")[-1].message["Subject"]).startswith(
+        "Изменено: договорённость №1"
+    )
+
+    query = alice.presses(alert, "🔍 Show changes")
+    answer = await harness.api.wait_for_call(
+        "answerCallbackQuery", lambda p: p["callback_query_id"] == query
+    )
+    assert "[-150-]{+120+}" in answer.params["text"]
+
+
+async def test_an_edit_that_changes_nothing_is_ignored(harness: Harness) -> None:
+    world, mailbox = harness.world, harness.mailbox
+    _alice, bob, group, offer, _card = await agreed_between(harness)
+    bob.edits(offer, offer["text"])  # a re-save, a link preview, a reaction...
+    bob.says(group, "/agreements")  # the next thing the bot says is the list
+    listing = await world.bot_reply(group)
+    assert "agreements" in listing["text"].lower() or "Договорённости" in listing["text"]
+    await harness.mail_barrier()
+    assert [m for m in mailbox.received if is_edit_alert(m.message)] == []
+
+
+@pytest.mark.bot_settings(edit_alert_coalesce_seconds=1)
+async def test_a_burst_of_edits_gives_one_alert_and_one_email(harness: Harness) -> None:
+    world, api, mailbox = harness.world, harness.api, harness.mailbox
+    _alice, bob, group, offer, _card = await agreed_between(harness)
+    bob.edits(offer, "We agreed on 140 000 for stage 1")
+    alert = await world.bot_reply(group)
+    bob.edits(offer, "We agreed on 130 000 for stage 1")
+    bob.edits(offer, "We agreed on 120 000 for stage 1, no advance")
+    update = await api.wait_for_call("editMessageText", lambda p: "3 times" in p["text"])
+    assert update.params["message_id"] == alert["message_id"]
+
+    [mail] = await mailbox.wait_for(to="alice@example.com", where=is_edit_alert)
+    body = text_of(mail.message)
+    for step in ("[-150-]{+140+}", "[-140-]{+130+}", "[-130-]{+120+}"):  # each edit's own change
+        assert step in body
+    await harness.mail_barrier()
+    assert len([m for m in mailbox.to("bob@example.com") if is_edit_alert(m.message)]) == 1
+    assert [m for m in api.bot_messages(group.id) if "edited" in m.get("text", "")] == [
+        api.message(group.id, alert["message_id"])
+    ]
+
+
+async def test_every_party_accepting_makes_an_amendment(harness: Harness) -> None:
+    world, api, mailbox = harness.world, harness.api, harness.mailbox
+    alice, bob, group, offer, _card = await agreed_between(harness)
+    bob.edits(offer, "We agreed on 120 000 for stage 1")
+    alert = await world.bot_reply(group)
+
+    outsider = world.user("Eve")
+    query = outsider.presses(alert, "✅ Accept new version")
+    answer = await api.wait_for_call(
+        "answerCallbackQuery", lambda p: p["callback_query_id"] == query
+    )
+    assert "Only the parties" in answer.params["text"]
+
+    alice.presses(alert, "✅ Accept new version")
+    answer = await api.wait_for_call("answerCallbackQuery")
+    assert answer.params["text"] == "Accepted. Waiting for: Bob."
+    bob.presses(alert, "✅ Accept new version")  # the alert speaks Alice's language
+    notice = await world.bot_reply(group, lambda m: "Amendment #1.1" in m.get("text", ""))
+    assert "every party accepted" in notice["text"]
+
+    [agreement] = await mailbox.wait_for(to="bob@example.com", where=is_agreement)
+    [amendment] = await mailbox.wait_for(to="bob@example.com", where=is_amendment)
+    message = amendment.message
+    assert message["In-Reply-To"] == agreement.message["Message-ID"]
+    body = text_of(message)
+    assert header_digest(agreement.message) in body  # names the record it replaces
+    assert header_digest(message) in body and header_digest(message) != header_digest(
+        agreement.message
+    )
+    assert "We agreed on 120 000 for stage 1" in body
+
+
+async def test_an_edit_after_a_restart_is_still_caught(api, mailbox, database_url: str) -> None:
+    settings = bot_settings(api, mailbox, database_url)
+    async with running_bot(settings, api):
+        harness = Harness(api, TelegramWorld(api), mailbox)
+        _alice, bob, group, offer, _card = await agreed_between(harness)
+    async with running_bot(settings, api):
+        bob.edits(offer, "We agreed on 99 000 for stage 1")
+        alert = await harness.world.bot_reply(group)
+        assert "was edited" in alert["text"]
+        await mailbox.wait_for(to="alice@example.com", where=is_edit_alert)
+    # Nothing handled before the restart was handled again after it.
+    assert not [m for m in api.bot_messages(group.id) if "already a party" in m.get("text", "")]
+    assert api.errors == []
+
+
+@pytest.mark.privacy_mode
+async def test_first_agree_warns_when_the_bot_cannot_see_edits(harness: Harness) -> None:
+    world = harness.world
+    ann, ben = world.user("Ann"), world.user("Ben")
+    group = world.group("Private mode")
+    ann.says(group, "/agree", reply_to=ben.says(group, "Deal"))
+    card = await world.bot_reply(group)
+    assert "I can't see edits in this chat" in card["text"]
+    ann.says(group, "/agree", reply_to=ben.says(group, "Second deal"))
+    assert "I can't see edits" not in (await world.bot_reply(group))["text"]
+
+    admin_group = world.group("Admin mode")
+    harness.api.set_chat_member_status(admin_group.id, harness.api.bot_user["id"], "administrator")
+    ann.says(admin_group, "/agree", reply_to=ben.says(admin_group, "Deal"))
+    assert "I can't see edits" not in (await world.bot_reply(admin_group))["text"]
