@@ -15,7 +15,7 @@ tests/test_mailer_catalogs.py fails when any of these steps was skipped.
 """
 
 from .compose import compose
-from .errors import MailDeliveryError
+from .errors import MailDeliveryError, SmtpConnectionError
 from .message_id import make_message_id
 from .render import MailRenderer, RenderedMail
 from .sender import SmtpConfig, SmtpSender
@@ -28,6 +28,7 @@ __all__ = [
     "MailSpec",
     "RenderedMail",
     "SmtpConfig",
+    "SmtpConnectionError",
     "SmtpSender",
     "compose",
     "make_message_id",

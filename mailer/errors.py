@@ -13,3 +13,8 @@ class MailDeliveryError(Exception):
     def __str__(self) -> str:
         kind = "temporary" if self.temporary else "permanent"
         return f"{self.args[0]} ({kind} failure)"
+
+
+class SmtpConnectionError(MailDeliveryError):
+    """The server could not be reached or refused the session (before any mail was sent):
+    every mail would fail the same way, so a sender should stop and try again later."""

@@ -8,7 +8,7 @@ from typing import Literal
 
 import aiosmtplib
 
-from .errors import MailDeliveryError
+from .errors import MailDeliveryError, SmtpConnectionError
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +60,11 @@ class SmtpSender:
     @asynccontextmanager
     async def _connection(self) -> AsyncIterator[aiosmtplib.SMTP]:
         client = self._client()
+        # A server that can't be reached, won't log us in or lacks STARTTLS is a problem of
+        # the server or its settings, not of the mail: once fixed, the mail must still go.
         with _delivery_errors(
-            f"cannot connect to SMTP server {self._config.host}:{self._config.port}"
+            f"cannot connect to SMTP server {self._config.host}:{self._config.port}",
+            connecting=True,
         ):
             await client.connect()
         try:
@@ -84,13 +87,15 @@ class SmtpSender:
 
 
 @contextmanager
-def _delivery_errors(context: str) -> Iterator[None]:
+def _delivery_errors(context: str, *, connecting: bool = False) -> Iterator[None]:
     try:
         yield
     except Exception as exc:
         error = _translate(exc, context)
         if error is None:
             raise
+        if connecting:
+            error = SmtpConnectionError(error.args[0], temporary=True, code=error.code)
         raise error from exc
 
 

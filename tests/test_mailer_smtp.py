@@ -243,7 +243,9 @@ async def test_starttls_required_but_not_offered(server: Server) -> None:
     with pytest.raises(MailDeliveryError) as caught:
         await SmtpSender(config).send(message_to("ivan@example.com"))
     assert server.handler.received == []
-    assert caught.value.temporary is False
+    # A settings problem, not the mail's: it stays queued until the settings are fixed.
+    assert caught.value.temporary is True
+    assert "STARTTLS" in str(caught.value)
 
 
 async def test_login_when_username_is_set(auth_server: Server) -> None:
@@ -260,11 +262,11 @@ async def test_no_login_without_username(auth_server: Server) -> None:
     assert len(auth_server.handler.received) == 1
 
 
-async def test_bad_credentials_are_permanent(auth_server: Server) -> None:
+async def test_bad_credentials_keep_the_mail_for_later(auth_server: Server) -> None:
     config = plain_config(auth_server.port, username="bot", password="wrong")
     with pytest.raises(MailDeliveryError) as caught:
         await SmtpSender(config).send(message_to("ivan@example.com"))
-    assert caught.value.temporary is False
+    assert caught.value.temporary is True
     assert caught.value.code == 535
 
 

@@ -168,7 +168,7 @@ class Mail(Base):
     __tablename__ = "mails"
     __table_args__ = (
         UniqueConstraint("user_id", "topic"),
-        Index("ix_mails_status_id", "status", "id"),
+        Index("ix_mails_status_next_attempt_at", "status", "next_attempt_at"),
         Index("ix_mails_agreement_id", "agreement_id"),
     )
 
@@ -192,6 +192,9 @@ class Mail(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
+    next_attempt_at: Mapped[datetime]
+    # A mail that is useless after a while (a verification code) is not sent late.
+    expires_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import email.policy
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -87,7 +87,10 @@ class Letters:
             "recipient_name": _person(user).name,
         }
         topic = f"verification:{verification_id}"
-        return self._mail("verification_code", user, address, context, now, topic=topic)
+        expires_at = now + timedelta(minutes=valid_minutes)
+        return self._mail(
+            "verification_code", user, address, context, now, topic=topic, expires_at=expires_at
+        )
 
     def agreement(
         self, agreement: Agreement, recipient: User, address: str, now: datetime
@@ -249,6 +252,7 @@ class Letters:
         headers: dict[str, str] | None = None,
         attachments: tuple[Attachment, ...] = (),
         in_reply_to: str | None = None,
+        expires_at: datetime | None = None,
     ) -> Mail:
         spec = MailSpec(
             kind=kind,
@@ -272,4 +276,6 @@ class Letters:
             status=MailStatus.PENDING,
             attempts=0,
             created_at=now,
+            next_attempt_at=now,
+            expires_at=expires_at,
         )

@@ -8,9 +8,10 @@ one (a 5xx reply) marks it failed with the server's answer.
 from __future__ import annotations
 
 import contextlib
+import enum
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import select
@@ -18,10 +19,19 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Mail, MailStatus
 from bot.services.background import Periodic
+from mailer import SmtpConnectionError
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 50
+MAX_RETRY_PAUSE = 3600.0
+
+
+class Delivery(enum.Enum):
+    SENT = "sent"
+    DEFERRED = "deferred"
+    FAILED = "failed"
+    SERVER_UNAVAILABLE = "server_unavailable"
 
 
 class MailWaker(Protocol):
@@ -45,6 +55,7 @@ class MailWorker:
         self._transport = transport
         self._envelope_from = envelope_from
         self._clock = clock
+        self._retry_interval = retry_interval
         self._loop = Periodic("mail-worker", self.deliver_pending, retry_interval)
 
     def wake(self) -> None:
@@ -54,41 +65,56 @@ class MailWorker:
         return self._loop.running()
 
     async def deliver_pending(self) -> bool:
-        """Send one batch; True when every mail in a full batch went out (look for more)."""
+        """Send one batch of due mails; True when a full batch went out (look for more)."""
+        now = self._clock()
         async with self._session_factory() as session:
             mails = (
                 await session.scalars(
                     select(Mail)
-                    .where(Mail.status == MailStatus.PENDING)
-                    .order_by(Mail.id)
+                    .where(Mail.status == MailStatus.PENDING, Mail.next_attempt_at <= now)
+                    .order_by(Mail.next_attempt_at, Mail.id)
                     .limit(BATCH_SIZE)
                 )
             ).all()
-            all_sent = True
             for mail in mails:
-                all_sent &= await self._deliver(mail)
+                outcome = await self._deliver(mail)
                 await session.commit()
-            return bool(mails) and all_sent and len(mails) == BATCH_SIZE
+                if outcome is Delivery.SERVER_UNAVAILABLE:
+                    return False  # the others would fail the same way; next round
+            return len(mails) == BATCH_SIZE
 
-    async def _deliver(self, mail: Mail) -> bool:
+    async def _deliver(self, mail: Mail) -> Delivery:
+        now = self._clock()
+        if mail.expires_at is not None and mail.expires_at <= now:
+            mail.status = MailStatus.FAILED
+            mail.last_error = "expired before it could be sent"
+            logger.warning(
+                "mail expired mail=%s kind=%s user=%s", mail.id, mail.kind, mail.user_id
+            )
+            return Delivery.FAILED
         mail.attempts += 1
         try:
             await self._transport.send_raw(self._envelope_from, [mail.to_address], mail.raw)
         except Exception as exc:
             mail.last_error = str(exc)[:2000] or type(exc).__name__
             temporary = getattr(exc, "temporary", True)
-            if not temporary:
+            if temporary:
+                mail.next_attempt_at = now + self._backoff(mail.attempts)
+            else:
                 mail.status = MailStatus.FAILED
             logger.error(
-                "mail %s failed mail=%s kind=%s agreement=%s user=%s: %s",
+                "mail %s mail=%s kind=%s agreement=%s user=%s attempt=%s: %s",
                 "deferred" if temporary else "rejected",
                 mail.id,
                 mail.kind,
                 mail.agreement_id,
                 mail.user_id,
+                mail.attempts,
                 mail.last_error,
             )
-            return False
+            if isinstance(exc, SmtpConnectionError):
+                return Delivery.SERVER_UNAVAILABLE
+            return Delivery.DEFERRED if temporary else Delivery.FAILED
         mail.status = MailStatus.SENT
         mail.sent_at = self._clock()
         logger.info(
@@ -99,4 +125,9 @@ class MailWorker:
             mail.user_id,
             mail.message_id,
         )
-        return True
+        return Delivery.SENT
+
+    def _backoff(self, attempts: int) -> timedelta:
+        """Doubling pauses from MAIL_RETRY_SECONDS up to an hour."""
+        seconds = self._retry_interval * 2 ** min(attempts - 1, 16)
+        return timedelta(seconds=min(seconds, MAX_RETRY_PAUSE))

@@ -125,6 +125,8 @@ def upgrade() -> None:
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["agreement_id"], ["agreements.id"], name=op.f("fk_mails_agreement_id_agreements")
@@ -136,7 +138,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("mails", schema=None) as batch_op:
         batch_op.create_index("ix_mails_agreement_id", ["agreement_id"], unique=False)
-        batch_op.create_index("ix_mails_status_id", ["status", "id"], unique=False)
+        batch_op.create_index(
+            "ix_mails_status_next_attempt_at", ["status", "next_attempt_at"], unique=False
+        )
 
     op.create_table(
         "parties",
@@ -166,7 +170,7 @@ def downgrade() -> None:
 
     op.drop_table("parties")
     with op.batch_alter_table("mails", schema=None) as batch_op:
-        batch_op.drop_index("ix_mails_status_id")
+        batch_op.drop_index("ix_mails_status_next_attempt_at")
         batch_op.drop_index("ix_mails_agreement_id")
 
     op.drop_table("mails")

@@ -30,7 +30,8 @@ class Mailbox:
 
     def __init__(self) -> None:
         self.received: list[ReceivedMail] = []
-        self.reject_with: str | None = None  # e.g. "451 4.3.0 try later"
+        self.reject_with: str | None = None  # e.g. "451 4.3.0 try later", for everyone
+        self.reject: dict[str, str] = {}  # per recipient
         self._changed = asyncio.Condition()
         self._server: asyncio.Server | None = None
         self.port = 0
@@ -38,8 +39,8 @@ class Mailbox:
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
     ) -> str:
-        if self.reject_with:
-            return self.reject_with
+        if self.reject_with or address in self.reject:
+            return self.reject_with or self.reject[address]
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

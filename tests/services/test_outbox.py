@@ -1,0 +1,94 @@
+"""The mail worker against a real SMTP server: backoff, no head-of-line blocking, expiry."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.models import Mail, MailStatus
+from bot.services.letters import Letters
+from bot.services.outbox import MailWorker
+from bot.services.people import Person
+from bot.services.registration import RegistrationService
+from mailer import SmtpConfig, SmtpSender
+from tests.conftest import FakeClock, RecordingWaker
+from tests.support.mailbox import Mailbox
+
+
+def worker_for(factory, mailbox: Mailbox, clock: FakeClock, port: int | None = None) -> MailWorker:
+    config = SmtpConfig(host="127.0.0.1", port=port or mailbox.port, security="none")
+    return MailWorker(factory, SmtpSender(config), "bot@agreements.test", clock, retry_interval=10)
+
+
+async def queue_codes(factory, letters: Letters, clock: FakeClock, *addresses: str) -> None:
+    """Real mails, written the way the bot writes them: verification codes."""
+    for number, address in enumerate(addresses):
+        async with factory() as session:
+            service = RegistrationService(session, letters, RecordingWaker(), clock)
+            person = Person(id=500 + number, first_name=f"User{number}")
+            await service.request_code(person, address)
+
+
+async def mails(factory: async_sessionmaker[AsyncSession]) -> dict[str, Mail]:
+    async with factory() as session:
+        return {m.to_address: m for m in await session.scalars(select(Mail))}
+
+
+@pytest.fixture
+def worker(session_factory, mailbox: Mailbox, clock: FakeClock) -> MailWorker:
+    return worker_for(session_factory, mailbox, clock)
+
+
+async def test_a_refused_mail_backs_off_and_blocks_nobody(
+    worker, session_factory, letters, clock, mailbox: Mailbox
+) -> None:
+    mailbox.reject["grey@example.com"] = "451 4.7.1 Greylisted, try again later"
+    await queue_codes(session_factory, letters, clock, "grey@example.com", "ok@example.com")
+
+    await worker.deliver_pending()
+    state = await mails(session_factory)
+    assert state["ok@example.com"].status is MailStatus.SENT
+    grey = state["grey@example.com"]
+    assert grey.status is MailStatus.PENDING and grey.attempts == 1
+    assert grey.next_attempt_at == clock.now + timedelta(seconds=10)
+    assert "451" in (grey.last_error or "")
+
+    await worker.deliver_pending()  # not due yet: left alone
+    assert (await mails(session_factory))["grey@example.com"].attempts == 1
+
+    clock.advance(seconds=10)
+    await worker.deliver_pending()
+    grey = (await mails(session_factory))["grey@example.com"]
+    assert grey.attempts == 2 and grey.next_attempt_at == clock.now + timedelta(seconds=20)
+
+    del mailbox.reject["grey@example.com"]
+    clock.advance(seconds=20)
+    await worker.deliver_pending()
+    assert (await mails(session_factory))["grey@example.com"].status is MailStatus.SENT
+    assert len(mailbox.to("grey@example.com")) == 1
+
+
+async def test_an_unreachable_server_ends_the_round_at_the_first_mail(
+    session_factory, letters, clock, mailbox: Mailbox
+) -> None:
+    await queue_codes(session_factory, letters, clock, "a@example.com", "b@example.com")
+    down = worker_for(session_factory, mailbox, clock, port=1)
+    await down.deliver_pending()
+    attempts = sorted(m.attempts for m in (await mails(session_factory)).values())
+    assert attempts == [0, 1]
+
+
+async def test_a_code_is_not_sent_after_it_expired(
+    worker, session_factory, letters, clock, mailbox: Mailbox
+) -> None:
+    await queue_codes(session_factory, letters, clock, "late@example.com")
+    clock.advance(minutes=16)
+    await worker.deliver_pending()
+    late = (await mails(session_factory))["late@example.com"]
+    assert (
+        late.status is MailStatus.FAILED and late.last_error == "expired before it could be sent"
+    )
+    assert mailbox.received == []
