@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from email.utils import parseaddr
+from email.errors import HeaderParseError
+from email.headerregistry import HeaderRegistry
 from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -23,7 +24,10 @@ class ConfigError(Exception):
 class DatabaseSettings(BaseSettings):
     """Just the database, so that migrations run without the bot's secrets."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # An empty value (SMTP_USERNAME= in a copied .env.example) means "not set".
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )
 
     database_url: str = DEFAULT_DATABASE_URL
 
@@ -62,9 +66,14 @@ class Settings(DatabaseSettings):
 
     @field_validator("mail_from")
     @classmethod
-    def _mail_from_has_domain(cls, value: str) -> str:
-        _, address = parseaddr(value)
-        if "@" not in address or address.startswith("@") or address.endswith("@"):
+    def _mail_from_is_an_address(cls, value: str) -> str:
+        # Parsed the way every mail's From header will be, so a bad value fails at start.
+        try:
+            header = HeaderRegistry()("From", value)
+            [address] = header.addresses
+        except (ValueError, IndexError, HeaderParseError):
+            address = None
+        if address is None or not address.username or not address.domain:
             raise ValueError("expected an address such as 'Agreements <bot@example.com>'")
         return value
 

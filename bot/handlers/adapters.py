@@ -77,6 +77,7 @@ def marked_message_from(message: Message) -> MarkedMessage:
         edit_date=datetime.fromtimestamp(message.edit_date, UTC) if message.edit_date else None,
         thread_id=message.message_thread_id if message.is_topic_message else None,
         is_service=message.content_type not in PERSON_CONTENT,
+        sent_as_chat=message.sender_chat is not None or bool(message.is_automatic_forward),
     )
 
 

@@ -12,12 +12,12 @@ from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
 from bot.handlers.adapters import chat_from, mark_request_from, person_from
+from bot.handlers.filters import GROUPS, PRIVATE
 from bot.services.agreements import AgreementService, AgreementView, Outcome, Refusal
 from bot.views import agreements as texts
 from bot.views.callbacks import JoinAgreement
 
 logger = logging.getLogger(__name__)
-GROUPS = F.chat.type.in_({"group", "supergroup"})
 
 
 def _replied_message(message: Message) -> Message | None:
@@ -128,6 +128,6 @@ async def _refresh_card(
 def build_router() -> Router:
     router = Router(name="agreements")
     router.message.register(agree, Command("agree"), GROUPS, F.from_user)
-    router.message.register(agree_in_private, Command("agree"), F.chat.type == "private")
+    router.message.register(agree_in_private, Command("agree"), PRIVATE)
     router.callback_query.register(join, JoinAgreement.filter(), F.message)
     return router

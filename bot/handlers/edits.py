@@ -12,6 +12,7 @@ from aiogram.utils.i18n import I18n
 
 from bot.config import Settings
 from bot.handlers.adapters import person_from, text_and_entities
+from bot.handlers.filters import GROUPS
 from bot.services.amendments import Acceptation, AmendmentService
 from bot.services.edits import EditedMessage, EditOutcome, EditService
 from bot.views import edits as texts
@@ -102,7 +103,7 @@ async def accept_version(
 
 def build_router() -> Router:
     router = Router(name="edits")
-    router.edited_message.register(edited, F.chat.type.in_({"group", "supergroup"}))
+    router.edited_message.register(edited, GROUPS)
     router.callback_query.register(show_changes, ShowChanges.filter(), F.message)
     router.callback_query.register(accept_version, AcceptVersion.filter(), F.message)
     return router

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
 from bot.config import Settings
+from bot.handlers.filters import GROUPS
 from bot.services.agreements import AgreementService
 from bot.views import agreements as texts
 from bot.views.callbacks import AgreementsPage
@@ -33,24 +34,29 @@ async def turn_page(
     callback_data: AgreementsPage,
     agreements: AgreementService,
     settings: Settings,
+    bot: Bot,
 ) -> None:
+    # An old list may be an InaccessibleMessage: it still has its chat and id.
     assert query.message is not None
-    page = await agreements.list_page(query.message.chat.id, callback_data.page, PAGE_SIZE)
+    chat_id, message_id = query.message.chat.id, query.message.message_id
+    page = await agreements.list_page(chat_id, callback_data.page, PAGE_SIZE)
     try:
-        await query.message.edit_text(  # type: ignore[union-attr]
-            texts.agreements_list(page, settings.zone), reply_markup=texts.list_keyboard(page)
+        await bot.edit_message_text(
+            text=texts.agreements_list(page, settings.zone),
+            chat_id=chat_id,
+            message_id=message_id,
+            reply_markup=texts.list_keyboard(page),
         )
     except TelegramBadRequest as exc:
         if "not modified" not in str(exc):
             raise
-    await query.answer()
+    finally:
+        await query.answer()
 
 
 def build_router() -> Router:
     router = Router(name="listing")
-    router.message.register(
-        list_agreements, Command("agreements"), F.chat.type.in_({"group", "supergroup"})
-    )
+    router.message.register(list_agreements, Command("agreements"), GROUPS)
     router.message.register(list_in_private, Command("agreements"))
     router.callback_query.register(turn_page, AgreementsPage.filter(), F.message)
     return router

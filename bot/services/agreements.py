@@ -24,6 +24,7 @@ from bot.services.records import RECORD_FORMAT, content_hash, iso_utc, seal
 
 logger = logging.getLogger(__name__)
 
+TITLE_MAX_LENGTH = 200
 # Two markings racing for the next number in one chat: the loser retries with a new one.
 NUMBERING_ATTEMPTS = 5
 
@@ -38,6 +39,8 @@ class MarkedMessage:
     edit_date: datetime | None = None
     thread_id: int | None = None
     is_service: bool = False
+    # Posted as a channel or an anonymous admin, or forwarded from a channel automatically.
+    sent_as_chat: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +53,9 @@ class MarkRequest:
 
 class Refusal(enum.StrEnum):
     NOT_GROUP = "not_group"
+    TITLE_TOO_LONG = "title_too_long"
+    ANONYMOUS_MARKER = "anonymous_marker"
+    SENT_AS_CHAT = "sent_as_chat"
     NO_TEXT = "no_text"
     FROM_BOT = "from_bot"
     SERVICE_MESSAGE = "service_message"
@@ -124,14 +130,17 @@ class AgreementService:
         await remember_user(self._session, request.marker, now)
         await remember_chat(self._session, request.chat, now)
 
-        agreement = await self._find(request.chat.id, request.message.message_id)
-        if agreement is not None:
-            joined = await self._add_party(agreement, request.marker.id, now)
-            outcome = Outcome.JOINED if joined else Outcome.ALREADY_PARTY
-        else:
-            agreement = await self._record(request, now)
-            outcome = Outcome.RECORDED
-        return MarkResult(outcome, await self._finish(agreement.id, now))
+        existing = await self._find(request.chat.id, request.message.message_id)
+        if existing is None:
+            recorded = await self._record(request, now)
+            if recorded is not None:
+                return MarkResult(Outcome.RECORDED, await self._finish(recorded.id, now))
+            # Someone else marked it a moment ago: the marker joins theirs.
+            existing = await self._find(request.chat.id, request.message.message_id)
+            assert existing is not None
+        joined = await self._add_party(existing, request.marker.id, now)
+        outcome = Outcome.JOINED if joined else Outcome.ALREADY_PARTY
+        return MarkResult(outcome, await self._finish(existing.id, now))
 
     async def join(self, agreement_id: int, chat_id: int, person: Person) -> MarkResult:
         """A chat member presses "I agree" under the bot's answer."""
@@ -174,7 +183,8 @@ class AgreementService:
             )
         )
 
-    async def _record(self, request: MarkRequest, now: datetime) -> Agreement:
+    async def _record(self, request: MarkRequest, now: datetime) -> Agreement | None:
+        """The new agreement, or None when this message turned out to be marked already."""
         for _attempt in range(NUMBERING_ATTEMPTS):
             number = await self._next_number(request.chat.id)
             agreement = _new_agreement(request, number, now)
@@ -184,9 +194,8 @@ class AgreementService:
                     await self._session.flush()
             except IntegrityError:
                 # Someone else took this number or marked this very message first.
-                existing = await self._find(request.chat.id, request.message.message_id)
-                if existing is not None:
-                    return existing
+                if await self._find(request.chat.id, request.message.message_id) is not None:
+                    return None
                 continue
             await self._add_party(agreement, request.message.author.id, now, PartyRole.AUTHOR)  # type: ignore[union-attr]
             await self._add_party(agreement, request.marker.id, now, PartyRole.MARKER)
@@ -244,8 +253,14 @@ def _refusal_for(request: MarkRequest) -> Refusal | None:
     message = request.message
     if not request.chat.is_group:
         return Refusal.NOT_GROUP
+    if request.marker.is_bot:  # an anonymous admin writes as the GroupAnonymousBot
+        return Refusal.ANONYMOUS_MARKER
+    if request.title is not None and len(request.title) > TITLE_MAX_LENGTH:
+        return Refusal.TITLE_TOO_LONG
     if message.is_service or message.author is None:
         return Refusal.SERVICE_MESSAGE
+    if message.sent_as_chat:
+        return Refusal.SENT_AS_CHAT
     if message.author.is_bot:
         return Refusal.FROM_BOT
     if not message.text or not message.text.strip():

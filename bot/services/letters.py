@@ -49,10 +49,12 @@ class AcceptanceView:
     time_utc: str
 
 
-def summary_of(text: str, words: int = SUMMARY_WORDS) -> str:
+def summary_of(text: str, words: int = SUMMARY_WORDS, max_length: int = 80) -> str:
     """The first words of a text on one line, for subjects and lists."""
     parts = text.split()
     head = " ".join(parts[:words])
+    if len(head) > max_length:
+        return head[: max_length - 1] + "…"
     return head + "…" if len(parts) > words else head
 
 

@@ -8,10 +8,23 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.text_decorations import html_decoration as hd
 
-from bot.services.agreements import AgreementPage, AgreementView, Outcome, Refusal
+from bot.services.agreements import (
+    TITLE_MAX_LENGTH,
+    AgreementPage,
+    AgreementView,
+    Outcome,
+    Refusal,
+)
 from bot.services.timefmt import format_both
 from bot.views.callbacks import AgreementsPage, JoinAgreement
 from bot.views.common import email_deep_link, person_html
+
+# Five of these and their parties must stay well under Telegram's 4096 characters.
+LIST_LABEL_LENGTH = 100
+
+
+def shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def agreement_card(agreement: AgreementView, bot_username: str, zone: ZoneInfo) -> str:
@@ -83,6 +96,18 @@ def refusal_text(refusal: Refusal) -> str:
             "recorded as an agreement."
         ),
         Refusal.UNKNOWN_AGREEMENT: _("This agreement no longer exists in this chat."),
+        Refusal.TITLE_TOO_LONG: _(
+            "The title is too long: at most {limit} characters. Nothing was recorded; send "
+            "/agree again with a shorter title."
+        ).format(limit=TITLE_MAX_LENGTH),
+        Refusal.ANONYMOUS_MARKER: _(
+            "You are writing as the group (anonymous admin), so I can't tell who agrees. "
+            "Send /agree from your own account."
+        ),
+        Refusal.SENT_AS_CHAT: _(
+            "This message was posted on behalf of a channel or a group, not by a person, so "
+            "it can't be recorded as an agreement yet."
+        ),
     }
     return texts[refusal]
 
@@ -103,7 +128,7 @@ def agreements_list(page: AgreementPage, zone: ZoneInfo) -> str:
         )
     ]
     for item in page.items:
-        label = hd.quote(item.title or item.summary)
+        label = hd.quote(shorten(item.title or item.summary, LIST_LABEL_LENGTH))
         parties = ", ".join(person_html(p.name, p.username) for p in item.parties)
         lines.append("")
         lines.append(f"<b>#{item.number}</b> · {label}")

@@ -31,6 +31,19 @@ def welcome() -> str:
     )
 
 
+def group_help(bot_username: str) -> tuple[str, InlineKeyboardMarkup]:
+    text = _(
+        "I record agreements made in this chat and email an unchangeable copy to every party.\n\n"
+        "• Reply <code>/agree</code> to the message that holds the agreement (optionally with "
+        "a title: <code>/agree Stage 1</code>).\n"
+        '• Others join with the "I agree" button under my answer.\n'
+        "• <code>/agreements</code> lists what was recorded here.\n\n"
+        "To receive the records, set up your email in a private chat with me."
+    )
+    button = InlineKeyboardButton(text=_("Set up my email"), url=email_deep_link(bot_username))
+    return text, InlineKeyboardMarkup(inline_keyboard=[[button]])
+
+
 def email_prompt() -> str:
     return _(
         "Send me your address like this: <code>/email name@example.com</code>. "

@@ -117,3 +117,35 @@ async def test_hostile_and_unusual_text_is_kept_exactly_and_escaped(harness: Har
     record = attachment(message)
     assert json.loads(record)["message"]["text"] == text
     assert hashlib.sha256(record).hexdigest() == str(message["X-Agreement-Digest"]).strip()
+
+
+async def test_too_long_title_records_nothing_and_says_so(harness: Harness) -> None:
+    world = harness.world
+    ann, ben = world.user("Ann"), world.user("Ben")
+    group = world.group("Team")
+    offer = ben.says(group, "Deal")
+    ann.says(group, "/agree " + "T" * 201, reply_to=offer)
+    assert (
+        "The title is too long: at most 200 characters" in (await world.bot_reply(group))["text"]
+    )
+    ann.says(group, "/agree " + "T" * 200, reply_to=offer)
+    assert "Agreement #1 recorded" in (await world.bot_reply(group))["text"]
+
+
+async def test_an_anonymous_admin_is_asked_to_use_their_own_account(harness: Harness) -> None:
+    world = harness.world
+    group = world.group("Team")
+    offer = world.user("Ben").says(group, "Deal")
+    anonymous = world.other_bot("Group", username="GroupAnonymousBot")
+    anonymous.says(group, "/agree", reply_to=offer)
+    assert "anonymous admin" in (await world.bot_reply(group))["text"]
+
+
+async def test_help_in_a_group_never_asks_for_an_address_there(harness: Harness) -> None:
+    world = harness.world
+    group = world.group("Team")
+    world.user("Ann").says(group, "/help")
+    answer = await world.bot_reply(group)
+    assert "/email" not in answer["text"] and "name@example.com" not in answer["text"]
+    [[button]] = answer["reply_markup"]["inline_keyboard"]
+    assert button["url"] == "https://t.me/agreements_test_bot?start=email"

@@ -92,7 +92,8 @@ async def test_whole_flow_against_the_real_process(
 @pytest.mark.parametrize(
     ("overrides", "expected"),
     [
-        ({"BOT_TOKEN": ""}, "BOT_TOKEN is invalid"),
+        ({"BOT_TOKEN": ""}, "BOT_TOKEN is required but not set"),
+        ({"BOT_TOKEN": "12345"}, "BOT_TOKEN is invalid"),
         ({"BOT_TOKEN": None}, "BOT_TOKEN is required but not set"),
         ({"MAIL_FROM": None}, "MAIL_FROM is required but not set"),
         ({"MAIL_FROM": "nobody"}, "MAIL_FROM is invalid"),

@@ -1,0 +1,40 @@
+"""Settings: the documented example loads, and each mistake names its variable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, Settings, load_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_example_env_file_loads_with_empty_values_meaning_unset(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("BOT_TOKEN", "MAIL_FROM", "SMTP_USERNAME", "SMTP_PASSWORD", "DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    settings = load_settings(Settings, _env_file=ROOT / ".env.example")
+    assert settings.smtp_username is None and settings.smtp_password is None
+    assert settings.smtp_security == "starttls" and settings.timezone == "UTC"
+    assert settings.edit_alert_coalesce_seconds == 60
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"bot_token": "not-a-token"}, "BOT_TOKEN is invalid"),
+        ({"mail_from": "Agreements"}, "MAIL_FROM is invalid"),
+        ({"mail_from": "a@example.com, b@example.com"}, "MAIL_FROM is invalid"),
+        ({"timezone": "Europe/Atlantis"}, "TIMEZONE is invalid"),
+        ({"edit_alert_coalesce_seconds": -1}, "EDIT_ALERT_COALESCE_SECONDS is invalid"),
+    ],
+)
+def test_mistakes_name_the_variable(overrides: dict[str, object], message: str) -> None:
+    values = {"bot_token": "123:abc", "mail_from": "bot@example.com"} | overrides
+    with pytest.raises(ConfigError) as caught:
+        load_settings(Settings, _env_file=None, **values)
+    assert str(caught.value).startswith(f"Configuration error: {message}")
+    assert "\n" not in str(caught.value)
