@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 TITLE_MAX_LENGTH = 200
 # Two markings racing for the next number in one chat: the loser retries with a new one.
-NUMBERING_ATTEMPTS = 5
+MARK_ATTEMPTS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,21 +123,26 @@ class AgreementService:
         refusal = _refusal_for(request)
         if refusal is not None:
             return MarkResult(refusal)
+        for _attempt in range(MARK_ATTEMPTS):
+            try:
+                return await self._mark_once(request)
+            except IntegrityError:
+                # Another marking took this number, or this very message, first. Start over
+                # in a fresh transaction: the next attempt sees what it committed.
+                await self._session.rollback()
+        raise RuntimeError(f"could not record an agreement in chat {request.chat.id}")
+
+    async def _mark_once(self, request: MarkRequest) -> MarkResult:
         now = self._clock()
         author = request.message.author
         assert author is not None  # _refusal_for saw to it
         await remember_user(self._session, author, now)
         await remember_user(self._session, request.marker, now)
         await remember_chat(self._session, request.chat, now)
-
         existing = await self._find(request.chat.id, request.message.message_id)
         if existing is None:
-            recorded = await self._record(request, now)
-            if recorded is not None:
-                return MarkResult(Outcome.RECORDED, await self._finish(recorded.id, now))
-            # Someone else marked it a moment ago: the marker joins theirs.
-            existing = await self._find(request.chat.id, request.message.message_id)
-            assert existing is not None
+            recorded = await self._record(request, author, now)
+            return MarkResult(Outcome.RECORDED, await self._finish(recorded.id, now))
         joined = await self._add_party(existing, request.marker.id, now)
         outcome = Outcome.JOINED if joined else Outcome.ALREADY_PARTY
         return MarkResult(outcome, await self._finish(existing.id, now))
@@ -147,8 +152,6 @@ class AgreementService:
         agreement = await self._session.get(Agreement, agreement_id)
         if agreement is None or agreement.chat_id != chat_id:
             return MarkResult(Refusal.UNKNOWN_AGREEMENT)
-        if person.is_bot:
-            return MarkResult(Refusal.FROM_BOT)
         now = self._clock()
         await remember_user(self._session, person, now)
         joined = await self._add_party(agreement, person.id, now)
@@ -183,31 +186,21 @@ class AgreementService:
             )
         )
 
-    async def _record(self, request: MarkRequest, now: datetime) -> Agreement | None:
-        """The new agreement, or None when this message turned out to be marked already."""
-        for _attempt in range(NUMBERING_ATTEMPTS):
-            number = await self._next_number(request.chat.id)
-            agreement = _new_agreement(request, number, now)
-            try:
-                async with self._session.begin_nested():
-                    self._session.add(agreement)
-                    await self._session.flush()
-            except IntegrityError:
-                # Someone else took this number or marked this very message first.
-                if await self._find(request.chat.id, request.message.message_id) is not None:
-                    return None
-                continue
-            await self._add_party(agreement, request.message.author.id, now, PartyRole.AUTHOR)  # type: ignore[union-attr]
-            await self._add_party(agreement, request.marker.id, now, PartyRole.MARKER)
-            logger.info(
-                "agreement recorded chat=%s agreement=%s number=%s message=%s",
-                agreement.chat_id,
-                agreement.id,
-                number,
-                agreement.message_id,
-            )
-            return agreement
-        raise RuntimeError(f"could not number an agreement in chat {request.chat.id}")
+    async def _record(self, request: MarkRequest, author: Person, now: datetime) -> Agreement:
+        number = await self._next_number(request.chat.id)
+        agreement = _new_agreement(request, number, now)
+        self._session.add(agreement)
+        await self._session.flush()  # the unique keys speak here if we lost a race
+        await self._add_party(agreement, author.id, now, PartyRole.AUTHOR)
+        await self._add_party(agreement, request.marker.id, now, PartyRole.MARKER)
+        logger.info(
+            "agreement recorded chat=%s agreement=%s number=%s message=%s",
+            agreement.chat_id,
+            agreement.id,
+            number,
+            agreement.message_id,
+        )
+        return agreement
 
     async def _next_number(self, chat_id: int) -> int:
         current = await self._session.scalar(

@@ -34,6 +34,7 @@ CODES_PER_HOUR = 3
 class CodeRequest(enum.StrEnum):
     SENT = "sent"
     INVALID_ADDRESS = "invalid_address"
+    NON_ASCII_ADDRESS = "non_ascii_address"
     ALREADY_VERIFIED = "already_verified"
     RATE_LIMITED = "rate_limited"
 
@@ -51,7 +52,6 @@ class Verification(enum.StrEnum):
 class CodeRequestResult:
     outcome: CodeRequest
     address: str | None = None
-    reason: str | None = None
     retry_at: datetime | None = None
 
 
@@ -85,9 +85,17 @@ class RegistrationService:
 
     async def request_code(self, person: Person, raw_address: str) -> CodeRequestResult:
         try:
-            address = validate_email(raw_address.strip(), check_deliverability=False).normalized
-        except EmailNotValidError as exc:
-            return CodeRequestResult(CodeRequest.INVALID_ADDRESS, reason=str(exc))
+            # ASCII addresses only: not every mail server on the way speaks SMTPUTF8, and a
+            # record that silently never arrives is worse than a clear "no" now.
+            checked = validate_email(
+                raw_address.strip(), check_deliverability=False, allow_smtputf8=False
+            )
+            address = checked.ascii_email or checked.normalized
+        except EmailNotValidError:
+            local_part = raw_address.strip().rpartition("@")[0]
+            if local_part and not local_part.isascii():
+                return CodeRequestResult(CodeRequest.NON_ASCII_ADDRESS)
+            return CodeRequestResult(CodeRequest.INVALID_ADDRESS)
         now = self._clock()
         user = await remember_user(self._session, person, now)
 

@@ -90,6 +90,11 @@ def code_request(result: CodeRequestResult, zone: ZoneInfo) -> str:
             "Too many codes were requested for your account or for this address. "
             "You can ask for a new one after {time}."
         ).format(time=format_both(result.retry_at, zone))
+    if result.outcome is CodeRequest.NON_ASCII_ADDRESS:
+        return _(
+            "Addresses with non-Latin letters before the @ can't be used: not every mail "
+            "server delivers them. Please send another address."
+        )
     return _(
         "That doesn't look like a valid email address. Please send it like this: "
         "<code>/email name@example.com</code>."

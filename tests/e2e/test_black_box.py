@@ -85,7 +85,7 @@ async def test_whole_flow_against_the_real_process(
         await asyncio.wait_for(process.wait(), timeout=10)
     stderr = (await process.stderr.read()).decode()  # type: ignore[union-attr]
     assert process.returncode == 0, stderr
-    assert "Traceback" not in stderr
+    assert "Traceback" not in stderr, stderr[stderr.find("Traceback") - 300 :][:3000]
     assert "stopped" in stderr.splitlines()[-1]
 
 

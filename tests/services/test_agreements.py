@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from datetime import UTC, datetime
@@ -179,3 +180,21 @@ async def test_list_pages_newest_first(service_for) -> None:
     assert first.pages == second.pages == 2
     beyond = await service_for().list_page(GROUP.id, 9, 5)
     assert beyond.page == 1
+
+
+async def test_racing_marks_make_one_agreement_and_gapless_numbers(service_for) -> None:
+    same = await asyncio.gather(
+        service_for().mark(MarkRequest(GROUP, said(ALICE, "Deal", message_id=1), BOB)),
+        service_for().mark(MarkRequest(GROUP, said(ALICE, "Deal", message_id=1), CAROL)),
+    )
+    assert sorted(r.outcome for r in same) == sorted([Outcome.RECORDED, Outcome.JOINED])
+    others = await asyncio.gather(
+        *(
+            service_for().mark(MarkRequest(GROUP, said(ALICE, f"Deal {m}", message_id=m), BOB))
+            for m in (2, 3, 4)
+        )
+    )
+    assert sorted(r.agreement.number for r in others if r.agreement) == [2, 3, 4]
+    final = await service_for().list_page(GROUP.id, 0, 10)
+    assert [a.number for a in final.items] == [4, 3, 2, 1]
+    assert {p.user_id for p in final.items[-1].parties} == {ALICE.id, BOB.id, CAROL.id}

@@ -76,6 +76,14 @@ async def test_invalid_address_is_refused_and_nothing_is_sent(
         assert await session.scalar(select(func.count()).select_from(Mail)) == 0
 
 
+async def test_non_ascii_addresses_are_refused_or_made_ascii(make_service) -> None:
+    refused = await make_service().request_code(ALICE, "пользователь@example.com")
+    assert refused.outcome is CodeRequest.NON_ASCII_ADDRESS
+    accepted = await make_service().request_code(ALICE, "user@пример.рф")
+    assert accepted.outcome is CodeRequest.SENT
+    assert accepted.address == "user@xn--e1afmkfd.xn--p1ai"
+
+
 async def test_wrong_codes_count_down_then_exhaust(make_service, session_factory) -> None:
     await make_service().request_code(ALICE, "alice@example.com")
     real = await code_sent_to(session_factory, "alice@example.com")
