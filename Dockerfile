@@ -9,12 +9,12 @@ WORKDIR /app
 COPY pyproject.toml requirements.lock README.md ./
 COPY bot ./bot
 COPY mailer ./mailer
-RUN pip install -c requirements.lock .
-
 COPY alembic.ini ./
 COPY migrations ./migrations
 COPY templates ./templates
 COPY locales ./locales
+# Editable: the code finds its templates, catalogs and migrations next to itself in /app.
+RUN pip install -c requirements.lock -e .
 
 RUN useradd --system --uid 10001 --home-dir /app agreements \
     && mkdir -p /app/data \

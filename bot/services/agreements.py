@@ -15,11 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.db.models import Agreement, Party, PartyRole
-from bot.db.repositories import remember_chat, remember_user, verified_addresses
 from bot.services.deliveries import queue_agreement_mails
+from bot.services.directory import remember_chat, remember_user, verified_addresses
 from bot.services.letters import Letters, summary_of
 from bot.services.outbox import MailWaker
-from bot.services.people import ChatInfo, Person, language_for
+from bot.services.people import ChatInfo, Person, full_name, language_for
 from bot.services.records import RECORD_FORMAT, content_hash, iso_utc, seal
 
 logger = logging.getLogger(__name__)
@@ -317,7 +317,7 @@ def _view(agreement: Agreement, addresses: dict[int, str]) -> AgreementView:
     parties = [
         PartyView(
             user_id=party.user_id,
-            name=" ".join(p for p in (party.user.first_name, party.user.last_name) if p),
+            name=full_name(party.user.first_name, party.user.last_name),
             username=party.user.username,
             role=party.role,
             has_email=party.user_id in addresses,

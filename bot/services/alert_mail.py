@@ -18,8 +18,8 @@ from bot.db.models import (
     Party,
     User,
 )
-from bot.db.repositories import verified_addresses
 from bot.services.deliveries import AGREEMENT_MAIL
+from bot.services.directory import verified_addresses
 from bot.services.letters import AgreedText, Letters
 
 

@@ -13,11 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.db.models import Acceptance, Agreement, Amendment, MessageVersion, Party, User
-from bot.db.repositories import remember_user, verified_addresses
 from bot.services.alert_mail import agreed_text, agreement_threads
+from bot.services.directory import remember_user, verified_addresses
 from bot.services.letters import Letters
 from bot.services.outbox import MailWaker
-from bot.services.people import Person
+from bot.services.people import Person, full_name
 from bot.services.records import iso_utc, seal
 
 logger = logging.getLogger(__name__)
@@ -191,4 +191,4 @@ class AmendmentService:
 
 
 def _name(user: User) -> str:
-    return " ".join(part for part in (user.first_name, user.last_name) if part)
+    return full_name(user.first_name, user.last_name)

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.db.models import Agreement, Mail, Party
-from bot.db.repositories import verified_addresses
+from bot.db.models import Agreement, Mail, MailStatus, Party
+from bot.services.directory import verified_addresses
 from bot.services.letters import Letters
 
 AGREEMENT_MAIL = "agreement"
@@ -27,7 +27,8 @@ async def queue_agreement_mails(
     """Add a mail for every party who has an address and has not been mailed yet.
 
     A party without a verified address is skipped; the mail is "held" simply by not
-    existing yet, and verification calls this again for that party.
+    existing yet, and verification calls this again for that party (``only_user_id``).
+    A mail the server refused for good is then written anew, to the new address.
     """
     if not agreement_ids:
         return 0
@@ -41,12 +42,10 @@ async def queue_agreement_mails(
             )
         )
     ).all()
-    already_mailed = {
-        (agreement_id, user_id)
-        for agreement_id, user_id in await session.execute(
-            select(Mail.agreement_id, Mail.user_id).where(
-                Mail.kind == AGREEMENT_MAIL, Mail.agreement_id.in_(agreement_ids)
-            )
+    existing = {
+        (mail.agreement_id, mail.user_id): mail
+        for mail in await session.scalars(
+            select(Mail).where(Mail.kind == AGREEMENT_MAIL, Mail.agreement_id.in_(agreement_ids))
         )
     }
     party_ids = list({party.user_id for agreement in agreements for party in agreement.parties})
@@ -58,17 +57,27 @@ async def queue_agreement_mails(
             if only_user_id is not None and party.user_id != only_user_id:
                 continue
             address = addresses.get(party.user_id)
-            if address is None or (agreement.id, party.user_id) in already_mailed:
+            if address is None:
                 continue
+            earlier = existing.get((agreement.id, party.user_id))
+            if earlier is not None and not (earlier.status is MailStatus.FAILED and only_user_id):
+                continue
+            if earlier is not None:
+                # Kept as the record of what bounced; its topic goes to the new attempt.
+                earlier.topic = f"{earlier.topic}:refused:{earlier.id}"
+                await session.flush()
             session.add(letters.agreement(agreement, party.user, address, now))
             queued += 1
     return queued
 
 
 async def agreements_awaiting_mail(session: AsyncSession, user_id: int) -> list[int]:
-    """Agreements the user is a party to that were never mailed to them."""
+    """Agreements the user is a party to that never reached them (held, or refused)."""
     mailed = select(Mail.agreement_id).where(
-        Mail.kind == AGREEMENT_MAIL, Mail.user_id == user_id, Mail.agreement_id.is_not(None)
+        Mail.kind == AGREEMENT_MAIL,
+        Mail.user_id == user_id,
+        Mail.agreement_id.is_not(None),
+        Mail.status != MailStatus.FAILED,
     )
     rows = await session.scalars(
         select(Party.agreement_id)

@@ -18,9 +18,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Agreement, Amendment, EditAlert, MessageVersion
-from bot.db.repositories import remember_user
 from bot.services.alert_mail import agreed_text, queue_alert_mails
 from bot.services.diff import Diff, word_diff
+from bot.services.directory import remember_user
 from bot.services.letters import Letters
 from bot.services.outbox import MailWaker
 from bot.services.people import Person

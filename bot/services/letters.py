@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.db.models import Agreement, Amendment, EditAlert, Mail, MailStatus, MessageVersion, User
 from bot.services.diff import Diff, word_diff
-from bot.services.people import ChatInfo, language_for, message_link
+from bot.services.people import ChatInfo, full_name, language_for, message_link
 from bot.services.timefmt import format_local, format_utc
 from mailer import Attachment, MailRenderer, MailSpec, compose, make_message_id
 
@@ -63,8 +63,7 @@ def record_filename(agreement: Agreement) -> str:
 
 
 def _person(user: User) -> PersonView:
-    name = " ".join(part for part in (user.first_name, user.last_name) if part)
-    return PersonView(name=name, username=user.username, user_id=user.id)
+    return PersonView(full_name(user.first_name, user.last_name), user.username, user.id)
 
 
 class Letters:

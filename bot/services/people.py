@@ -14,6 +14,10 @@ def language_for(language_code: str | None) -> str:
     return "en"
 
 
+def full_name(first_name: str, last_name: str | None) -> str:
+    return " ".join(part for part in (first_name, last_name) if part)
+
+
 @dataclass(frozen=True, slots=True)
 class Person:
     id: int
@@ -25,7 +29,7 @@ class Person:
 
     @property
     def full_name(self) -> str:
-        return " ".join(part for part in (self.first_name, self.last_name) if part)
+        return full_name(self.first_name, self.last_name)
 
 
 @dataclass(frozen=True, slots=True)

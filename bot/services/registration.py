@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import EmailBinding, EmailVerification
-from bot.db.repositories import remember_user
 from bot.services.deliveries import agreements_awaiting_mail, queue_agreement_mails
+from bot.services.directory import remember_user
 from bot.services.letters import Letters
 from bot.services.outbox import MailWaker
 from bot.services.people import Person

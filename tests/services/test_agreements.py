@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.models import Agreement, EmailBinding, Mail
+from bot.db.models import Agreement, EmailBinding, Mail, MailStatus
 from bot.services.agreements import (
     AgreementService,
     MarkedMessage,
@@ -21,7 +21,9 @@ from bot.services.agreements import (
 )
 from bot.services.letters import Letters
 from bot.services.people import ChatInfo, Person
+from bot.services.registration import RegistrationService
 from tests.conftest import FakeClock, RecordingWaker
+from tests.services.test_registration import code_sent_to
 
 ALICE = Person(id=101, first_name="Alice", last_name="Smith", username="alice", language_code="ru")
 BOB = Person(id=202, first_name="Bob", language_code="en")
@@ -52,7 +54,7 @@ async def service_for(
 
 async def bind(session_factory, person: Person, address: str, clock: FakeClock) -> None:
     async with session_factory() as session:
-        from bot.db.repositories import remember_user
+        from bot.services.directory import remember_user
 
         await remember_user(session, person, clock())
         session.add(EmailBinding(user_id=person.id, address=address, verified_at=clock()))
@@ -198,3 +200,30 @@ async def test_racing_marks_make_one_agreement_and_gapless_numbers(service_for) 
     final = await service_for().list_page(GROUP.id, 0, 10)
     assert [a.number for a in final.items] == [4, 3, 2, 1]
     assert {p.user_id for p in final.items[-1].parties} == {ALICE.id, BOB.id, CAROL.id}
+
+
+async def test_a_refused_agreement_mail_is_sent_again_after_a_new_address(
+    service_for, session_factory, clock, letters
+) -> None:
+    await bind(session_factory, ALICE, "wrong@example.com", clock)
+    await service_for().mark(MarkRequest(GROUP, said(ALICE, "Deal"), BOB))
+    async with session_factory() as session:
+        refused = await session.scalar(select(Mail))
+        assert refused is not None
+        refused.status = MailStatus.FAILED  # as the worker records a 550
+        await session.commit()
+
+    async with session_factory() as session:
+        registration = RegistrationService(session, letters, RecordingWaker(), clock)
+        await registration.request_code(ALICE, "right@example.com")
+    code = await code_sent_to(session_factory, "right@example.com")
+    async with session_factory() as session:
+        registration = RegistrationService(session, letters, RecordingWaker(), clock)
+        assert (await registration.verify(ALICE, code)).released == 1
+
+    async with session_factory() as session:
+        rows = (await session.scalars(select(Mail).where(Mail.kind == "agreement"))).all()
+    assert sorted((m.to_address, m.status.value) for m in rows) == [
+        ("right@example.com", "pending"),
+        ("wrong@example.com", "failed"),
+    ]

@@ -1,4 +1,4 @@
-"""Small queries shared by several services."""
+"""Who is who: users, chats and their verified addresses, as several services need them."""
 
 from __future__ import annotations
 
