@@ -5,15 +5,15 @@ from __future__ import annotations
 import logging
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, Message, ReplyParameters
+from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 
+from bot.adapters import chat_from, mark_request_from, person_from
 from bot.config import Settings
-from bot.handlers.adapters import chat_from, mark_request_from, person_from
+from bot.handlers.cards import post_card, refresh_card
 from bot.handlers.filters import GROUPS, PRIVATE
-from bot.services.agreements import AgreementService, AgreementView, Outcome, Refusal
+from bot.services.agreements import AgreementService, Outcome, Refusal
 from bot.views import agreements as texts
 from bot.views.callbacks import JoinAgreement
 
@@ -46,21 +46,13 @@ async def agree(
         return
     agreement = result.agreement
     if result.outcome is Outcome.RECORDED:
-        text = texts.agreement_card(agreement, (await bot.me()).username or "", settings.zone)
-        if agreement.number == 1 and not await _sees_edits(bot, message.chat.id):
-            text += "\n\n" + texts.edits_invisible_warning()
-        card = await target.answer(
-            text,
-            reply_markup=texts.join_keyboard(agreement),
-            reply_parameters=ReplyParameters(
-                message_id=target.message_id, allow_sending_without_reply=True
-            ),
-        )
-        await agreements.remember_answer(agreement.id, card.message_id)
+        topic = target.message_thread_id if target.is_topic_message else None
+        card_id = await post_card(bot, agreement, settings.zone, topic)
+        await agreements.remember_answer(agreement.id, card_id)
         return
     await message.reply(texts.joined_notice(result.outcome, agreement))
     if result.outcome is Outcome.JOINED:
-        await _refresh_card(bot, i18n, agreement, settings)
+        await refresh_card(bot, i18n, agreement, settings.zone)
 
 
 async def agree_in_private(message: Message) -> None:
@@ -85,44 +77,7 @@ async def join(
         return
     await query.answer(texts.joined_notice(result.outcome, result.agreement))
     if result.outcome is Outcome.JOINED:
-        await _refresh_card(bot, i18n, result.agreement, settings)
-
-
-async def _sees_edits(bot: Bot, chat_id: int) -> bool:
-    """Telegram tells a bot about edits in a group only if it reads all messages there:
-    privacy mode off, or an administrator."""
-    if (await bot.me()).can_read_all_group_messages:
-        return True
-    try:
-        member = await bot.get_chat_member(chat_id, bot.id)
-    except TelegramBadRequest as exc:
-        logger.warning("could not check the bot's rights chat=%s: %s", chat_id, exc)
-        return False
-    return member.status in {"administrator", "creator"}
-
-
-async def _refresh_card(
-    bot: Bot, i18n: I18n, agreement: AgreementView, settings: Settings
-) -> None:
-    """Show the new party on the card, in the language the card was written in."""
-    if agreement.answer_message_id is None:
-        return
-    username = (await bot.me()).username or ""
-    with i18n.use_locale(agreement.answer_language):
-        text = texts.agreement_card(agreement, username, settings.zone)
-        keyboard = texts.join_keyboard(agreement)
-    try:
-        await bot.edit_message_text(
-            text=text,
-            chat_id=agreement.chat_id,
-            message_id=agreement.answer_message_id,
-            reply_markup=keyboard,
-        )
-    except TelegramBadRequest as exc:
-        # The card may have been deleted by an admin; the record itself is unaffected.
-        logger.warning(
-            "could not update card chat=%s agreement=%s: %s", agreement.chat_id, agreement.id, exc
-        )
+        await refresh_card(bot, i18n, result.agreement, settings.zone)
 
 
 def build_router() -> Router:

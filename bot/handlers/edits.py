@@ -10,8 +10,8 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, Message, ReplyParameters
 from aiogram.utils.i18n import I18n
 
+from bot.adapters import person_from, text_and_entities
 from bot.config import Settings
-from bot.handlers.adapters import person_from, text_and_entities
 from bot.handlers.filters import GROUPS
 from bot.services.amendments import Acceptation, AmendmentService
 from bot.services.edits import EditedMessage, EditOutcome, EditService

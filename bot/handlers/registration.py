@@ -6,8 +6,8 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
+from bot.adapters import person_from
 from bot.config import Settings
-from bot.handlers.adapters import person_from
 from bot.services.registration import RegistrationService
 from bot.views import registration as texts
 

@@ -1,4 +1,5 @@
-"""Telegram objects turned into the plain data the services take."""
+"""Telegram objects turned into the plain data the services take (the one place that
+knows both)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from aiogram.enums import ContentType
 from aiogram.types import Chat, Message, User
 
 from bot.services.agreements import MarkedMessage, MarkRequest
+from bot.services.journal import SeenMessage
 from bot.services.people import ChatInfo, Person
 
 # Everything else a message can carry is a service message (joins, pins, topic events...).
@@ -88,4 +90,18 @@ def mark_request_from(command: Message, target: Message, title: str | None) -> M
         message=marked_message_from(target),
         marker=person_from(command.from_user),
         title=" ".join(title.split()) if title and title.strip() else None,
+    )
+
+
+def seen_message_from(message: Message) -> SeenMessage:
+    text, entities = text_and_entities(message)
+    return SeenMessage(
+        chat_id=message.chat.id,
+        message_id=message.message_id,
+        date=message.date,
+        author=person_from(message.from_user) if message.from_user else None,
+        text=text,
+        entities=entities,
+        edit_date=datetime.fromtimestamp(message.edit_date, UTC) if message.edit_date else None,
+        thread_id=message.message_thread_id if message.is_topic_message else None,
     )

@@ -1,0 +1,27 @@
+"""Notes every group message and edit in the journal before the handlers run."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import Message, TelegramObject
+
+from bot.adapters import seen_message_from
+from bot.services.journal import Journal
+
+
+class JournalMiddleware(BaseMiddleware):
+    def __init__(self, journal: Journal) -> None:
+        self._journal = journal
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        if isinstance(event, Message) and event.chat.type in {"group", "supergroup"}:
+            self._journal.note(seen_message_from(event))
+        return await handler(event, data)

@@ -1,0 +1,150 @@
+"""The chat journal: every message the bot sees, kept JOURNAL_RETENTION_DAYS.
+
+It lets the bot show how a message read before it was marked, and mark a message from a
+reaction (Telegram's reaction updates carry no text). Writes are buffered and stored in
+one transaction per batch, so journaling costs a handler no database round trip.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, exists, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.models import Agreement, JournalEntry
+from bot.services.background import Periodic
+from bot.services.people import Person
+from bot.services.records import content_hash
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+MAX_BUFFERED = 50_000
+FLUSH_INTERVAL = 1.0
+PURGE_EVERY = timedelta(hours=1)
+
+
+@dataclass(frozen=True, slots=True)
+class SeenMessage:
+    chat_id: int
+    message_id: int
+    date: datetime
+    author: Person | None
+    text: str | None
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    edit_date: datetime | None = None
+    thread_id: int | None = None
+
+
+class Journal:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        clock: Callable[[], datetime],
+        retention: timedelta,
+    ) -> None:
+        self._session_factory = session_factory
+        self._clock = clock
+        self._retention = retention
+        self._buffer: list[dict[str, Any]] = []
+        self._last_purge: datetime | None = None
+        self._loop = Periodic("journal", self._tick, FLUSH_INTERVAL)
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        async with self._loop.running():
+            yield
+        await self.flush()  # what was noted last is not lost on a clean stop
+
+    def note(self, seen: SeenMessage) -> None:
+        author = seen.author
+        self._buffer.append(
+            {
+                "chat_id": seen.chat_id,
+                "message_id": seen.message_id,
+                "thread_id": seen.thread_id,
+                "author_id": author.id if author else None,
+                "author_first_name": author.first_name if author else None,
+                "author_last_name": author.last_name if author else None,
+                "author_username": author.username if author else None,
+                "author_is_bot": author.is_bot if author else False,
+                "date": seen.date,
+                "edit_date": seen.edit_date,
+                "text": seen.text,
+                "entities": seen.entities,
+                "content_hash": content_hash(seen.text or "", seen.entities),
+                "seen_at": self._clock(),
+            }
+        )
+        if len(self._buffer) >= BATCH_SIZE:
+            self._loop.wake()
+
+    async def flush(self) -> None:
+        """Store what was noted so far, in one transaction."""
+        rows, self._buffer = self._buffer, []
+        if not rows:
+            return
+        try:
+            await self._store(rows)
+        except Exception:
+            # Keep them for the next round, but never grow without bound.
+            self._buffer = (rows + self._buffer)[-MAX_BUFFERED:]
+            raise
+
+    async def _store(self, rows: list[dict[str, Any]]) -> None:
+        async with self._session_factory() as session:
+            insert = (
+                postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+            )
+            # The same content seen twice (a phantom edit, a redelivered update) is one row.
+            await session.execute(
+                insert(JournalEntry).on_conflict_do_nothing(
+                    index_elements=["chat_id", "message_id", "content_hash"]
+                ),
+                rows,
+            )
+            await session.commit()
+
+    async def versions(self, chat_id: int, message_id: int) -> list[JournalEntry]:
+        """Every content of the message the journal saw, oldest first."""
+        await self.flush()
+        async with self._session_factory() as session:
+            entries = await session.scalars(
+                select(JournalEntry)
+                .where(JournalEntry.chat_id == chat_id, JournalEntry.message_id == message_id)
+                .order_by(JournalEntry.edit_date.is_not(None), JournalEntry.edit_date)
+            )
+            return list(entries)
+
+    async def purge(self) -> int:
+        """Forget expired entries, except those of messages under agreement."""
+        cutoff = self._clock() - self._retention
+        agreed = exists().where(
+            Agreement.chat_id == JournalEntry.chat_id,
+            Agreement.message_id == JournalEntry.message_id,
+        )
+        async with self._session_factory() as session:
+            result = await session.execute(
+                delete(JournalEntry).where(JournalEntry.seen_at < cutoff, ~agreed)
+            )
+            await session.commit()
+        removed: int = result.rowcount  # type: ignore[attr-defined]
+        if removed:
+            logger.info("journal purged entries=%s", removed)
+        return removed
+
+    async def _tick(self) -> bool:
+        await self.flush()
+        now = self._clock()
+        if self._last_purge is None or now - self._last_purge >= PURGE_EVERY:
+            self._last_purge = now
+            await self.purge()
+        return False
