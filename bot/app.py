@@ -27,8 +27,10 @@ from bot.i18n import create_i18n
 from bot.middlewares.database import DatabaseSessionMiddleware
 from bot.middlewares.handled import HandledUpdates
 from bot.middlewares.i18n import UserLanguageMiddleware
+from bot.middlewares.journal import JournalMiddleware
 from bot.middlewares.services import ServicesMiddleware
 from bot.services.alert_scheduler import AlertScheduler
+from bot.services.journal import Journal
 from bot.services.letters import Letters
 from bot.services.outbox import MailWaker, MailWorker
 from mailer import MailRenderer, SmtpConfig, SmtpSender
@@ -79,16 +81,25 @@ def build_dispatcher(
     session_factory: async_sessionmaker[AsyncSession],
     letters: Letters,
     mail_waker: MailWaker,
+    journal: Journal,
 ) -> Dispatcher:
-    dispatcher = Dispatcher(settings=settings, handled_updates=HandledUpdates())
+    dispatcher = Dispatcher(settings=settings, journal=journal, handled_updates=HandledUpdates())
     dispatcher.update.outer_middleware(dispatcher["handled_updates"])
     dispatcher.update.outer_middleware(DatabaseSessionMiddleware(session_factory))
+    if settings.journal:
+        for observer in (dispatcher.message, dispatcher.edited_message):
+            observer.outer_middleware(JournalMiddleware(journal))
     UserLanguageMiddleware(create_i18n()).setup(dispatcher)
     coalesce = timedelta(seconds=settings.edit_alert_coalesce_seconds)
     services = ServicesMiddleware(letters, mail_waker, utc_now, coalesce)
-    for observer in (dispatcher.message, dispatcher.edited_message, dispatcher.callback_query):
+    for observer in (
+        dispatcher.message,
+        dispatcher.edited_message,
+        dispatcher.callback_query,
+        dispatcher.message_reaction,
+    ):
         observer.middleware(services)
-    dispatcher.include_router(build_router())
+    dispatcher.include_router(build_router(reactions=settings.journal))
     return dispatcher
 
 
@@ -117,7 +128,9 @@ async def run(
         worker = build_mail_worker(settings, session_factory)
         letters = build_letters(settings)
         alerts = AlertScheduler(session_factory, letters, worker, utc_now)
-        dispatcher = build_dispatcher(settings, session_factory, letters, worker)
+        retention = timedelta(days=settings.journal_retention_days)
+        journal = Journal(session_factory, utc_now, retention)
+        dispatcher = build_dispatcher(settings, session_factory, letters, worker, journal)
         await bot.delete_webhook(drop_pending_updates=False)
         await register_commands(bot, create_i18n())
         logger.info("starting as @%s, database %s", me.username, engine.url.render_as_string())
@@ -126,7 +139,12 @@ async def run(
                 "privacy mode is on: in groups where the bot is not an admin, Telegram does not "
                 "tell it about edits (turn it off with /setprivacy in @BotFather)"
             )
-        async with worker.running(), alerts.running(), _stop_when_set(dispatcher, stop):
+        async with (
+            worker.running(),
+            alerts.running(),
+            journal.running(),
+            _stop_when_set(dispatcher, stop),
+        ):
             # Handling each update before asking for the next batch means an update is
             # confirmed to Telegram only after it was handled (aiogram confirms on fetch).
             await dispatcher.start_polling(

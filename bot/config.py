@@ -55,6 +55,9 @@ class Settings(DatabaseSettings):
     timezone: str = "UTC"
     mail_retry_seconds: float = Field(default=30.0, gt=0)
     edit_alert_coalesce_seconds: float = Field(default=60.0, ge=0)
+    journal: bool = True
+    journal_retention_days: int = Field(default=30, ge=1)
+    agree_reaction: str = Field(default="🤝", min_length=1)
 
     @field_validator("bot_token")
     @classmethod

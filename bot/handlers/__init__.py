@@ -5,9 +5,11 @@ from __future__ import annotations
 from aiogram import Router
 
 from bot.handlers import agreements, edits, listing, registration, start
+from bot.handlers.reactions import build_router as reactions_router
 
 
-def build_router() -> Router:
+def build_router(*, reactions: bool) -> Router:
+    """``reactions``: mark by reaction (needs the journal, where their text comes from)."""
     router = Router(name="root")
     router.include_routers(
         start.build_router(),
@@ -16,4 +18,6 @@ def build_router() -> Router:
         edits.build_router(),
         listing.build_router(),
     )
+    if reactions:
+        router.include_router(reactions_router())
     return router

@@ -20,6 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Agreement, JournalEntry
+from bot.services.agreements import MarkedMessage
 from bot.services.background import Periodic
 from bot.services.people import Person
 from bot.services.records import content_hash
@@ -148,3 +149,25 @@ class Journal:
             self._last_purge = now
             await self.purge()
         return False
+
+
+def as_marked_message(entry: JournalEntry) -> MarkedMessage:
+    """A journaled message, as marking takes it."""
+    author = None
+    if entry.author_id is not None:
+        author = Person(
+            id=entry.author_id,
+            first_name=entry.author_first_name or "",
+            last_name=entry.author_last_name,
+            username=entry.author_username,
+            is_bot=entry.author_is_bot,
+        )
+    return MarkedMessage(
+        message_id=entry.message_id,
+        date=entry.date,
+        author=author,
+        text=entry.text,
+        entities=entry.entities,
+        edit_date=entry.edit_date,
+        thread_id=entry.thread_id,
+    )

@@ -1,0 +1,60 @@
+"""A reaction (AGREE_REACTION, 🤝 by default) marks a journaled message like /agree.
+
+Telegram sends reactions only to bots that are group administrators.
+"""
+
+from __future__ import annotations
+
+from aiogram import Bot, Router
+from aiogram.types import MessageReactionUpdated, ReactionTypeEmoji
+from aiogram.utils.i18n import I18n
+
+from bot.adapters import chat_from, person_from
+from bot.config import Settings
+from bot.handlers.cards import post_card, refresh_card
+from bot.handlers.filters import GROUPS
+from bot.services.agreements import AgreementService, MarkRequest, Outcome
+from bot.services.journal import Journal, as_marked_message
+
+
+def _added(emoji: str, event: MessageReactionUpdated) -> bool:
+    def has(reactions: list[object]) -> bool:
+        return any(isinstance(r, ReactionTypeEmoji) and r.emoji == emoji for r in reactions)
+
+    return has(list(event.new_reaction)) and not has(list(event.old_reaction))
+
+
+async def reacted(
+    event: MessageReactionUpdated,
+    agreements: AgreementService,
+    journal: Journal,
+    bot: Bot,
+    i18n: I18n,
+    settings: Settings,
+) -> None:
+    if event.user is None or not _added(settings.agree_reaction, event):
+        return
+    seen = await journal.versions(event.chat.id, event.message_id)
+    if not seen:
+        return  # a message from before the bot joined, or from outside the retention
+    latest = seen[-1]
+    request = MarkRequest(
+        chat=chat_from(event.chat),
+        message=as_marked_message(latest),
+        marker=person_from(event.user),
+    )
+    result = await agreements.mark(request)
+    # A reaction is also just a reaction: on anything that can't be agreed, stay quiet.
+    if result.agreement is None:
+        return
+    if result.outcome is Outcome.RECORDED:
+        card_id = await post_card(bot, result.agreement, settings.zone, latest.thread_id)
+        await agreements.remember_answer(result.agreement.id, card_id)
+    elif result.outcome is Outcome.JOINED:
+        await refresh_card(bot, i18n, result.agreement, settings.zone)
+
+
+def build_router() -> Router:
+    router = Router(name="reactions")
+    router.message_reaction.register(reacted, GROUPS)
+    return router

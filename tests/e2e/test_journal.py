@@ -1,0 +1,90 @@
+"""The journal: marking by reaction, earlier versions, and the purge that spares agreements."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.db.engine import create_engine, create_session_factory
+from bot.db.models import JournalEntry
+from bot.services.journal import Journal
+from tests.botapi import BotAPIServer
+from tests.botapi.scenario import Group, Person, TelegramWorld
+from tests.e2e.conftest import Harness, bot_settings, running_bot
+from tests.e2e.test_agreement_flow import is_agreement
+from tests.support.mailbox import Mailbox
+
+
+def reaction(person: Person, group: Group, message: dict, emoji: str) -> dict:
+    return {
+        "message_reaction": {
+            "chat": group.chat,
+            "message_id": message["message_id"],
+            "user": person.user,
+            "date": int(time.time()),
+            "old_reaction": [],
+            "new_reaction": [{"type": "emoji", "emoji": emoji}],
+        }
+    }
+
+
+async def test_a_handshake_reaction_marks_a_journaled_message(harness: Harness) -> None:
+    world, api = harness.world, harness.api
+    ann, ben = world.user("Ann"), world.user("Ben")
+    group = world.group("Team")
+    api.set_chat_member_status(group.id, api.bot_user["id"], "administrator")
+    await harness.register(ann, "ann@example.com")
+    offer = ben.says(group, "Delivery on Friday, 40 units")
+
+    api.push_update(reaction(ann, group, offer, "👍"))  # just a reaction
+    api.push_update(reaction(ann, group, offer, "🤝"))
+    card = await world.bot_reply(group)
+    assert "Agreement #1 recorded" in card["text"]
+    assert card["reply_to_message"]["message_id"] == offer["message_id"]
+    [mail] = await harness.mailbox.wait_for(to="ann@example.com", where=is_agreement)
+    assert "Delivery on Friday, 40 units" in mail.message.get_body(("plain",)).get_content()
+
+
+async def test_the_purge_forgets_old_chatter_and_keeps_agreed_messages(
+    api: BotAPIServer, mailbox: Mailbox, database_url: str
+) -> None:
+    world = TelegramWorld(api)
+    ann, ben = world.user("Ann"), world.user("Ben")
+    group = world.group("Team")
+    async with running_bot(bot_settings(api, mailbox, database_url), api):
+        chatter = ben.says(group, "Lunch?")
+        offer = ben.says(group, "Price 100")
+        ann.says(group, "/agree", reply_to=offer)
+        await world.bot_reply(group)
+    # Stopped cleanly: the journal has written what it noted.
+
+    engine = create_engine(database_url)
+    factory = create_session_factory(engine)
+    async with factory() as session:
+        seen = {e.message_id for e in await session.scalars(select(JournalEntry))}
+    assert {chatter["message_id"], offer["message_id"]} <= seen
+    later = datetime.now(UTC) + timedelta(days=31)
+    assert await Journal(factory, lambda: later, retention=timedelta(days=30)).purge() == 2
+    async with factory() as session:
+        kept = {e.message_id for e in await session.scalars(select(JournalEntry))}
+    await engine.dispose()
+    assert kept == {offer["message_id"]}
+
+
+@pytest.mark.bot_settings(journal=False)
+async def test_journal_off_keeps_nothing_but_agreements(
+    harness: Harness, database_url: str
+) -> None:
+    world = harness.world
+    ann, ben = world.user("Ann"), world.user("Ben")
+    group = world.group("Quiet")
+    offer = ben.says(group, "Price 100")
+    ann.says(group, "/agree", reply_to=offer)
+    assert "Agreement #1 recorded" in (await world.bot_reply(group))["text"]
+    engine = create_engine(database_url)
+    async with create_session_factory(engine)() as session:
+        assert (await session.scalars(select(JournalEntry))).all() == []
+    await engine.dispose()
