@@ -34,6 +34,7 @@ async def test_start_registers_menus_and_polls_for_what_it_handles(harness: Harn
         "message",
         "edited_message",
         "callback_query",
+        "message_reaction",  # Telegram sends reactions only when asked for
     }
 
 
