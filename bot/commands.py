@@ -17,11 +17,13 @@ PRIVATE_COMMANDS = {
     "start": N_("What I do and how to start"),
     "email": N_("Set or show your email address"),
     "verify": N_("Confirm your email with the code"),
+    "agreements": N_("Agreements you are a party to"),
     "help": N_("How to record an agreement"),
 }
 GROUP_COMMANDS = {
     "agree": N_("Reply to a message to record it as an agreement"),
     "agreements": N_("Agreements recorded in this chat"),
+    "history": N_("Versions of an agreement: /history 3"),
     "email": N_("Set up your email (in a private chat)"),
     "help": N_("How to record an agreement"),
 }

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.filters import Command
+from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
-from bot.handlers.filters import GROUPS
+from bot.handlers.filters import GROUPS, PRIVATE
 from bot.services.agreements import AgreementService
+from bot.services.history import agreement_history
 from bot.views import agreements as texts
+from bot.views import history as history_views
 from bot.views.callbacks import AgreementsPage
 
 PAGE_SIZE = 5
@@ -25,8 +28,17 @@ async def list_agreements(
     )
 
 
-async def list_in_private(message: Message) -> None:
-    await message.answer(texts.refusal_text_for_private_list())
+async def list_mine(message: Message, agreements: AgreementService, settings: Settings) -> None:
+    """In a private chat: the agreements this person is a party to, wherever they are.
+
+    Only members see a chat's list; here nobody sees more than their own agreements.
+    """
+    assert message.from_user is not None
+    page = await agreements.list_for_party(message.from_user.id, 0, PAGE_SIZE)
+    await message.answer(
+        texts.party_agreements_list(page, settings.zone),
+        reply_markup=texts.list_keyboard(page, mine=True),
+    )
 
 
 async def turn_page(
@@ -39,13 +51,18 @@ async def turn_page(
     # An old list may be an InaccessibleMessage: it still has its chat and id.
     assert query.message is not None
     chat_id, message_id = query.message.chat.id, query.message.message_id
-    page = await agreements.list_page(chat_id, callback_data.page, PAGE_SIZE)
+    if callback_data.mine:
+        page = await agreements.list_for_party(query.from_user.id, callback_data.page, PAGE_SIZE)
+        text = texts.party_agreements_list(page, settings.zone)
+    else:
+        page = await agreements.list_page(chat_id, callback_data.page, PAGE_SIZE)
+        text = texts.agreements_list(page, settings.zone)
     try:
         await bot.edit_message_text(
-            text=texts.agreements_list(page, settings.zone),
+            text=text,
             chat_id=chat_id,
             message_id=message_id,
-            reply_markup=texts.list_keyboard(page),
+            reply_markup=texts.list_keyboard(page, mine=callback_data.mine),
         )
     except TelegramBadRequest as exc:
         if "not modified" not in str(exc):
@@ -54,9 +71,24 @@ async def turn_page(
         await query.answer()
 
 
+async def history(
+    message: Message, command: CommandObject, session: AsyncSession, settings: Settings
+) -> None:
+    argument = (command.args or "").strip().lstrip("#№")
+    if not argument.isdigit():
+        await message.reply(history_views.history_usage())
+        return
+    found = await agreement_history(session, message.chat.id, int(argument))
+    if found is None:
+        await message.reply(history_views.history_not_found(int(argument)))
+        return
+    await message.reply(history_views.history_text(found, settings.zone))
+
+
 def build_router() -> Router:
     router = Router(name="listing")
     router.message.register(list_agreements, Command("agreements"), GROUPS)
-    router.message.register(list_in_private, Command("agreements"))
+    router.message.register(list_mine, Command("agreements"), PRIVATE, F.from_user)
+    router.message.register(history, Command("history"), GROUPS)
     router.callback_query.register(turn_page, AgreementsPage.filter(), F.message)
     return router

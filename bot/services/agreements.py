@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.db.models import Agreement, Party, PartyRole
+from bot.db.models import Agreement, Amendment, MessageVersion, Party, PartyRole
 from bot.services.deliveries import queue_agreement_mails
 from bot.services.directory import remember_chat, remember_user, verified_addresses
 from bot.services.letters import Letters, summary_of
@@ -91,6 +91,13 @@ class AgreementView:
     answer_message_id: int | None
     answer_language: str
     parties: list[PartyView]
+    chat_title: str | None = None
+    edits: int = 0  # later versions of the message seen so far
+    amendment: int | None = None  # the latest amendment's k in #N.k, if any
+
+    @property
+    def amendment_label(self) -> str | None:
+        return f"{self.number}.{self.amendment}" if self.amendment else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,10 +243,57 @@ class AgreementService:
         assert agreement is not None
         return (await self._views([agreement]))[0]
 
-    async def _views(self, agreements: list[Agreement]) -> list[AgreementView]:
+    async def list_for_party(self, user_id: int, page: int, page_size: int) -> AgreementPage:
+        """A person's agreements in every chat, newest first (a private /agreements)."""
+        mine = select(Party.agreement_id).where(Party.user_id == user_id)
+        total = await self._session.scalar(
+            select(func.count()).select_from(Agreement).where(Agreement.id.in_(mine))
+        )
+        pages = max(1, -(-(total or 0) // page_size))
+        page = min(max(page, 0), pages - 1)
+        agreements = await self._session.scalars(
+            _with_parties(select(Agreement))
+            .options(selectinload(Agreement.chat))
+            .where(Agreement.id.in_(mine))
+            .order_by(Agreement.marked_at.desc(), Agreement.id.desc())
+            .offset(page * page_size)
+            .limit(page_size)
+        )
+        return AgreementPage(await self._views(list(agreements), with_chat=True), page, pages)
+
+    async def _views(
+        self, agreements: list[Agreement], *, with_chat: bool = False
+    ) -> list[AgreementView]:
         party_ids = list({p.user_id for a in agreements for p in a.parties})
         addresses = await verified_addresses(self._session, party_ids)
-        return [_view(agreement, addresses) for agreement in agreements]
+        ids = [a.id for a in agreements]
+        edits: dict[int, int] = dict(
+            (
+                await self._session.execute(
+                    select(MessageVersion.agreement_id, func.count())
+                    .where(MessageVersion.agreement_id.in_(ids))
+                    .group_by(MessageVersion.agreement_id)
+                )
+            ).all()
+        )
+        amendments: dict[int, int] = dict(
+            (
+                await self._session.execute(
+                    select(Amendment.agreement_id, func.max(Amendment.number))
+                    .where(Amendment.agreement_id.in_(ids))
+                    .group_by(Amendment.agreement_id)
+                )
+            ).all()
+        )
+        return [
+            replace(
+                _view(agreement, addresses),
+                chat_title=agreement.chat.title if with_chat else None,
+                edits=edits.get(agreement.id, 0),
+                amendment=amendments.get(agreement.id),
+            )
+            for agreement in agreements
+        ]
 
 
 def _refusal_for(request: MarkRequest) -> Refusal | None:

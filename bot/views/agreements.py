@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.services.agreements import (
@@ -122,40 +123,56 @@ def agree_usage() -> str:
 def agreements_list(page: AgreementPage, zone: ZoneInfo) -> str:
     if not page.items:
         return _("No agreements in this chat yet. Reply /agree to a message to record one.")
-    lines = [
-        _("<b>Agreements in this chat</b> (page {page} of {pages})").format(
-            page=page.page + 1, pages=page.pages
-        )
-    ]
-    for item in page.items:
-        label = hd.quote(shorten(item.title or item.summary, LIST_LABEL_LENGTH))
-        parties = ", ".join(person_html(p.name, p.username) for p in item.parties)
-        lines.append("")
-        lines.append(f"<b>#{item.number}</b> · {label}")
-        lines.append(
-            _("{time} · parties: {parties}").format(
-                time=format_both(item.message_date, zone), parties=parties
-            )
-        )
-    return "\n".join(lines)
+    head = _("<b>Agreements in this chat</b> (page {page} of {pages})").format(
+        page=page.page + 1, pages=page.pages
+    )
+    return "\n".join([head, *(_list_item(item, zone) for item in page.items)])
 
 
-def list_keyboard(page: AgreementPage) -> InlineKeyboardMarkup | None:
+def party_agreements_list(page: AgreementPage, zone: ZoneInfo) -> str:
+    """A private /agreements: the person's agreements in every chat."""
+    if not page.items:
+        return _("You are not a party to any agreement yet.")
+    head = _("<b>Your agreements</b> (page {page} of {pages})").format(
+        page=page.page + 1, pages=page.pages
+    )
+    return "\n".join([head, *(_list_item(item, zone, with_chat=True) for item in page.items)])
+
+
+def status(item: AgreementView) -> str:
+    if item.amendment_label:
+        return _("amended: #{label}").format(label=item.amendment_label)
+    if item.edits:
+        return ngettext(
+            "message edited {count} time", "message edited {count} times", item.edits
+        ).format(count=item.edits)
+    return _("intact")
+
+
+def _list_item(item: AgreementView, zone: ZoneInfo, *, with_chat: bool = False) -> str:
+    label = hd.quote(shorten(item.title or item.summary, LIST_LABEL_LENGTH))
+    parties = ", ".join(person_html(p.name, p.username) for p in item.parties)
+    where = f" · {hd.quote(shorten(item.chat_title or '', 40))}" if with_chat else ""
+    details = _("{time} · parties: {parties}").format(
+        time=format_both(item.message_date, zone), parties=parties
+    )
+    return f"\n<b>#{item.number}</b>{where} · {label} · <i>{status(item)}</i>\n{details}"
+
+
+def list_keyboard(page: AgreementPage, *, mine: bool = False) -> InlineKeyboardMarkup | None:
     buttons = []
     if page.page > 0:
         buttons.append(
             InlineKeyboardButton(
-                text=_("◀ Newer"), callback_data=AgreementsPage(page=page.page - 1).pack()
+                text=_("◀ Newer"),
+                callback_data=AgreementsPage(page=page.page - 1, mine=mine).pack(),
             )
         )
     if page.page + 1 < page.pages:
         buttons.append(
             InlineKeyboardButton(
-                text=_("Older ▶"), callback_data=AgreementsPage(page=page.page + 1).pack()
+                text=_("Older ▶"),
+                callback_data=AgreementsPage(page=page.page + 1, mine=mine).pack(),
             )
         )
     return InlineKeyboardMarkup(inline_keyboard=[buttons]) if buttons else None
-
-
-def refusal_text_for_private_list() -> str:
-    return _("Send /agreements in a work chat to see the agreements recorded there.")

@@ -11,6 +11,7 @@ class JoinAgreement(CallbackData, prefix="join"):
 
 class AgreementsPage(CallbackData, prefix="list"):
     page: int
+    mine: bool = False  # a person's own list in a private chat, not a chat's
 
 
 class ShowChanges(CallbackData, prefix="diff"):

@@ -69,10 +69,13 @@ def changes_short(diff: Diff) -> str | None:
     return text if len(text) <= CALLBACK_TEXT_LIMIT else None
 
 
-def changes_message(number: int, diff: Diff) -> str:
-    """For a diff too long for a callback answer: struck-through and underlined words."""
-    pieces = []
-    for op, text in changes_only(diff, context_words=4):
+def diff_html(diff: Diff, context_words: int = 4, limit: int = 3000) -> str:
+    """Struck-through removed words, underlined added ones; user text escaped."""
+    pieces, length = [], 0
+    for op, text in changes_only(diff, context_words=context_words):
+        if length + len(text) > limit:
+            text = text[: max(limit - length, 0)] + "…"
+        length += len(text)
         quoted = hd.quote(text)
         if op == "delete":
             pieces.append(f"<s>{quoted}</s>")
@@ -80,9 +83,19 @@ def changes_message(number: int, diff: Diff) -> str:
             pieces.append(f"<u><b>{quoted}</b></u>")
         else:
             pieces.append(quoted)
+        if length >= limit:
+            break
+    return "".join(pieces)
+
+
+def diff_legend() -> str:
+    return _("(struck out: removed; underlined: added)")
+
+
+def changes_message(number: int, diff: Diff) -> str:
+    """For a diff too long for a callback answer: struck-through and underlined words."""
     head = _("Changes against the agreed text of agreement #{number}:").format(number=number)
-    legend = _("(struck out: removed; underlined: added)")
-    return f"{head}\n{''.join(pieces)}\n<i>{legend}</i>"
+    return f"{head}\n{diff_html(diff)}\n<i>{diff_legend()}</i>"
 
 
 def acceptance(result: AcceptResult) -> str:

@@ -166,3 +166,32 @@ async def test_first_agree_warns_when_the_bot_cannot_see_edits(harness: Harness)
     harness.api.set_chat_member_status(admin_group.id, harness.api.bot_user["id"], "administrator")
     ann.says(admin_group, "/agree", reply_to=ben.says(admin_group, "Deal"))
     assert "I can't see edits" not in (await world.bot_reply(admin_group))["text"]
+
+
+async def test_history_lists_and_private_lists_show_what_happened(harness: Harness) -> None:
+    world = harness.world
+    alice, bob, group, offer, _card = await agreed_between(harness)
+    bob.edits(offer, "We agreed on 120 000 for stage 1")
+    alert = await world.bot_reply(group)
+    alice.presses(alert, "✅ Accept new version")
+    bob.presses(alert, "✅ Accept new version")
+    await world.bot_reply(group, lambda m: "Amendment #1.1" in m.get("text", ""))
+
+    alice.says(group, "/history 1")
+    history = (await world.bot_reply(group))["text"]
+    assert "History of agreement #1" in history
+    assert "We agreed on 150 000 for stage 1" in history  # the original
+    assert "Edit 1" in history and "150" in history and "120" in history
+    assert "Amendment #1.1: edit 1 accepted by every party" in history
+    alice.says(group, "/history 7")
+    assert "no agreement #7" in (await world.bot_reply(group))["text"]
+
+    alice.says(group, "/agreements")
+    assert "amended: #1.1" in (await world.bot_reply(group))["text"]
+
+    bob.says_private("/agreements")  # Bob writes in Russian
+    mine = (await world.bot_reply(bob))["text"]
+    assert "Ваши договорённости" in mine and "Supplies" in mine and "изменена: №1.1" in mine
+    stranger = world.user("Stranger")
+    stranger.says_private("/agreements")
+    assert "not a party to any agreement" in (await world.bot_reply(stranger))["text"]

@@ -16,10 +16,17 @@ async def test_start_registers_menus_and_polls_for_what_it_handles(harness: Harn
         for c in api.calls("setMyCommands")
     }
     for language in (None, "ru", "en"):
-        assert list(menus[("all_private_chats", language)]) == ["start", "email", "verify", "help"]
+        assert list(menus[("all_private_chats", language)]) == [
+            "start",
+            "email",
+            "verify",
+            "agreements",
+            "help",
+        ]
         assert list(menus[("all_group_chats", language)]) == [
             "agree",
             "agreements",
+            "history",
             "email",
             "help",
         ]
