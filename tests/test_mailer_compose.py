@@ -57,6 +57,7 @@ def agreement_context(**overrides: Any) -> dict[str, Any]:
         "marked_at_utc": "2026-11-29 09:41:02 UTC",
         "marked_at_local": None,
         "edited_before_marking": False,
+        "earlier_versions": [],
         "message_link": "https://t.me/c/1001234/45",
         "digest": DIGEST,
         "record_filename": "agreement--1001234-7.json",
@@ -527,3 +528,14 @@ def test_lone_surrogates_do_not_break_compose(text: str) -> None:
     broken = text + "\ud83d" + "tail"
     plain, _ = body_parts(round_trip(compose(agreement_spec(text=broken), MAIL_FROM, renderer())))
     assert text.replace("\r\n", "\n").replace("\r", "\n") + "\ufffdtail" in plain
+
+
+def test_earlier_versions_seen_by_the_bot_are_shown() -> None:
+    earlier = [{"time_utc": "2026-11-29 09:30:00 UTC", "text": "Price <i>170 000</i>"}]
+    spec = agreement_spec(edited_before_marking=True, earlier_versions=earlier)
+    message = round_trip(compose(spec, MAIL_FROM, renderer(), now=NOW))
+    plain = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "Earlier versions seen by the bot" in plain
+    assert "--- 2026-11-29 09:30:00 UTC ---\nPrice <i>170 000</i>" in plain.replace("\r\n", "\n")
+    assert "Price &lt;i&gt;170 000&lt;/i&gt;" in html

@@ -145,6 +145,7 @@ def message_to(to: str) -> EmailMessage:
             "marked_at_utc": "2026-11-29 09:41:02 UTC",
             "marked_at_local": None,
             "edited_before_marking": False,
+            "earlier_versions": [],
             "message_link": None,
             "digest": hashlib.sha256(RECORD).hexdigest(),
             "record_filename": "agreement--1001234-7.json",

@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.handlers.cards import post_card, refresh_card
 from bot.handlers.filters import GROUPS, PRIVATE
 from bot.services.agreements import AgreementService, Outcome, Refusal
+from bot.services.journal import Journal
 from bot.views import agreements as texts
 from bot.views.callbacks import JoinAgreement
 
@@ -32,6 +33,7 @@ async def agree(
     message: Message,
     command: CommandObject,
     agreements: AgreementService,
+    journal: Journal,
     bot: Bot,
     i18n: I18n,
     settings: Settings,
@@ -40,6 +42,7 @@ async def agree(
     if target is None:
         await message.reply(texts.agree_usage())
         return
+    await journal.flush()  # so the agreement email can show how the message read before
     result = await agreements.mark(mark_request_from(message, target, command.args))
     if isinstance(result.outcome, Refusal) or result.agreement is None:
         await message.reply(texts.refusal_text(Refusal(result.outcome)))

@@ -9,9 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.db.models import Agreement, Mail, MailStatus, Party
+from bot.db.models import Agreement, JournalEntry, Mail, MailStatus, Party
 from bot.services.directory import verified_addresses
-from bot.services.letters import Letters
+from bot.services.letters import EarlierVersion, Letters
+from bot.services.timefmt import format_utc
 
 AGREEMENT_MAIL = "agreement"
 
@@ -53,6 +54,7 @@ async def queue_agreement_mails(
 
     queued = 0
     for agreement in agreements:
+        earlier: list[EarlierVersion] | None = None  # looked up once, if anyone is mailed
         for party in agreement.parties:
             if only_user_id is not None and party.user_id != only_user_id:
                 continue
@@ -66,7 +68,9 @@ async def queue_agreement_mails(
                 # Kept as the record of what bounced; its topic goes to the new attempt.
                 earlier.topic = f"{earlier.topic}:refused:{earlier.id}"
                 await session.flush()
-            session.add(letters.agreement(agreement, party.user, address, now))
+            if earlier is None:
+                earlier = await _earlier_versions(session, agreement)
+            session.add(letters.agreement(agreement, party.user, address, now, earlier))
             queued += 1
     return queued
 
@@ -85,3 +89,23 @@ async def agreements_awaiting_mail(session: AsyncSession, user_id: int) -> list[
         .order_by(Party.agreement_id)
     )
     return list(rows)
+
+
+async def _earlier_versions(session: AsyncSession, agreement: Agreement) -> list[EarlierVersion]:
+    """How the message read before it was marked, when the journal saw it then."""
+    if agreement.message_edit_date is None:
+        return []
+    entries = await session.scalars(
+        select(JournalEntry)
+        .where(
+            JournalEntry.chat_id == agreement.chat_id,
+            JournalEntry.message_id == agreement.message_id,
+            JournalEntry.content_hash != agreement.content_hash,
+            JournalEntry.seen_at <= agreement.marked_at,
+        )
+        .order_by(JournalEntry.seen_at, JournalEntry.id)
+    )
+    return [
+        EarlierVersion(format_utc(entry.edit_date or entry.date), entry.text or "")
+        for entry in entries
+    ]

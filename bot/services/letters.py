@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.policy
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -41,6 +42,12 @@ class EditView:
     editor: PersonView
     text: str
     diff: Diff
+
+
+@dataclass(frozen=True, slots=True)
+class EarlierVersion:
+    time_utc: str
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,9 +101,17 @@ class Letters:
         )
 
     def agreement(
-        self, agreement: Agreement, recipient: User, address: str, now: datetime
+        self,
+        agreement: Agreement,
+        recipient: User,
+        address: str,
+        now: datetime,
+        earlier: Sequence[EarlierVersion] = (),
     ) -> Mail:
-        """Needs ``agreement.chat`` and ``agreement.parties`` with their users loaded."""
+        """Needs ``agreement.chat`` and ``agreement.parties`` with their users loaded.
+
+        ``earlier``: how the message read before it was marked, as the journal saw it.
+        """
         marked_by = next(p.user for p in agreement.parties if p.user_id == agreement.marked_by_id)
         context = {
             **self._about(agreement, recipient),
@@ -111,6 +126,7 @@ class Letters:
             "marked_at_utc": format_utc(agreement.marked_at),
             "marked_at_local": format_local(agreement.marked_at, self._zone),
             "edited_before_marking": agreement.message_edit_date is not None,
+            "earlier_versions": list(earlier),
             "digest": agreement.digest,
             "record_filename": record_filename(agreement),
         }

@@ -195,3 +195,20 @@ async def test_history_lists_and_private_lists_show_what_happened(harness: Harne
     stranger = world.user("Stranger")
     stranger.says_private("/agreements")
     assert "not a party to any agreement" in (await world.bot_reply(stranger))["text"]
+
+
+async def test_an_edit_before_marking_shows_in_the_agreement_email(harness: Harness) -> None:
+    world, mailbox = harness.world, harness.mailbox
+    ann, ben = world.user("Ann"), world.user("Ben")
+    group = world.group("Early")
+    await harness.register(ann, "ann@example.com")
+    offer = ben.says(group, "Price 170 000")
+    ben.edits(offer, "Price 150 000")  # before anyone marked it
+    ann.says(group, "/agree", reply_to=offer)
+    await world.bot_reply(group)
+    [mail] = await mailbox.wait_for(to="ann@example.com", where=is_agreement)
+    body = text_of(mail.message)
+    assert "edited before it was marked" in body
+    assert "Earlier versions seen by the bot" in body and "Price 170 000" in body
+    original = body.split("Earlier versions")[0]
+    assert "Price 150 000" in original and "Price 170 000" not in original
