@@ -61,12 +61,13 @@ async def queue_agreement_mails(
             address = addresses.get(party.user_id)
             if address is None:
                 continue
-            earlier = existing.get((agreement.id, party.user_id))
-            if earlier is not None and not (earlier.status is MailStatus.FAILED and only_user_id):
+            previous = existing.get((agreement.id, party.user_id))
+            retry = previous is not None and previous.status is MailStatus.FAILED and only_user_id
+            if previous is not None and not retry:
                 continue
-            if earlier is not None:
+            if previous is not None:
                 # Kept as the record of what bounced; its topic goes to the new attempt.
-                earlier.topic = f"{earlier.topic}:refused:{earlier.id}"
+                previous.topic = f"{previous.topic}:refused:{previous.id}"
                 await session.flush()
             if earlier is None:
                 earlier = await _earlier_versions(session, agreement)
