@@ -8,7 +8,7 @@ import logging
 import os
 import sys
 
-from bot.config import ConfigError, DatabaseSettings, load_settings
+from bot.config import ConfigError, DatabaseSettings, Settings, load_settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
 
             upgrade(database_url)
             return 0
-        settings = load_settings()
+        settings = load_settings(Settings)
         from bot.app import run
 
         asyncio.run(run(settings))

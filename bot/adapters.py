@@ -61,6 +61,7 @@ def chat_from(chat: Chat) -> ChatInfo:
 
 def text_and_entities(message: Message) -> tuple[str | None, list[dict[str, Any]]]:
     """The text, or the caption of a media message, with its formatting as plain dicts."""
+    text: str | None
     if message.text is not None:
         text, entities = message.text, message.entities
     else:

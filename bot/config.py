@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from email.errors import HeaderParseError
-from email.headerregistry import HeaderRegistry
-from typing import Literal, TypeVar
+from email.headerregistry import AddressHeader, HeaderRegistry
+from typing import Any, Literal, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
@@ -72,7 +72,7 @@ class Settings(DatabaseSettings):
     def _mail_from_is_an_address(cls, value: str) -> str:
         # Parsed the way every mail's From header will be, so a bad value fails at start.
         try:
-            header = HeaderRegistry()("From", value)
+            header = cast(AddressHeader, HeaderRegistry()("From", value))
             [address] = header.addresses
         except (ValueError, IndexError, HeaderParseError):
             address = None
@@ -98,7 +98,7 @@ class Settings(DatabaseSettings):
         return str(self.telegram_api_url).rstrip("/")
 
 
-def load_settings(cls: type[S] = Settings, **overrides: object) -> S:  # type: ignore[assignment]
+def load_settings(cls: type[S] = Settings, **overrides: Any) -> S:  # type: ignore[assignment]
     """Build the settings, turning pydantic's report into one readable line."""
     try:
         return cls(**overrides)

@@ -55,7 +55,10 @@ class MailRenderer:
         language = normalize_language(language)
         # The Environment is shared, so install right before rendering; rendering is
         # synchronous, so no other task can switch the language in between.
-        self._env.install_gettext_translations(self._translations[language], newstyle=True)
+        # Added to the Environment by jinja2.ext.i18n at run time, hence unknown to mypy.
+        self._env.install_gettext_translations(  # type: ignore[attr-defined]
+            self._translations[language], newstyle=True
+        )
         variables = {**context, "mail_language": language}
         subject = one_line(self._render(f"{kind}.subject.txt", variables), SUBJECT_LIMIT)
         return RenderedMail(

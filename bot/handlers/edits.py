@@ -77,7 +77,7 @@ async def show_changes(
         await query.answer(short, show_alert=True)
         return
     await query.answer()
-    await query.message.answer(  # type: ignore[union-attr]
+    await query.message.answer(
         texts.changes_message(number, diff),
         reply_parameters=ReplyParameters(
             message_id=query.message.message_id, allow_sending_without_reply=True
@@ -98,7 +98,7 @@ async def accept_version(
     if result.outcome is Acceptation.AMENDED:
         with i18n.use_locale(result.language):
             notice = texts.amendment_recorded(result)
-        await query.message.answer(notice)  # type: ignore[union-attr]
+        await query.message.answer(notice)
 
 
 def build_router() -> Router:

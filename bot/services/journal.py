@@ -103,7 +103,9 @@ class Journal:
     async def _store(self, rows: list[dict[str, Any]]) -> None:
         async with self._session_factory() as session:
             insert = (
-                postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+                postgresql_insert
+                if session.get_bind().dialect.name == "postgresql"
+                else sqlite_insert
             )
             # The same content seen twice (a phantom edit, a redelivered update) is one row.
             await session.execute(
