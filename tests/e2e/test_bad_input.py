@@ -5,6 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 
+from sqlalchemy import func, select
+
+from bot.db.engine import create_engine, create_session_factory
+from bot.db.models import Agreement
 from tests.e2e.conftest import Harness, text_of
 from tests.e2e.test_agreement_flow import attachment, is_agreement
 
@@ -24,7 +28,7 @@ async def test_agree_in_private_chat_explains_groups(harness: Harness) -> None:
     assert "group chats" in (await harness.world.bot_reply(ann))["text"]
 
 
-async def test_things_that_cannot_be_agreed(harness: Harness) -> None:
+async def test_things_that_cannot_be_agreed(harness: Harness, database_url: str) -> None:
     world = harness.world
     ann = world.user("Ann", language_code="en")
     group = world.group("Team")
@@ -40,7 +44,10 @@ async def test_things_that_cannot_be_agreed(harness: Harness) -> None:
     joined = ann.adds(group, world.user("Ben"))
     ann.says(group, "/agree", reply_to=joined)
     assert "service message" in (await world.bot_reply(group))["text"]
-    assert harness.api.calls("editMessageText") == []
+    engine = create_engine(database_url)
+    async with create_session_factory(engine)() as session:
+        assert await session.scalar(select(func.count()).select_from(Agreement)) == 0
+    await engine.dispose()
 
 
 async def test_topic_message_without_reply_is_not_taken_for_a_reply(harness: Harness) -> None:
@@ -86,7 +93,8 @@ async def test_email_in_a_group_points_to_a_private_chat(harness: Harness) -> No
     [[button]] = answer["reply_markup"]["inline_keyboard"]
     assert button["url"] == "https://t.me/agreements_test_bot?start=email"
     assert "ann@example.com" not in answer["text"]
-    assert harness.mailbox.received == []  # nothing is sent from a group
+    await harness.mail_barrier()
+    assert harness.mailbox.to("ann@example.com") == []  # nothing is sent from a group
 
 
 async def test_hostile_and_unusual_text_is_kept_exactly_and_escaped(harness: Harness) -> None:

@@ -48,6 +48,7 @@ async def test_join_by_button_and_by_second_agree(harness: Harness) -> None:
         "answerCallbackQuery", lambda p: p["callback_query_id"] == again
     )
     assert "уже" in answer.params["text"]
+    await harness.mail_barrier()
     assert len(mailbox.to("carol@example.com")) == 2  # the code and one agreement
 
 
