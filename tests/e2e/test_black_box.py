@@ -16,6 +16,7 @@ from tests.botapi.scenario import TelegramWorld
 from tests.conftest import MAIL_FROM
 from tests.e2e.conftest import TOKEN, Harness, text_of
 from tests.e2e.test_agreement_flow import header_digest, is_agreement
+from tests.e2e.test_edits import is_edit_alert
 from tests.support.mailbox import Mailbox
 
 
@@ -26,15 +27,11 @@ def bot_environment(**values: str) -> dict[str, str]:
 
 
 async def start_bot(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        env=env,
-        cwd=cwd,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    """The log goes to cwd/bot.log: a pipe nobody reads would fill up and stall the bot."""
+    with (cwd / "bot.log").open("wb") as log:
+        return await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", env=env, cwd=cwd, stdout=log, stderr=log
+        )
 
 
 async def test_whole_flow_against_the_real_process(
@@ -49,6 +46,7 @@ async def test_whole_flow_against_the_real_process(
         SMTP_SECURITY="none",
         MAIL_FROM=MAIL_FROM,
         TIMEZONE="Europe/Moscow",
+        EDIT_ALERT_COALESCE_SECONDS="1",
     )
     process = await start_bot(env, tmp_path)
     try:
@@ -57,8 +55,7 @@ async def test_whole_flow_against_the_real_process(
         await asyncio.wait({waiting, exited}, return_when=asyncio.FIRST_COMPLETED)
         if exited.done():
             waiting.cancel()
-            stderr = await process.stderr.read()  # type: ignore[union-attr]
-            pytest.fail(f"the bot exited on start: {stderr.decode()}")
+            pytest.fail(f"the bot exited on start: {(tmp_path / 'bot.log').read_text()}")
         exited.cancel()
         harness = Harness(api, TelegramWorld(api), mailbox)
         world = harness.world
@@ -78,12 +75,23 @@ async def test_whole_flow_against_the_real_process(
         for mail in (to_alice, to_bob):
             assert "Итого: 150 000 ₽, срок — 15 декабря.\nAdvance 50%." in text_of(mail.message)
         assert header_digest(to_alice.message) == header_digest(to_bob.message)
+
+        bob.edits(offer, offer["text"])  # a re-save: nothing changed, nothing said
+        bob.edits(offer, "Итого: 120 000 ₽, срок — 15 декабря.\nAdvance 50%.")
+        alert = await world.bot_reply(group)
+        assert "Сообщение договорённости №1 отредактировано" in alert["text"]
+        for mail in (to_alice, to_bob):
+            [edited] = await mailbox.wait_for(to=mail.recipients[0], where=is_edit_alert)
+            assert edited.message["In-Reply-To"] == mail.message["Message-ID"]
+            body = text_of(edited.message)
+            assert "150 000" in body and "120 000" in body
+        assert len([m for m in api.bot_messages(group.id) if "отредактировано" in m["text"]]) == 1
         assert api.errors == []
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)
         await asyncio.wait_for(process.wait(), timeout=10)
-    stderr = (await process.stderr.read()).decode()  # type: ignore[union-attr]
+    stderr = (tmp_path / "bot.log").read_text()
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr, stderr[stderr.find("Traceback") - 300 :][:3000]
     assert "stopped" in stderr.splitlines()[-1]
@@ -120,7 +128,8 @@ async def test_a_bad_setting_is_one_clear_line(
     } | overrides
     env = bot_environment(**{k: v for k, v in values.items() if v is not None})
     process = await start_bot(env, tmp_path)
-    _, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
-    assert process.returncode == 2, stderr.decode()
-    assert "Traceback" not in stderr.decode()
-    assert expected in stderr.decode().splitlines()[-1]
+    await asyncio.wait_for(process.wait(), timeout=60)
+    output = (tmp_path / "bot.log").read_text()
+    assert process.returncode == 2, output
+    assert "Traceback" not in output
+    assert expected in output.splitlines()[-1]
