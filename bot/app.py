@@ -33,6 +33,7 @@ from bot.services.alert_scheduler import AlertScheduler
 from bot.services.journal import Journal
 from bot.services.letters import Letters
 from bot.services.outbox import MailWaker, MailWorker
+from bot.services.status import describe, mail_status
 from mailer import MailRenderer, SmtpConfig, SmtpSender
 
 logger = logging.getLogger(__name__)
@@ -180,3 +181,14 @@ async def _stop_when_set(
         watcher.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await watcher
+
+
+async def print_status(database_url: str) -> None:
+    """``python -m bot status``: the mail queue, for an operator."""
+    engine = create_engine(database_url)
+    try:
+        async with create_session_factory(engine)() as session:
+            report = await mail_status(session, utc_now())
+    finally:
+        await engine.dispose()
+    print(describe(report))

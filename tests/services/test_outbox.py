@@ -13,6 +13,7 @@ from bot.services.letters import Letters
 from bot.services.outbox import MailWorker
 from bot.services.people import Person
 from bot.services.registration import RegistrationService
+from bot.services.status import describe, mail_status
 from mailer import SmtpConfig, SmtpSender
 from tests.conftest import FakeClock, RecordingWaker
 from tests.support.mailbox import Mailbox
@@ -30,6 +31,11 @@ async def queue_codes(factory, letters: Letters, clock: FakeClock, *addresses: s
             service = RegistrationService(session, letters, RecordingWaker(), clock)
             person = Person(id=500 + number, first_name=f"User{number}")
             await service.request_code(person, address)
+
+
+async def status_now(factory, clock: FakeClock):
+    async with factory() as session:
+        return await mail_status(session, clock())
 
 
 async def mails(factory: async_sessionmaker[AsyncSession]) -> dict[str, Mail]:
@@ -55,6 +61,11 @@ async def test_a_refused_mail_backs_off_and_blocks_nobody(
     assert grey.status is MailStatus.PENDING and grey.attempts == 1
     assert grey.next_attempt_at == clock.now + timedelta(seconds=10)
     assert "451" in (grey.last_error or "")
+
+    report = await status_now(session_factory, clock)
+    assert (report.pending, report.sent, report.failed) == (1, 1, 0)
+    assert report.oldest_pending_age == timedelta(0) and "451" in (report.last_error or "")
+    assert "mails pending:       1" in describe(report)
 
     await worker.deliver_pending()  # not due yet: left alone
     assert (await mails(session_factory))["grey@example.com"].attempts == 1
