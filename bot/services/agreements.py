@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import enum
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.db.models import Agreement, Amendment, MessageVersion, Party, PartyRole
+from bot.services.base import Service
 from bot.services.deliveries import queue_agreement_mails
 from bot.services.directory import remember_chat, remember_user, verified_addresses
-from bot.services.letters import Letters, summary_of
-from bot.services.outbox import MailWaker
+from bot.services.letters import summary_of
 from bot.services.people import ChatInfo, Person, full_name, language_for
 from bot.services.records import RECORD_FORMAT, content_hash, iso_utc, seal
 
@@ -113,19 +111,7 @@ class AgreementPage:
     pages: int
 
 
-class AgreementService:
-    def __init__(
-        self,
-        session: AsyncSession,
-        letters: Letters,
-        mail_waker: MailWaker,
-        clock: Callable[[], datetime],
-    ) -> None:
-        self._session = session
-        self._letters = letters
-        self._mail_waker = mail_waker
-        self._clock = clock
-
+class AgreementService(Service):
     async def mark(self, request: MarkRequest) -> MarkResult:
         refusal = _refusal_for(request)
         if refusal is not None:

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import enum
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.db.models import Acceptance, Agreement, Amendment, MessageVersion, Party, User
 from bot.services.alert_mail import agreed_text, agreement_threads
+from bot.services.base import Service
 from bot.services.directory import remember_user, verified_addresses
-from bot.services.letters import Letters
-from bot.services.outbox import MailWaker
 from bot.services.people import Person, full_name
 from bot.services.records import iso_utc, seal
 
@@ -43,19 +40,7 @@ class AcceptResult:
     language: str = "en"  # of the agreement's card, for the notice in the chat
 
 
-class AmendmentService:
-    def __init__(
-        self,
-        session: AsyncSession,
-        letters: Letters,
-        mail_waker: MailWaker,
-        clock: Callable[[], datetime],
-    ) -> None:
-        self._session = session
-        self._letters = letters
-        self._mail_waker = mail_waker
-        self._clock = clock
-
+class AmendmentService(Service):
     async def accept(self, version_id: int, chat_id: int, person: Person) -> AcceptResult:
         version = await self._session.get(MessageVersion, version_id)
         agreement = await self._agreement(version.agreement_id) if version else None

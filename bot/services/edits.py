@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Agreement, Amendment, EditAlert, MessageVersion
 from bot.services.alert_mail import agreed_text, queue_alert_mails
+from bot.services.base import Service
 from bot.services.diff import Diff, word_diff
 from bot.services.directory import remember_user
 from bot.services.letters import Letters
@@ -70,7 +71,7 @@ class EditResult:
     alert: AlertView | None = None
 
 
-class EditService:
+class EditService(Service):
     def __init__(
         self,
         session: AsyncSession,
@@ -79,10 +80,7 @@ class EditService:
         clock: Callable[[], datetime],
         coalesce: timedelta,
     ) -> None:
-        self._session = session
-        self._letters = letters
-        self._mail_waker = mail_waker
-        self._clock = clock
+        super().__init__(session, letters, mail_waker, clock)
         self._coalesce = coalesce
 
     async def record(self, edit: EditedMessage) -> EditResult:

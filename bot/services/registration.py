@@ -7,19 +7,16 @@ import hashlib
 import hmac
 import logging
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import EmailBinding, EmailVerification
+from bot.services.base import Service
 from bot.services.deliveries import agreements_awaiting_mail, queue_agreement_mails
 from bot.services.directory import remember_user
-from bot.services.letters import Letters
-from bot.services.outbox import MailWaker
 from bot.services.people import Person
 
 logger = logging.getLogger(__name__)
@@ -70,19 +67,7 @@ class EmailStatus:
     pending_expires_at: datetime | None
 
 
-class RegistrationService:
-    def __init__(
-        self,
-        session: AsyncSession,
-        letters: Letters,
-        mail_waker: MailWaker,
-        clock: Callable[[], datetime],
-    ) -> None:
-        self._session = session
-        self._letters = letters
-        self._mail_waker = mail_waker
-        self._clock = clock
-
+class RegistrationService(Service):
     async def request_code(self, person: Person, raw_address: str) -> CodeRequestResult:
         try:
             # ASCII addresses only: not every mail server on the way speaks SMTPUTF8, and a

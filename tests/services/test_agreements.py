@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Agreement, EmailBinding, Mail, MailStatus
 from bot.services.agreements import (
@@ -19,7 +18,6 @@ from bot.services.agreements import (
     Outcome,
     Refusal,
 )
-from bot.services.letters import Letters
 from bot.services.people import ChatInfo, Person
 from bot.services.registration import RegistrationService
 from tests.conftest import FakeClock, RecordingWaker
@@ -37,19 +35,8 @@ def said(author: Person | None, text: str | None, message_id: int = 10, **extra)
 
 
 @pytest.fixture
-async def service_for(
-    session_factory: async_sessionmaker[AsyncSession], letters: Letters, clock: FakeClock
-):
-    sessions: list[AsyncSession] = []
-
-    def build() -> AgreementService:
-        session = session_factory()
-        sessions.append(session)
-        return AgreementService(session, letters, RecordingWaker(), clock)
-
-    yield build
-    for session in sessions:
-        await session.close()
+def service_for(services):
+    return lambda: services(AgreementService)
 
 
 async def bind(session_factory, person: Person, address: str, clock: FakeClock) -> None:

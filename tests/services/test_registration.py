@@ -11,33 +11,20 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import EmailBinding, Mail
-from bot.services.letters import Letters
 from bot.services.people import Person
 from bot.services.registration import (
     CodeRequest,
     RegistrationService,
     Verification,
 )
-from tests.conftest import FakeClock, RecordingWaker
 
 ALICE = Person(id=101, first_name="Alice", username="alice", language_code="ru")
 MALLORY = Person(id=666, first_name="Mallory", language_code="en")
 
 
 @pytest.fixture
-async def make_service(
-    session_factory: async_sessionmaker[AsyncSession], letters: Letters, clock: FakeClock
-):
-    sessions: list[AsyncSession] = []
-
-    def build() -> RegistrationService:
-        session = session_factory()
-        sessions.append(session)
-        return RegistrationService(session, letters, RecordingWaker(), clock)
-
-    yield build
-    for session in sessions:
-        await session.close()
+def make_service(services):
+    return lambda: services(RegistrationService)
 
 
 async def code_sent_to(session_factory: async_sessionmaker[AsyncSession], address: str) -> str:

@@ -1,0 +1,25 @@
+"""What every domain service works with, bound to one update's database session."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.services.letters import Letters
+from bot.services.outbox import MailWaker
+
+
+class Service:
+    def __init__(
+        self,
+        session: AsyncSession,
+        letters: Letters,
+        mail_waker: MailWaker,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._session = session
+        self._letters = letters
+        self._mail_waker = mail_waker
+        self._clock = clock

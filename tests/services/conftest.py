@@ -1,0 +1,32 @@
+"""Domain services on a real database, each call with a fresh session as in the bot."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import TypeVar
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.services.base import Service
+from bot.services.letters import Letters
+from tests.conftest import FakeClock, RecordingWaker
+
+S = TypeVar("S", bound=Service)
+
+
+@pytest.fixture
+async def services(
+    session_factory: async_sessionmaker[AsyncSession], letters: Letters, clock: FakeClock
+) -> AsyncIterator[Callable[[type[S]], S]]:
+    """``services(AgreementService)`` builds one on a new session, closed after the test."""
+    sessions: list[AsyncSession] = []
+
+    def build(service: type[S]) -> S:
+        session = session_factory()
+        sessions.append(session)
+        return service(session, letters, RecordingWaker(), clock)
+
+    yield build
+    for session in sessions:
+        await session.close()
