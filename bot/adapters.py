@@ -10,7 +10,6 @@ from aiogram.enums import ContentType
 from aiogram.types import Chat, Message, User
 
 from bot.services.agreements import MarkedMessage, MarkRequest
-from bot.services.journal import SeenMessage
 from bot.services.people import ChatInfo, Person
 
 # Everything else a message can carry is a service message (joins, pins, topic events...).
@@ -91,18 +90,4 @@ def mark_request_from(command: Message, target: Message, title: str | None) -> M
         message=marked_message_from(target),
         marker=person_from(command.from_user),
         title=" ".join(title.split()) if title and title.strip() else None,
-    )
-
-
-def seen_message_from(message: Message) -> SeenMessage:
-    text, entities = text_and_entities(message)
-    return SeenMessage(
-        chat_id=message.chat.id,
-        message_id=message.message_id,
-        date=message.date,
-        author=person_from(message.from_user) if message.from_user else None,
-        text=text,
-        entities=entities,
-        edit_date=datetime.fromtimestamp(message.edit_date, UTC) if message.edit_date else None,
-        thread_id=message.message_thread_id if message.is_topic_message else None,
     )

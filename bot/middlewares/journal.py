@@ -8,7 +8,7 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import Message, TelegramObject
 
-from bot.adapters import seen_message_from
+from bot.adapters import marked_message_from
 from bot.services.journal import Journal
 
 
@@ -23,5 +23,5 @@ class JournalMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         if isinstance(event, Message) and event.chat.type in {"group", "supergroup"}:
-            self._journal.note(seen_message_from(event))
+            self._journal.note(event.chat.id, marked_message_from(event))
         return await handler(event, data)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -33,18 +32,6 @@ FLUSH_INTERVAL = 1.0
 PURGE_EVERY = timedelta(hours=1)
 
 
-@dataclass(frozen=True, slots=True)
-class SeenMessage:
-    chat_id: int
-    message_id: int
-    date: datetime
-    author: Person | None
-    text: str | None
-    entities: list[dict[str, Any]] = field(default_factory=list)
-    edit_date: datetime | None = None
-    thread_id: int | None = None
-
-
 class Journal:
     def __init__(
         self,
@@ -65,11 +52,12 @@ class Journal:
             yield
         await self.flush()  # what was noted last is not lost on a clean stop
 
-    def note(self, seen: SeenMessage) -> None:
+    def note(self, chat_id: int, seen: MarkedMessage) -> None:
+        """Remember how a message in a chat reads now (sent, or just edited)."""
         author = seen.author
         self._buffer.append(
             {
-                "chat_id": seen.chat_id,
+                "chat_id": chat_id,
                 "message_id": seen.message_id,
                 "thread_id": seen.thread_id,
                 "author_id": author.id if author else None,
