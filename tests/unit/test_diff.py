@@ -26,7 +26,7 @@ def test_changes_only_keeps_context_and_elides_the_rest() -> None:
     old = "one two three four five six seven eight nine ten eleven twelve"
     new = old.replace("six", "SIX")
     compact = with_markers(changes_only(word_diff(old, new)))
-    assert compact == "…four five [-six-]{+SIX+} seven eight…"
+    assert compact == "… four five [-six-]{+SIX+} seven eight …"
 
 
 @given(st.text(), st.text())
@@ -35,3 +35,19 @@ def test_diff_reproduces_both_texts(old: str, new: str) -> None:
     assert old_text(diff) == old
     assert new_text(diff) == new
     assert all(text for _, text in diff)
+
+
+def test_a_long_repetitive_text_still_gets_an_exact_diff() -> None:
+    # Long runs of one word are SequenceMatcher's worst case; lines come first to bound it.
+    old = "\n".join(" ".join(["да"] * 40) for _ in range(100))
+    new = old.replace("да", "нет", 1)
+    diff = word_diff(old, new)
+    assert old_text(diff) == old and new_text(diff) == new
+    assert ("delete", "да") in diff and ("insert", "нет") in diff
+
+
+def test_one_long_line_of_one_word_falls_back_to_a_whole_replacement() -> None:
+    old = " ".join(["да"] * 3000)
+    new = "нет " + old
+    diff = word_diff(old, new)
+    assert old_text(diff) == old and new_text(diff) == new
