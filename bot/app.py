@@ -155,6 +155,7 @@ async def run(
                 handle_signals=handle_signals,
                 close_bot_session=False,
             )
+            await journal.flush()  # before telling Telegram these updates are done
             await dispatcher["handled_updates"].confirm(bot)
     finally:
         await bot.session.close()

@@ -264,7 +264,9 @@ class JournalEntry(Base):
 
     __tablename__ = "journal"
     __table_args__ = (
-        UniqueConstraint("chat_id", "message_id", "content_hash"),
+        # One row per version: the same content at the same moment is a redelivery or a
+        # phantom edit; the same content later (a revert) is a version of its own.
+        UniqueConstraint("chat_id", "message_id", "version_at", "content_hash"),
         Index("ix_journal_seen_at", "seen_at"),
     )
 
@@ -279,6 +281,7 @@ class JournalEntry(Base):
     author_is_bot: Mapped[bool] = mapped_column(default=False)
     date: Mapped[datetime]
     edit_date: Mapped[datetime | None]
+    version_at: Mapped[datetime]  # edit_date, or date for the message as first sent
     text: Mapped[str | None] = mapped_column(Text)
     entities: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     content_hash: Mapped[str] = mapped_column(String(64))

@@ -23,5 +23,9 @@ class JournalMiddleware(BaseMiddleware):
         data: dict[str, Any],
     ) -> Any:
         if isinstance(event, Message) and event.chat.type in {"group", "supergroup"}:
-            self._journal.note(event.chat.id, marked_message_from(event))
+            seen = marked_message_from(event)
+            # Kept are the messages that could be agreed later: not service messages or
+            # posts made as a channel or group (the journal can't tell those apart later).
+            if not (seen.is_service or seen.sent_as_chat):
+                self._journal.note(event.chat.id, seen)
         return await handler(event, data)

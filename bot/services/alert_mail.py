@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -70,12 +70,24 @@ async def queue_alert_mails(
 
 async def queue_due_alerts(session: AsyncSession, letters: Letters, now: datetime) -> int:
     """Mail every alert whose coalescing window has passed; returns how many mails."""
-    due = await session.scalars(
-        select(EditAlert)
-        .where(EditAlert.mailed_at.is_(None), EditAlert.due_at <= now)
-        .order_by(EditAlert.id)
-    )
-    return sum([await queue_alert_mails(session, letters, alert, now) for alert in due.all()])
+    due = (
+        await session.scalars(
+            select(EditAlert)
+            .where(EditAlert.mailed_at.is_(None), EditAlert.due_at <= now)
+            .order_by(EditAlert.id)
+        )
+    ).all()
+    queued = 0
+    for alert in due:
+        # Waits for an edit being added to this alert to commit; then reads its versions.
+        claimed = await session.execute(
+            update(EditAlert)
+            .where(EditAlert.id == alert.id, EditAlert.mailed_at.is_(None))
+            .values(mailed_at=now)
+        )
+        if claimed.rowcount:  # type: ignore[attr-defined]
+            queued += await queue_alert_mails(session, letters, alert, now)
+    return queued
 
 
 async def agreed_text(session: AsyncSession, agreement: Agreement) -> AgreedText:

@@ -26,6 +26,7 @@ class Acceptation(enum.StrEnum):
     NOT_A_PARTY = "not_a_party"
     OUTDATED = "outdated"
     ALREADY_ACCEPTED = "already_accepted"
+    ALREADY_AMENDED = "already_amended"
     ACCEPTED = "accepted"
     AMENDED = "amended"
 
@@ -54,6 +55,12 @@ class AmendmentService(Service):
         )
         if version.number != latest:
             return AcceptResult(Acceptation.OUTDATED, number)
+        amended = await self._session.scalar(
+            select(Amendment).where(Amendment.version_id == version.id)
+        )
+        if amended is not None:  # e.g. a party who joined after everyone else accepted
+            label = f"{number}.{amended.number}"
+            return AcceptResult(Acceptation.ALREADY_AMENDED, number, amendment_label=label)
         party_ids = {party.user_id for party in agreement.parties}
         if person.id not in party_ids:
             return AcceptResult(Acceptation.NOT_A_PARTY, number)

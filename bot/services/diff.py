@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from difflib import SequenceMatcher
 from typing import Literal
 
@@ -62,7 +63,7 @@ def _common_prefix(first: list[str], second: list[str]) -> int:
     return count
 
 
-def _opcodes(before: list[str], after: list[str]) -> list[tuple[str, int, int, int, int]]:
+def _opcodes(before: list[str], after: list[str]) -> Sequence[tuple[str, int, int, int, int]]:
     return SequenceMatcher(a=before, b=after, autojunk=False).get_opcodes()
 
 

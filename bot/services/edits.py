@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Agreement, Amendment, EditAlert, MessageVersion
@@ -166,7 +166,9 @@ class EditService(Service):
                 .order_by(EditAlert.id.desc())
                 .limit(1)
             )
-            if open_alert is not None:
+            # Claim it: the scheduler mails an alert only if it can set mailed_at on a row
+            # nobody else is writing, so this edit can't slip in after its mail was written.
+            if open_alert is not None and await _claim(self._session, open_alert.id):
                 return open_alert, False
         alert = EditAlert(
             agreement_id=agreement.id,
@@ -177,6 +179,15 @@ class EditService(Service):
         self._session.add(alert)
         await self._session.flush()
         return alert, True
+
+
+async def _claim(session: AsyncSession, alert_id: int) -> bool:
+    claimed = await session.execute(
+        update(EditAlert)
+        .where(EditAlert.id == alert_id, EditAlert.mailed_at.is_(None))
+        .values(due_at=EditAlert.due_at)
+    )
+    return bool(claimed.rowcount)  # type: ignore[attr-defined]
 
 
 async def alert_view(session: AsyncSession, alert_id: int) -> AlertView:

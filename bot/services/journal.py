@@ -7,6 +7,7 @@ one transaction per batch, so journaling costs a handler no database round trip.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -44,6 +45,7 @@ class Journal:
         self._retention = retention
         self._buffer: list[dict[str, Any]] = []
         self._last_purge: datetime | None = None
+        self._flushing = asyncio.Lock()
         self._loop = Periodic("journal", self._tick, FLUSH_INTERVAL)
 
     @contextlib.asynccontextmanager
@@ -67,6 +69,7 @@ class Journal:
                 "author_is_bot": author.is_bot if author else False,
                 "date": seen.date,
                 "edit_date": seen.edit_date,
+                "version_at": seen.edit_date or seen.date,
                 "text": seen.text,
                 "entities": seen.entities,
                 "content_hash": content_hash(seen.text or "", seen.entities),
@@ -77,16 +80,16 @@ class Journal:
             self._loop.wake()
 
     async def flush(self) -> None:
-        """Store what was noted so far, in one transaction."""
-        rows, self._buffer = self._buffer, []
-        if not rows:
-            return
-        try:
-            await self._store(rows)
-        except Exception:
-            # Keep them for the next round, but never grow without bound.
-            self._buffer = (rows + self._buffer)[-MAX_BUFFERED:]
-            raise
+        """Store what was noted so far, in one transaction; returns once it is stored."""
+        async with self._flushing:  # a reader waits for a flush already under way
+            rows, self._buffer = self._buffer, []
+            if not rows:
+                return
+            try:
+                await self._store(rows)
+            except BaseException:  # a failure, or a stop in the middle: keep them
+                self._buffer = (rows + self._buffer)[-MAX_BUFFERED:]
+                raise
 
     async def _store(self, rows: list[dict[str, Any]]) -> None:
         async with self._session_factory() as session:
@@ -98,7 +101,7 @@ class Journal:
             # The same content seen twice (a phantom edit, a redelivered update) is one row.
             await session.execute(
                 insert(JournalEntry).on_conflict_do_nothing(
-                    index_elements=["chat_id", "message_id", "content_hash"]
+                    index_elements=["chat_id", "message_id", "version_at", "content_hash"]
                 ),
                 rows,
             )
@@ -111,7 +114,7 @@ class Journal:
             entries = await session.scalars(
                 select(JournalEntry)
                 .where(JournalEntry.chat_id == chat_id, JournalEntry.message_id == message_id)
-                .order_by(JournalEntry.edit_date.is_not(None), JournalEntry.edit_date)
+                .order_by(JournalEntry.version_at, JournalEntry.id)
             )
             return list(entries)
 

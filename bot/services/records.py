@@ -42,7 +42,19 @@ def iso_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# What of an entity a reader sees; a text_mention also carries the mentioned user's
+# profile, which changes without the message changing.
+_VISIBLE_ENTITY_KEYS = ("type", "offset", "length", "url", "language", "custom_emoji_id")
+
+
 def content_hash(text: str, entities: list[dict[str, Any]]) -> str:
     """What a reader sees: the text and its formatting. Reactions, link previews and
     re-saves change neither, so an "edit" with the same hash changed nothing."""
-    return digest_of(canonical_json({"entities": entities, "text": text}))
+    visible = []
+    for entity in entities:
+        shown = {key: entity[key] for key in _VISIBLE_ENTITY_KEYS if key in entity}
+        if "user" in entity:
+            shown["user_id"] = entity["user"].get("id")
+        visible.append(shown)
+    visible.sort(key=lambda e: (e["offset"], e["length"], e["type"]))
+    return digest_of(canonical_json({"entities": visible, "text": text}))

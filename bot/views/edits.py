@@ -108,6 +108,7 @@ def acceptance(result: AcceptResult) -> str:
             "The message was edited again since; accept the newest version under its alert."
         ),
         Acceptation.ALREADY_ACCEPTED: _("You have already accepted this version."),
+        Acceptation.ALREADY_AMENDED: _("This version is already amendment #{label}."),
         Acceptation.ACCEPTED: _("Accepted. Waiting for: {names}."),
         Acceptation.AMENDED: _("Accepted by every party: amendment #{label} is recorded."),
     }

@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("author_is_bot", sa.Boolean(), nullable=False),
         sa.Column("date", sa.DateTime(timezone=True), nullable=False),
         sa.Column("edit_date", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("version_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("text", sa.Text(), nullable=True),
         sa.Column("entities", sa.JSON(), nullable=False),
         sa.Column("content_hash", sa.String(length=64), nullable=False),
@@ -40,8 +41,9 @@ def upgrade() -> None:
         sa.UniqueConstraint(
             "chat_id",
             "message_id",
+            "version_at",
             "content_hash",
-            name=op.f("uq_journal_chat_id_message_id_content_hash"),
+            name=op.f("uq_journal_chat_id_message_id_version_at_content_hash"),
         ),
     )
     with op.batch_alter_table("journal", schema=None) as batch_op:
@@ -162,8 +164,16 @@ def _backfill_content_hashes() -> None:
     )
     connection = op.get_bind()
     rows = connection.execute(sa.select(agreements.c.id, agreements.c.text, agreements.c.entities))
+    keys = ("type", "offset", "length", "url", "language", "custom_emoji_id")
     for agreement_id, text, entities in rows.all():
-        document = {"entities": entities or [], "text": text}
+        visible = []
+        for entity in entities or []:
+            shown = {key: entity[key] for key in keys if key in entity}
+            if "user" in entity:
+                shown["user_id"] = entity["user"].get("id")
+            visible.append(shown)
+        visible.sort(key=lambda e: (e["offset"], e["length"], e["type"]))
+        document = {"entities": visible, "text": text}
         canonical = json.dumps(
             document, ensure_ascii=False, sort_keys=True, separators=(",", ":")
         ).encode()

@@ -124,6 +124,15 @@ async def test_every_party_accepting_makes_an_amendment(harness: Harness) -> Non
     notice = await world.bot_reply(group, lambda m: "Amendment #1.1" in m.get("text", ""))
     assert "every party accepted" in notice["text"]
 
+    carol = world.user("Carol")  # joins after everyone accepted, then presses Accept too
+    carol.presses(_card, "🤝 I agree")
+    await api.wait_for_call("answerCallbackQuery")
+    late = carol.presses(alert, "✅ Accept new version")
+    answer = await api.wait_for_call(
+        "answerCallbackQuery", lambda p: p["callback_query_id"] == late
+    )
+    assert answer.params["text"] == "This version is already amendment #1.1."
+
     [agreement] = await mailbox.wait_for(to="bob@example.com", where=is_agreement)
     [amendment] = await mailbox.wait_for(to="bob@example.com", where=is_amendment)
     message = amendment.message
