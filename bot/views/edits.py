@@ -13,6 +13,7 @@ from bot.services.diff import Diff, changes_only, with_markers
 from bot.services.edits import AlertView
 from bot.services.timefmt import format_clock, format_utc
 from bot.views.callbacks import AcceptVersion, ShowChanges
+from bot.views.common import clip, utf16_length
 
 # Telegram shows at most 200 characters in a callback answer.
 CALLBACK_TEXT_LIMIT = 200
@@ -66,16 +67,16 @@ def edit_alert_keyboard(alert: AlertView) -> InlineKeyboardMarkup:
 def changes_short(diff: Diff) -> str | None:
     """``[-old-]{+new+}`` with little context, if it fits a callback answer."""
     text = with_markers(changes_only(diff))
-    return text if len(text) <= CALLBACK_TEXT_LIMIT else None
+    return text if utf16_length(text) <= CALLBACK_TEXT_LIMIT else None
 
 
 def diff_html(diff: Diff, context_words: int = 4, limit: int = 3000) -> str:
     """Struck-through removed words, underlined added ones; user text escaped."""
     pieces, length = [], 0
     for op, text in changes_only(diff, context_words=context_words):
-        if length + len(text) > limit:
-            text = text[: max(limit - length, 0)] + "…"
-        length += len(text)
+        if length + utf16_length(text) > limit:
+            text = clip(text, max(limit - length, 1))
+        length += utf16_length(text)
         quoted = hd.quote(text)
         if op == "delete":
             pieces.append(f"<s>{quoted}</s>")
@@ -112,9 +113,10 @@ def acceptance(result: AcceptResult) -> str:
         Acceptation.ACCEPTED: _("Accepted. Waiting for: {names}."),
         Acceptation.AMENDED: _("Accepted by every party: amendment #{label} is recorded."),
     }
-    return texts[result.outcome].format(
+    text = texts[result.outcome].format(
         number=number, names=", ".join(result.waiting_for), label=result.amendment_label
     )
+    return clip(text, CALLBACK_TEXT_LIMIT)
 
 
 def amendment_recorded(result: AcceptResult) -> str:

@@ -10,13 +10,25 @@ from aiogram.utils.text_decorations import html_decoration as hd
 from bot.services.history import History
 from bot.services.timefmt import format_both
 from bot.views.agreements import shorten
+from bot.views.common import clip, utf16_length
 from bot.views.edits import diff_html, diff_legend
 
-SHOWN_VERSIONS = 15  # keeps the answer well under Telegram's 4096 characters
+SHOWN_VERSIONS = 15
+SHOWN_AMENDMENTS = 5
 DIFF_LENGTH = 150
+MESSAGE_LIMIT = 4000  # Telegram takes 4096 UTF-16 units; leave room for the entities' text
 
 
 def history_text(history: History, zone: ZoneInfo) -> str:
+    """As many of the latest versions as fit in one Telegram message."""
+    for shown in range(SHOWN_VERSIONS, 0, -1):
+        text = _history_text(history, zone, shown)
+        if utf16_length(text) <= MESSAGE_LIMIT:
+            return text
+    return clip(_history_text(history, zone, 0), MESSAGE_LIMIT)
+
+
+def _history_text(history: History, zone: ZoneInfo, shown: int) -> str:
     lines = [_("📜 <b>History of agreement #{number}</b>").format(number=history.number)]
     if history.title:
         lines.append(f"<i>{hd.quote(shorten(history.title, 100))}</i>")
@@ -30,11 +42,11 @@ def history_text(history: History, zone: ZoneInfo) -> str:
     if not history.versions:
         lines.append("")
         lines.append(_("The message has not been edited since it was recorded."))
-    hidden = len(history.versions) - SHOWN_VERSIONS
+    hidden = len(history.versions) - shown
     if hidden > 0:
         lines.append("")
         lines.append(_("… {count} earlier edits not shown.").format(count=hidden))
-    for version in history.versions[-SHOWN_VERSIONS:]:
+    for version in history.versions[len(history.versions) - shown :] if shown else ():
         lines.append("")
         lines.append(
             _("✏️ Edit {number}, {time}, by {editor}:").format(
@@ -44,7 +56,7 @@ def history_text(history: History, zone: ZoneInfo) -> str:
             )
         )
         lines.append(diff_html(version.diff, context_words=3, limit=DIFF_LENGTH))
-    for amendment in history.amendments:
+    for amendment in history.amendments[-SHOWN_AMENDMENTS:]:
         lines.append("")
         lines.append(
             _(
