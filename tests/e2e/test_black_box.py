@@ -77,6 +77,9 @@ async def test_whole_flow_against_the_real_process(
         assert header_digest(to_alice.message) == header_digest(to_bob.message)
 
         bob.edits(offer, offer["text"])  # a re-save: nothing changed, nothing said
+        alice.says(group, "/agreements")  # handled after the re-save: a barrier
+        assert "Договорённости чата" in (await world.bot_reply(group))["text"]
+        assert [m for m in api.bot_messages(group.id) if "отредактировано" in m["text"]] == []
         bob.edits(offer, "Итого: 120 000 ₽, срок — 15 декабря.\nAdvance 50%.")
         alert = await world.bot_reply(group)
         assert "Сообщение договорённости №1 отредактировано" in alert["text"]

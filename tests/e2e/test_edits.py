@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
 
+from bot.db.engine import create_engine, create_session_factory
+from bot.db.models import MessageVersion
 from tests.botapi.scenario import Group, Person, TelegramWorld
 from tests.e2e.conftest import Harness, bot_settings, running_bot, text_of
 from tests.e2e.test_agreement_flow import header_digest, is_agreement
@@ -71,15 +74,31 @@ async def test_an_edit_raises_a_chat_alert_and_threaded_emails(harness: Harness)
     assert "[-150-]{+120+}" in answer.params["text"]
 
 
-async def test_an_edit_that_changes_nothing_is_ignored(harness: Harness) -> None:
+async def test_an_edit_that_changes_nothing_is_ignored(
+    harness: Harness, database_url: str
+) -> None:
     world, mailbox = harness.world, harness.mailbox
     _alice, bob, group, offer, _card = await agreed_between(harness)
     bob.edits(offer, offer["text"])  # a re-save, a link preview, a reaction...
     bob.says(group, "/agreements")  # the next thing the bot says is the list
     listing = await world.bot_reply(group)
-    assert "agreements" in listing["text"].lower() or "Договорённости" in listing["text"]
+    assert "Договорённости чата" in listing["text"]  # Bob asked, in Russian
     await harness.mail_barrier()
     assert [m for m in mailbox.received if is_edit_alert(m.message)] == []
+    assert await stored_versions(database_url) == 0
+
+    bob.edits(offer, "<b>We</b> agreed on 150 000 for stage 1", parse_mode="HTML")
+    alert = await world.bot_reply(group)  # the same words, now bold: that is a change
+    assert "was edited" in alert["text"]
+    assert await stored_versions(database_url) == 1
+
+
+async def stored_versions(database_url: str) -> int:
+    engine = create_engine(database_url)
+    async with create_session_factory(engine)() as session:
+        count = await session.scalar(select(func.count()).select_from(MessageVersion))
+    await engine.dispose()
+    return count or 0
 
 
 @pytest.mark.bot_settings(edit_alert_coalesce_seconds=1)

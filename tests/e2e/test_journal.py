@@ -84,6 +84,8 @@ async def test_journal_off_keeps_nothing_but_agreements(
     offer = ben.says(group, "Price 100")
     ann.says(group, "/agree", reply_to=offer)
     assert "Agreement #1 recorded" in (await world.bot_reply(group))["text"]
+    ben.edits(offer, "Price 90")  # edits of agreed messages are still caught
+    assert "was edited" in (await world.bot_reply(group))["text"]
     engine = create_engine(database_url)
     async with create_session_factory(engine)() as session:
         assert (await session.scalars(select(JournalEntry))).all() == []
