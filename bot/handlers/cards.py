@@ -10,7 +10,7 @@ from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import ReplyParameters
 from aiogram.utils.i18n import I18n
 
-from bot.services.agreements import AgreementView
+from bot.services.agreement_views import AgreementView
 from bot.views import agreements as texts
 
 logger = logging.getLogger(__name__)

@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
 from bot.handlers.filters import GROUPS, PRIVATE
-from bot.services.agreements import AgreementService
 from bot.services.history import agreement_history
+from bot.services.listing import ListingService
 from bot.views import agreements as texts
 from bot.views import history as history_views
 from bot.views.callbacks import AgreementsPage
@@ -19,22 +19,20 @@ from bot.views.callbacks import AgreementsPage
 PAGE_SIZE = 5
 
 
-async def list_agreements(
-    message: Message, agreements: AgreementService, settings: Settings
-) -> None:
-    page = await agreements.list_page(message.chat.id, 0, PAGE_SIZE)
+async def list_agreements(message: Message, listing: ListingService, settings: Settings) -> None:
+    page = await listing.list_page(message.chat.id, 0, PAGE_SIZE)
     await message.answer(
         texts.agreements_list(page, settings.zone), reply_markup=texts.list_keyboard(page)
     )
 
 
-async def list_mine(message: Message, agreements: AgreementService, settings: Settings) -> None:
+async def list_mine(message: Message, listing: ListingService, settings: Settings) -> None:
     """In a private chat: the agreements this person is a party to, wherever they are.
 
     Only members see a chat's list; here nobody sees more than their own agreements.
     """
     assert message.from_user is not None
-    page = await agreements.list_for_party(message.from_user.id, 0, PAGE_SIZE)
+    page = await listing.list_for_party(message.from_user.id, 0, PAGE_SIZE)
     await message.answer(
         texts.party_agreements_list(page, settings.zone),
         reply_markup=texts.list_keyboard(page, mine=True),
@@ -44,7 +42,7 @@ async def list_mine(message: Message, agreements: AgreementService, settings: Se
 async def turn_page(
     query: CallbackQuery,
     callback_data: AgreementsPage,
-    agreements: AgreementService,
+    listing: ListingService,
     settings: Settings,
     bot: Bot,
 ) -> None:
@@ -52,10 +50,10 @@ async def turn_page(
     assert query.message is not None
     chat_id, message_id = query.message.chat.id, query.message.message_id
     if callback_data.mine:
-        page = await agreements.list_for_party(query.from_user.id, callback_data.page, PAGE_SIZE)
+        page = await listing.list_for_party(query.from_user.id, callback_data.page, PAGE_SIZE)
         text = texts.party_agreements_list(page, settings.zone)
     else:
-        page = await agreements.list_page(chat_id, callback_data.page, PAGE_SIZE)
+        page = await listing.list_page(chat_id, callback_data.page, PAGE_SIZE)
         text = texts.agreements_list(page, settings.zone)
     try:
         await bot.edit_message_text(

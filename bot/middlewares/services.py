@@ -13,6 +13,7 @@ from bot.services.agreements import AgreementService
 from bot.services.amendments import AmendmentService
 from bot.services.edits import EditService
 from bot.services.letters import Letters
+from bot.services.listing import ListingService
 from bot.services.outbox import MailWaker
 from bot.services.registration import RegistrationService
 
@@ -42,4 +43,5 @@ class ServicesMiddleware(BaseMiddleware):
         data["registration"] = RegistrationService(*common)
         data["edits"] = EditService(*common, self._edit_coalesce)
         data["amendments"] = AmendmentService(*common)
+        data["listing"] = ListingService(*common)
         return await handler(event, data)

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import enum
 import logging
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
-from bot.db.models import Agreement, Amendment, MessageVersion, Party, PartyRole
+from bot.db.models import Agreement, Party, PartyRole
+from bot.services.agreement_views import AgreementView, load_views, with_parties
 from bot.services.base import Service
 from bot.services.deliveries import queue_agreement_mails
-from bot.services.directory import remember_chat, remember_user, verified_addresses
-from bot.services.letters import summary_of
-from bot.services.people import ChatInfo, Person, full_name, language_for
+from bot.services.directory import remember_chat, remember_user
+from bot.services.people import ChatInfo, Person, language_for
 from bot.services.records import RECORD_FORMAT, content_hash, iso_utc, seal
 
 logger = logging.getLogger(__name__)
@@ -67,48 +66,9 @@ class Outcome(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class PartyView:
-    user_id: int
-    name: str
-    username: str | None
-    role: PartyRole
-    has_email: bool
-
-
-@dataclass(frozen=True, slots=True)
-class AgreementView:
-    id: int
-    chat_id: int
-    number: int
-    title: str | None
-    summary: str
-    message_id: int
-    message_date: datetime
-    marked_at: datetime
-    digest: str
-    answer_message_id: int | None
-    answer_language: str
-    parties: list[PartyView]
-    chat_title: str | None = None
-    edits: int = 0  # later versions of the message seen so far
-    amendment: int | None = None  # the latest amendment's k in #N.k, if any
-
-    @property
-    def amendment_label(self) -> str | None:
-        return f"{self.number}.{self.amendment}" if self.amendment else None
-
-
-@dataclass(frozen=True, slots=True)
 class MarkResult:
     outcome: Outcome | Refusal
     agreement: AgreementView | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class AgreementPage:
-    items: list[AgreementView]
-    page: int
-    pages: int
 
 
 class AgreementService(Service):
@@ -156,21 +116,6 @@ class AgreementService(Service):
         if agreement is not None and agreement.answer_message_id is None:
             agreement.answer_message_id = answer_message_id
             await self._session.commit()
-
-    async def list_page(self, chat_id: int, page: int, page_size: int) -> AgreementPage:
-        total = await self._session.scalar(
-            select(func.count()).select_from(Agreement).where(Agreement.chat_id == chat_id)
-        )
-        pages = max(1, -(-(total or 0) // page_size))
-        page = min(max(page, 0), pages - 1)
-        agreements = await self._session.scalars(
-            _with_parties(select(Agreement))
-            .where(Agreement.chat_id == chat_id)
-            .order_by(Agreement.number.desc())
-            .offset(page * page_size)
-            .limit(page_size)
-        )
-        return AgreementPage(await self._views(list(agreements)), page, pages)
 
     async def _find(self, chat_id: int, message_id: int) -> Agreement | None:
         return await self._session.scalar(
@@ -223,63 +168,11 @@ class AgreementService(Service):
         if queued:
             self._mail_waker.wake()
         agreement = await self._session.scalar(
-            _with_parties(select(Agreement)).where(Agreement.id == agreement_id),
+            with_parties(select(Agreement)).where(Agreement.id == agreement_id),
             execution_options={"populate_existing": True},
         )
         assert agreement is not None
-        return (await self._views([agreement]))[0]
-
-    async def list_for_party(self, user_id: int, page: int, page_size: int) -> AgreementPage:
-        """A person's agreements in every chat, newest first (a private /agreements)."""
-        mine = select(Party.agreement_id).where(Party.user_id == user_id)
-        total = await self._session.scalar(
-            select(func.count()).select_from(Agreement).where(Agreement.id.in_(mine))
-        )
-        pages = max(1, -(-(total or 0) // page_size))
-        page = min(max(page, 0), pages - 1)
-        agreements = await self._session.scalars(
-            _with_parties(select(Agreement))
-            .options(selectinload(Agreement.chat))
-            .where(Agreement.id.in_(mine))
-            .order_by(Agreement.marked_at.desc(), Agreement.id.desc())
-            .offset(page * page_size)
-            .limit(page_size)
-        )
-        return AgreementPage(await self._views(list(agreements), with_chat=True), page, pages)
-
-    async def _views(
-        self, agreements: list[Agreement], *, with_chat: bool = False
-    ) -> list[AgreementView]:
-        party_ids = list({p.user_id for a in agreements for p in a.parties})
-        addresses = await verified_addresses(self._session, party_ids)
-        ids = [a.id for a in agreements]
-        edits: dict[int, int] = dict(
-            (
-                await self._session.execute(
-                    select(MessageVersion.agreement_id, func.count())
-                    .where(MessageVersion.agreement_id.in_(ids))
-                    .group_by(MessageVersion.agreement_id)
-                )
-            ).all()
-        )
-        amendments: dict[int, int] = dict(
-            (
-                await self._session.execute(
-                    select(Amendment.agreement_id, func.max(Amendment.number))
-                    .where(Amendment.agreement_id.in_(ids))
-                    .group_by(Amendment.agreement_id)
-                )
-            ).all()
-        )
-        return [
-            replace(
-                _view(agreement, addresses),
-                chat_title=agreement.chat.title if with_chat else None,
-                edits=edits.get(agreement.id, 0),
-                amendment=amendments.get(agreement.id),
-            )
-            for agreement in agreements
-        ]
+        return (await load_views(self._session, [agreement]))[0]
 
 
 def _refusal_for(request: MarkRequest) -> Refusal | None:
@@ -346,35 +239,4 @@ def _new_agreement(request: MarkRequest, number: int, now: datetime) -> Agreemen
         digest=sealed.digest,
         content_hash=content_hash(message.text, message.entities),
         answer_language=language_for(marker.language_code),
-    )
-
-
-def _with_parties(statement: Any) -> Any:
-    return statement.options(selectinload(Agreement.parties).selectinload(Party.user))
-
-
-def _view(agreement: Agreement, addresses: dict[int, str]) -> AgreementView:
-    parties = [
-        PartyView(
-            user_id=party.user_id,
-            name=full_name(party.user.first_name, party.user.last_name),
-            username=party.user.username,
-            role=party.role,
-            has_email=party.user_id in addresses,
-        )
-        for party in agreement.parties
-    ]
-    return AgreementView(
-        id=agreement.id,
-        chat_id=agreement.chat_id,
-        number=agreement.number,
-        title=agreement.title,
-        summary=summary_of(agreement.text),
-        message_id=agreement.message_id,
-        message_date=agreement.message_date,
-        marked_at=agreement.marked_at,
-        digest=agreement.digest,
-        answer_message_id=agreement.answer_message_id,
-        answer_language=agreement.answer_language,
-        parties=parties,
     )

@@ -9,13 +9,8 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from aiogram.utils.text_decorations import html_decoration as hd
 
-from bot.services.agreements import (
-    TITLE_MAX_LENGTH,
-    AgreementPage,
-    AgreementView,
-    Outcome,
-    Refusal,
-)
+from bot.services.agreement_views import AgreementPage, AgreementView
+from bot.services.agreements import TITLE_MAX_LENGTH, Outcome, Refusal
 from bot.services.timefmt import format_both
 from bot.views.callbacks import AgreementsPage, JoinAgreement
 from bot.views.common import email_deep_link, person_html

@@ -18,6 +18,7 @@ from bot.services.agreements import (
     Outcome,
     Refusal,
 )
+from bot.services.listing import ListingService
 from bot.services.people import ChatInfo, Person
 from bot.services.registration import RegistrationService
 from tests.conftest import FakeClock, RecordingWaker
@@ -37,6 +38,11 @@ def said(author: Person | None, text: str | None, message_id: int = 10, **extra)
 @pytest.fixture
 def service_for(services):
     return lambda: services(AgreementService)
+
+
+@pytest.fixture
+def listing(services):
+    return lambda: services(ListingService)
 
 
 async def bind(session_factory, person: Person, address: str, clock: FakeClock) -> None:
@@ -157,21 +163,21 @@ async def test_join_by_button_checks_the_chat(service_for) -> None:
     assert again.outcome is Outcome.ALREADY_PARTY
 
 
-async def test_list_pages_newest_first(service_for) -> None:
+async def test_list_pages_newest_first(service_for, listing) -> None:
     for message_id in range(1, 8):
         await service_for().mark(
             MarkRequest(GROUP, said(ALICE, f"deal {message_id}", message_id), BOB)
         )
-    first = await service_for().list_page(GROUP.id, 0, 5)
-    second = await service_for().list_page(GROUP.id, 1, 5)
+    first = await listing().list_page(GROUP.id, 0, 5)
+    second = await listing().list_page(GROUP.id, 1, 5)
     assert [a.number for a in first.items] == [7, 6, 5, 4, 3]
     assert [a.number for a in second.items] == [2, 1]
     assert first.pages == second.pages == 2
-    beyond = await service_for().list_page(GROUP.id, 9, 5)
+    beyond = await listing().list_page(GROUP.id, 9, 5)
     assert beyond.page == 1
 
 
-async def test_racing_marks_make_one_agreement_and_gapless_numbers(service_for) -> None:
+async def test_racing_marks_make_one_agreement_and_gapless_numbers(service_for, listing) -> None:
     same = await asyncio.gather(
         service_for().mark(MarkRequest(GROUP, said(ALICE, "Deal", message_id=1), BOB)),
         service_for().mark(MarkRequest(GROUP, said(ALICE, "Deal", message_id=1), CAROL)),
@@ -184,7 +190,7 @@ async def test_racing_marks_make_one_agreement_and_gapless_numbers(service_for) 
         )
     )
     assert sorted(r.agreement.number for r in others if r.agreement) == [2, 3, 4]
-    final = await service_for().list_page(GROUP.id, 0, 10)
+    final = await listing().list_page(GROUP.id, 0, 10)
     assert [a.number for a in final.items] == [4, 3, 2, 1]
     assert {p.user_id for p in final.items[-1].parties} == {ALICE.id, BOB.id, CAROL.id}
 
