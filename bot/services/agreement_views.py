@@ -42,6 +42,7 @@ class AgreementView:
     chat_title: str | None = None
     edits: int = 0  # later versions of the message seen so far
     amendment: int | None = None  # the latest amendment's k in #N.k, if any
+    edits_since_amendment: int = 0
 
     @property
     def amendment_label(self) -> str | None:
@@ -71,21 +72,23 @@ async def load_views(
             )
         ).all()
     )
-    amendments: dict[int, int] = dict(
-        (
-            await session.execute(
-                select(Amendment.agreement_id, func.max(Amendment.number))
-                .where(Amendment.agreement_id.in_(ids))
-                .group_by(Amendment.agreement_id)
-            )
-        ).all()
-    )
+    # The latest amendment of each, and which version of the message it made agreed.
+    amendments: dict[int, tuple[int, int]] = {}
+    for agreement_id, number, version in await session.execute(
+        select(Amendment.agreement_id, Amendment.number, MessageVersion.number)
+        .join(MessageVersion, MessageVersion.id == Amendment.version_id)
+        .where(Amendment.agreement_id.in_(ids))
+        .order_by(Amendment.number)
+    ):
+        amendments[agreement_id] = (number, version)
     return [
         replace(
             _view(agreement, addresses),
             chat_title=agreement.chat.title if with_chat else None,
             edits=edits.get(agreement.id, 0),
-            amendment=amendments.get(agreement.id),
+            amendment=amendments.get(agreement.id, (None, 0))[0],
+            edits_since_amendment=edits.get(agreement.id, 0)
+            - amendments.get(agreement.id, (None, 0))[1],
         )
         for agreement in agreements
     ]

@@ -136,7 +136,13 @@ def party_agreements_list(page: AgreementPage, zone: ZoneInfo) -> str:
 
 def status(item: AgreementView) -> str:
     if item.amendment_label:
-        return _("amended: #{label}").format(label=item.amendment_label)
+        amended = _("amended: #{label}").format(label=item.amendment_label)
+        if not item.edits_since_amendment:
+            return amended
+        since = ngettext(
+            "edited {count} time since", "edited {count} times since", item.edits_since_amendment
+        ).format(count=item.edits_since_amendment)
+        return f"{amended}, {since}"
     if item.edits:
         return ngettext(
             "message edited {count} time", "message edited {count} times", item.edits

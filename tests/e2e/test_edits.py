@@ -216,6 +216,10 @@ async def test_history_lists_and_private_lists_show_what_happened(harness: Harne
 
     alice.says(group, "/agreements")
     assert "amended: #1.1" in (await world.bot_reply(group))["text"]
+    bob.edits(offer, "We agreed on 110 000 for stage 1")  # edited again, not accepted
+    await world.bot_reply(group, lambda m: "was edited" in m.get("text", ""))
+    alice.says(group, "/agreements")
+    assert "amended: #1.1, edited 1 time since" in (await world.bot_reply(group))["text"]
 
     bob.says_private("/agreements")  # Bob writes in Russian
     mine = (await world.bot_reply(bob))["text"]
