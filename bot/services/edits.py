@@ -17,9 +17,10 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Agreement, Amendment, EditAlert, MessageVersion
+from bot.db.models import Agreement, Amendment, EditAlert, Mail, MessageVersion
 from bot.services.alert_mail import agreed_text, queue_alert_mails
 from bot.services.base import Service
+from bot.services.deliveries import AGREEMENT_MAIL
 from bot.services.diff import Diff, word_diff
 from bot.services.directory import remember_user
 from bot.services.letters import Letters
@@ -62,6 +63,7 @@ class AlertView:
     total_edits: int
     latest_version_id: int
     agreed_at: datetime
+    mailed_at: datetime | None  # when the agreement email first went out, if it has
     amendment_label: str | None  # "3.1" once an amendment stands instead of the original
 
 
@@ -220,5 +222,10 @@ async def alert_view(session: AsyncSession, alert_id: int) -> AlertView:
         total_edits=len(versions),
         latest_version_id=versions[-1].id,
         agreed_at=agreement.marked_at,
+        mailed_at=await session.scalar(
+            select(func.min(Mail.sent_at)).where(
+                Mail.agreement_id == agreement.id, Mail.kind == AGREEMENT_MAIL
+            )
+        ),
         amendment_label=f"{agreement.number}.{amendments}" if amendments else None,
     )

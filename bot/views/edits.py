@@ -35,11 +35,14 @@ def edit_alert(alert: AlertView, zone: ZoneInfo) -> str:
         stands = _("The agreed text stays the one of amendment #{label}.").format(
             label=alert.amendment_label
         )
-    else:
+    elif alert.mailed_at is not None:
         stands = _(
-            "The agreed text stays the original one, recorded on {date} and emailed to the "
-            "parties."
-        ).format(date=format_utc(alert.agreed_at))
+            "The agreed text stays the original one, emailed to the parties on {date}."
+        ).format(date=format_utc(alert.mailed_at))
+    else:
+        stands = _("The agreed text stays the original one, recorded on {date}.").format(
+            date=format_utc(alert.agreed_at)
+        )
     note = _(
         'An edit is not an agreement: it becomes one only when every party presses "Accept new '
         'version". Edits of this message so far: {total}.'
@@ -81,7 +84,9 @@ def diff_html(diff: Diff, context_words: int = 4, limit: int = 3000) -> str:
         if op == "delete":
             pieces.append(f"<s>{quoted}</s>")
         elif op == "insert":
-            pieces.append(f"<u><b>{quoted}</b></u>")
+            # A space keeps "150" struck and "120" added from reading as one word.
+            gap = " " if pieces and pieces[-1].startswith("<s>") else ""
+            pieces.append(f"{gap}<u><b>{quoted}</b></u>")
         else:
             pieces.append(quoted)
         if length >= limit:

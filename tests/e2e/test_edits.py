@@ -44,7 +44,7 @@ async def test_an_edit_raises_a_chat_alert_and_threaded_emails(harness: Harness)
     alert = await world.bot_reply(group)
     assert alert["reply_to_message"]["message_id"] == offer["message_id"]
     assert "The message of agreement #1 was edited" in alert["text"]  # Alice's card language
-    assert "stays the original one" in alert["text"]
+    assert "stays the original one, emailed to the parties on 20" in alert["text"]
     buttons = [b["text"] for b in alert["reply_markup"]["inline_keyboard"][0]]
     assert buttons == ["🔍 Show changes", "✅ Accept new version"]
 
@@ -244,3 +244,16 @@ async def test_an_edit_before_marking_shows_in_the_agreement_email(harness: Harn
     assert "Earlier versions seen by the bot" in body and "Price 170 000" in body
     original = body.split("Earlier versions")[0]
     assert "Price 150 000" in original and "Price 170 000" not in original
+
+
+async def test_an_alert_never_claims_mail_that_was_not_sent(harness: Harness) -> None:
+    world = harness.world
+    ann, ben = world.user("Ann"), world.user("Ben")  # neither has an address
+    group = world.group("No mail")
+    offer = ben.says(group, "Price 100")
+    ann.says(group, "/agree", reply_to=offer)
+    await world.bot_reply(group)
+    ben.edits(offer, "Price 90")
+    alert = await world.bot_reply(group)
+    assert "stays the original one, recorded on 20" in alert["text"]
+    assert "emailed" not in alert["text"]
