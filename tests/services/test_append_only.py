@@ -1,0 +1,53 @@
+"""The database itself refuses to rewrite or remove what was recorded."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import delete, text, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from bot.db.models import Agreement, Party
+from bot.services.agreements import AgreementService, MarkedMessage, MarkRequest
+from bot.services.people import ChatInfo, Person
+
+GROUP = ChatInfo(id=-1001, type="supergroup", title="Team")
+ANN, BEN = Person(id=1, first_name="Ann"), Person(id=2, first_name="Ben")
+
+
+@pytest.fixture
+async def agreement_id(services) -> int:
+    message = MarkedMessage(
+        message_id=5, date=datetime(2026, 11, 29, tzinfo=UTC), author=BEN, text="Price 100"
+    )
+    result = await services(AgreementService).mark(MarkRequest(GROUP, message, ANN))
+    assert result.agreement is not None
+    return result.agreement.id
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        update(Agreement).values(text="Price 10"),
+        update(Agreement).values(digest="0" * 64),
+        delete(Agreement),
+        delete(Party),
+        update(Party).values(user_id=1),
+    ],
+    ids=["rewrite text", "rewrite digest", "delete agreement", "delete party", "move party"],
+)
+async def test_records_cannot_be_changed(session_factory, agreement_id: int, statement) -> None:
+    async with session_factory() as session:
+        with pytest.raises((IntegrityError, DBAPIError)) as refused:
+            await session.execute(statement)
+        assert "append-only" in str(refused.value)
+
+
+async def test_bookkeeping_beside_the_record_may_change(session_factory, agreement_id) -> None:
+    async with session_factory() as session:
+        await session.execute(
+            update(Agreement).where(Agreement.id == agreement_id).values(answer_message_id=9)
+        )
+        await session.commit()
+        assert await session.scalar(text("SELECT answer_message_id FROM agreements")) == 9
