@@ -1,4 +1,4 @@
-"""``python -m bot`` runs the bot; ``python -m bot migrate`` only applies migrations."""
+"""``python -m bot [run | migrate | status | verify FILE]``."""
 
 from __future__ import annotations
 
@@ -7,20 +7,30 @@ import asyncio
 import logging
 import os
 import sys
+from pathlib import Path
 
 from bot.config import ConfigError, DatabaseSettings, Settings, load_settings
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
-    parser.add_argument(
-        "command",
-        nargs="?",
-        default="run",
-        choices=["run", "migrate", "status"],
-        help="run the bot (default), only apply migrations, or print the mail queue's state",
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="The agreement bot.")
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="run the bot (the default)")
+    commands.add_parser("migrate", help="apply the database migrations and exit")
+    commands.add_parser("status", help="print the state of the mail queue")
+    verify = commands.add_parser(
+        "verify", help="check a saved agreement email (.eml) or its record (.json)"
     )
-    args = parser.parse_args(argv)
+    verify.add_argument("file", type=Path)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_arguments(argv)
+    if args.command == "verify":  # a report on stdout, nothing logged
+        from bot.verify import verify_file
+
+        return verify_file(args.file)
     level = os.environ.get("LOG_LEVEL", "INFO").upper()
     if level not in logging.getLevelNamesMapping():
         print(
@@ -32,17 +42,16 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # start-up noise
     try:
         # Settings first, the heavy imports after: a bad setting is reported at once.
-        if args.command == "migrate":
+        if args.command in {"migrate", "status"}:
             database_url = load_settings(DatabaseSettings).database_url
-            from bot.db.migrate import upgrade
+            if args.command == "migrate":
+                from bot.db.migrate import upgrade
 
-            upgrade(database_url)
-            return 0
-        if args.command == "status":
-            database_url = load_settings(DatabaseSettings).database_url
-            from bot.app import print_status
+                upgrade(database_url)
+            else:
+                from bot.app import print_status
 
-            asyncio.run(print_status(database_url))
+                asyncio.run(print_status(database_url))
             return 0
         settings = load_settings(Settings)
         from bot.app import run

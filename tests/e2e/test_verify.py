@@ -1,0 +1,68 @@
+"""``python -m bot verify``: a mail as received checks out; a doctored one does not."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main
+from tests.e2e.conftest import Harness
+from tests.e2e.test_agreement_flow import attachment, is_agreement
+
+
+async def received_agreement(harness: Harness) -> bytes:
+    world = harness.world
+    ann, ben = world.user("Ann"), world.user("Ben")
+    group = world.group("Team")
+    await harness.register(ann, "ann@example.com")
+    ben.says(group, "Price 150 000")
+    ann.says(group, "/agree", reply_to=harness.api.chat_history(group.id)[-1])
+    await world.bot_reply(group)
+    [mail] = await harness.mailbox.wait_for(to="ann@example.com", where=is_agreement)
+    return mail.raw
+
+
+def verify(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """Run in a thread: the command runs its own event loop, as it does from a shell."""
+    code = main(["verify", str(path)])
+    return code, capsys.readouterr().out
+
+
+async def test_a_received_mail_and_its_record_are_valid_and_doctored_ones_are_not(
+    harness: Harness,
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    raw = await received_agreement(harness)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.chdir(tmp_path)  # no .env of the developer's
+    saved = tmp_path / "agreement.eml"
+    saved.write_bytes(raw)
+
+    code, out = await asyncio.to_thread(verify, saved, capsys)
+    assert code == 0 and out.startswith("VALID"), out
+    assert "the stored record has exactly these bytes" in out
+
+    record = attachment(message_from_bytes(raw, policy=policy.default))
+    doctored = json.loads(record)
+    doctored["message"]["text"] = "Price 120 000"
+    forged = tmp_path / "forged.json"
+    forged.write_bytes(json.dumps(doctored, ensure_ascii=False).encode())
+    code, out = await asyncio.to_thread(verify, forged, capsys)
+    assert code == 1 and out.startswith("INVALID") and "holds no record" in out
+
+    digest = str(message_from_bytes(raw, policy=policy.default)["X-Agreement-Digest"]).strip()
+    relabelled = tmp_path / "relabelled.eml"
+    relabelled.write_bytes(raw.replace(digest[:20].encode(), b"0" * 20, 1))
+    code, out = await asyncio.to_thread(verify, relabelled, capsys)
+    assert code == 1 and "FAIL" in out
+
+    monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://nobody@127.0.0.1:1/none")
+    code, out = await asyncio.to_thread(verify, saved, capsys)
+    assert code == 0 and "could not check the store" in out
