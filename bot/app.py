@@ -34,7 +34,7 @@ from bot.services.journal import Journal
 from bot.services.letters import Letters
 from bot.services.outbox import MailWaker, MailWorker
 from bot.services.status import describe, mail_status
-from mailer import MailRenderer, SmtpConfig, SmtpSender
+from mailer import DkimSigner, MailRenderer, SmtpConfig, SmtpSender
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +54,14 @@ def build_bot(settings: Settings) -> Bot:
 
 def build_letters(settings: Settings) -> Letters:
     renderer = MailRenderer(PROJECT_ROOT / "templates", PROJECT_ROOT / "locales")
-    return Letters(renderer, settings.mail_from, settings.zone)
+    signer = None
+    if settings.dkim_private_key_file and settings.dkim_domain and settings.dkim_selector:
+        signer = DkimSigner(
+            settings.dkim_domain,
+            settings.dkim_selector,
+            settings.dkim_private_key_file.read_bytes(),
+        )
+    return Letters(renderer, settings.mail_from, settings.zone, signer)
 
 
 def build_mail_worker(

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from email.errors import HeaderParseError
 from email.headerregistry import AddressHeader, HeaderRegistry
+from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AnyHttpUrl,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TELEGRAM_PUBLIC_API = "https://api.telegram.org"
@@ -55,6 +63,9 @@ class Settings(DatabaseSettings):
     timezone: str = "UTC"
     mail_retry_seconds: float = Field(default=30.0, gt=0)
     edit_alert_coalesce_seconds: float = Field(default=60.0, ge=0)
+    dkim_domain: str | None = None
+    dkim_selector: str | None = None
+    dkim_private_key_file: Path | None = None
     journal: bool = True
     journal_retention_days: int = Field(default=30, ge=1)
     agree_reaction: str = Field(default="🤝", min_length=1)
@@ -89,6 +100,21 @@ class Settings(DatabaseSettings):
             raise ValueError(f"unknown IANA time zone {value!r}, e.g. Europe/Moscow") from None
         return value
 
+    @model_validator(mode="after")
+    def _dkim_all_or_nothing(self) -> Settings:
+        given = {
+            "DKIM_DOMAIN": self.dkim_domain,
+            "DKIM_SELECTOR": self.dkim_selector,
+            "DKIM_PRIVATE_KEY_FILE": self.dkim_private_key_file,
+        }
+        missing = [name for name, value in given.items() if value is None]
+        if missing and len(missing) < len(given):
+            raise ValueError(f"DKIM signing needs {', '.join(missing)} as well")
+        key = self.dkim_private_key_file
+        if key is not None and not key.is_file():
+            raise ValueError(f"DKIM_PRIVATE_KEY_FILE: no such file {key}")
+        return self
+
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -109,10 +135,13 @@ def load_settings(cls: type[S] = Settings, **overrides: Any) -> S:  # type: igno
 def _describe(exc: ValidationError) -> str:
     problems = []
     for error in exc.errors():
-        variable = str(error["loc"][0]).upper() if error["loc"] else "settings"
+        reason = error["msg"].removeprefix("Value error, ")
+        if not error["loc"]:  # a rule across settings; its message names them
+            problems.append(reason)
+            continue
+        variable = str(error["loc"][0]).upper()
         if error["type"] == "missing":
             problems.append(f"{variable} is required but not set")
         else:
-            reason = error["msg"].removeprefix("Value error, ")
             problems.append(f"{variable} is invalid: {reason}")
     return "Configuration error: " + "; ".join(problems)

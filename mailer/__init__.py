@@ -15,6 +15,7 @@ tests/test_mailer_catalogs.py fails when any of these steps was skipped.
 """
 
 from .compose import compose
+from .dkim import DkimSigner
 from .errors import MailDeliveryError, SmtpConnectionError
 from .message_id import make_message_id
 from .render import MailRenderer, RenderedMail
@@ -23,6 +24,7 @@ from .spec import Attachment, MailSpec
 
 __all__ = [
     "Attachment",
+    "DkimSigner",
     "MailDeliveryError",
     "MailRenderer",
     "MailSpec",

@@ -13,7 +13,7 @@ from bot.db.models import Agreement, Amendment, EditAlert, Mail, MailStatus, Mes
 from bot.services.diff import Diff, word_diff
 from bot.services.people import ChatInfo, full_name, language_for, message_link
 from bot.services.timefmt import format_local, format_utc
-from mailer import Attachment, MailRenderer, MailSpec, compose, make_message_id
+from mailer import Attachment, DkimSigner, MailRenderer, MailSpec, compose, make_message_id
 
 SUMMARY_WORDS = 8
 
@@ -74,10 +74,17 @@ def _person(user: User) -> PersonView:
 
 
 class Letters:
-    def __init__(self, renderer: MailRenderer, mail_from: str, zone: ZoneInfo) -> None:
+    def __init__(
+        self,
+        renderer: MailRenderer,
+        mail_from: str,
+        zone: ZoneInfo,
+        signer: DkimSigner | None = None,
+    ) -> None:
         self._renderer = renderer
         self._mail_from = mail_from
         self._zone = zone
+        self._signer = signer
 
     def verification_code(
         self,
@@ -282,6 +289,9 @@ class Letters:
             in_reply_to=in_reply_to,
         )
         message = compose(spec, self._mail_from, self._renderer, now=now)
+        raw = message.as_bytes(policy=email.policy.SMTP)
+        # Signed once, here: a resend after a crash sends these same bytes.
+        raw = self._signer.sign(raw) if self._signer else raw
         return Mail(
             kind=kind,
             topic=topic,
@@ -289,7 +299,7 @@ class Letters:
             agreement_id=agreement_id,
             to_address=address,
             message_id=spec.message_id,
-            raw=message.as_bytes(policy=email.policy.SMTP),
+            raw=raw,
             status=MailStatus.PENDING,
             attempts=0,
             created_at=now,

@@ -7,11 +7,14 @@ import json
 from email import message_from_bytes, policy
 from pathlib import Path
 
+import dkim
 import pytest
 
 from bot.__main__ import main
-from tests.e2e.conftest import Harness
+from tests.botapi.scenario import TelegramWorld
+from tests.e2e.conftest import Harness, bot_settings, running_bot
 from tests.e2e.test_agreement_flow import attachment, is_agreement
+from tests.support.dkim_keys import make_keys
 
 
 async def received_agreement(harness: Harness) -> bytes:
@@ -66,3 +69,22 @@ async def test_a_received_mail_and_its_record_are_valid_and_doctored_ones_are_no
     monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://nobody@127.0.0.1:1/none")
     code, out = await asyncio.to_thread(verify, saved, capsys)
     assert code == 0 and "could not check the store" in out
+
+
+async def test_with_dkim_settings_every_mail_is_signed(
+    api, mailbox, database_url: str, tmp_path: Path
+) -> None:
+    keys = make_keys(tmp_path)
+    settings = bot_settings(
+        api,
+        mailbox,
+        database_url,
+        dkim_domain="agreements.test",
+        dkim_selector="mail",
+        dkim_private_key_file=keys.private_file,
+    )
+    async with running_bot(settings, api):
+        raw = await received_agreement(Harness(api, TelegramWorld(api), mailbox))
+    assert dkim.verify(raw, dnsfunc=keys.dns("agreements.test", "mail"))
+    code = next(m for m in mailbox.to("ann@example.com") if not is_agreement(m.message))
+    assert dkim.verify(code.raw, dnsfunc=keys.dns("agreements.test", "mail"))

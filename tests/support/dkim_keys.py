@@ -1,0 +1,39 @@
+"""A DKIM key pair from openssl, and a DNS lookup that answers with its public key."""
+
+from __future__ import annotations
+
+import base64
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class DkimKeys:
+    private_file: Path
+    public: bytes  # the DNS record's p= value
+
+    @property
+    def private(self) -> bytes:
+        return self.private_file.read_bytes()
+
+    def dns(self, domain: str, selector: str) -> Callable[..., bytes]:
+        def lookup(name: bytes, timeout: int = 5) -> bytes:
+            assert name == f"{selector}._domainkey.{domain}.".encode()
+            return b"v=DKIM1; k=rsa; p=" + self.public
+
+        return lookup
+
+
+def make_keys(folder: Path) -> DkimKeys:
+    private = folder / "dkim-private.pem"
+    subprocess.run(
+        ["openssl", "genrsa", "-out", str(private), "2048"], check=True, capture_output=True
+    )
+    public_der = subprocess.run(
+        ["openssl", "rsa", "-in", str(private), "-pubout", "-outform", "DER"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    return DkimKeys(private, base64.b64encode(public_der))
