@@ -29,10 +29,11 @@ from bot.middlewares.handled import HandledUpdates
 from bot.middlewares.i18n import UserLanguageMiddleware
 from bot.middlewares.journal import JournalMiddleware
 from bot.middlewares.services import ServicesMiddleware
+from bot.notifications import TelegramNotifier
 from bot.services.alert_scheduler import AlertScheduler
 from bot.services.journal import Journal
 from bot.services.letters import Letters
-from bot.services.outbox import MailWaker, MailWorker
+from bot.services.outbox import FailureNotifier, MailWaker, MailWorker
 from bot.services.status import describe, mail_status
 from mailer import DkimSigner, MailRenderer, SmtpConfig, SmtpSender
 
@@ -65,7 +66,9 @@ def build_letters(settings: Settings) -> Letters:
 
 
 def build_mail_worker(
-    settings: Settings, session_factory: async_sessionmaker[AsyncSession]
+    settings: Settings,
+    session_factory: async_sessionmaker[AsyncSession],
+    notifier: FailureNotifier | None = None,
 ) -> MailWorker:
     smtp = SmtpConfig(
         host=settings.smtp_host,
@@ -81,6 +84,8 @@ def build_mail_worker(
         envelope_from,
         utc_now,
         retry_interval=settings.mail_retry_seconds,
+        max_age=settings.outbox_max_age,
+        notifier=notifier,
     )
 
 
@@ -133,7 +138,8 @@ async def run(
     bot = build_bot(settings)
     try:
         me = await _introduce(bot, settings)
-        worker = build_mail_worker(settings, session_factory)
+        notifier = TelegramNotifier(bot, create_i18n())
+        worker = build_mail_worker(settings, session_factory, notifier)
         letters = build_letters(settings)
         alerts = AlertScheduler(session_factory, letters, worker, utc_now)
         retention = timedelta(days=settings.journal_retention_days)

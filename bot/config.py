@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from email.errors import HeaderParseError
 from email.headerregistry import AddressHeader, HeaderRegistry
 from pathlib import Path
@@ -62,6 +63,7 @@ class Settings(DatabaseSettings):
 
     timezone: str = "UTC"
     mail_retry_seconds: float = Field(default=30.0, gt=0)
+    outbox_max_age: timedelta = Field(default=timedelta(days=7), gt=timedelta(0))
     edit_alert_coalesce_seconds: float = Field(default=60.0, ge=0)
     dkim_domain: str | None = None
     dkim_selector: str | None = None

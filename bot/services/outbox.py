@@ -11,13 +11,14 @@ import contextlib
 import enum
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.models import Mail, MailStatus
+from bot.db.models import Mail, MailStatus, User
 from bot.services.background import Periodic
 from mailer import SmtpConnectionError
 
@@ -31,6 +32,7 @@ class Delivery(enum.Enum):
     SENT = "sent"
     DEFERRED = "deferred"
     FAILED = "failed"
+    EXPIRED = "expired"  # a code nobody can use any more: nobody to tell
     SERVER_UNAVAILABLE = "server_unavailable"
 
 
@@ -42,6 +44,21 @@ class MailTransport(Protocol):
     async def send_raw(self, sender: str, recipients: list[str], raw: bytes) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class UndeliveredMail:
+    """A mail that will never arrive, for telling its recipient."""
+
+    user_id: int
+    address: str
+    kind: str
+    reason: str
+    language_code: str | None
+
+
+class FailureNotifier(Protocol):
+    async def mail_undelivered(self, failure: UndeliveredMail) -> None: ...
+
+
 class MailWorker:
     def __init__(
         self,
@@ -50,12 +67,16 @@ class MailWorker:
         envelope_from: str,
         clock: Callable[[], datetime],
         retry_interval: float = 30.0,
+        max_age: timedelta = timedelta(days=7),
+        notifier: FailureNotifier | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._transport = transport
         self._envelope_from = envelope_from
         self._clock = clock
         self._retry_interval = retry_interval
+        self._max_age = max_age
+        self._notifier = notifier
         self._loop = Periodic("mail-worker", self.deliver_pending, retry_interval)
 
     def wake(self) -> None:
@@ -79,6 +100,8 @@ class MailWorker:
             for mail in mails:
                 outcome = await self._deliver(mail)
                 await session.commit()
+                if outcome is Delivery.FAILED:
+                    await self._tell_recipient(session, mail)
                 if outcome is Delivery.SERVER_UNAVAILABLE:
                     return False  # the others would fail the same way; next round
             return len(mails) == BATCH_SIZE
@@ -91,6 +114,13 @@ class MailWorker:
             logger.warning(
                 "mail expired mail=%s kind=%s user=%s", mail.id, mail.kind, mail.user_id
             )
+            return Delivery.EXPIRED
+        if now - mail.created_at > self._max_age:
+            mail.status = MailStatus.FAILED
+            mail.last_error = f"not accepted by the mail server within {self._max_age}: " + (
+                mail.last_error or "never tried"
+            )
+            logger.error("mail given up mail=%s kind=%s user=%s", mail.id, mail.kind, mail.user_id)
             return Delivery.FAILED
         mail.attempts += 1
         try:
@@ -126,6 +156,23 @@ class MailWorker:
             mail.message_id,
         )
         return Delivery.SENT
+
+    async def _tell_recipient(self, session: AsyncSession, mail: Mail) -> None:
+        """Best effort: a chat message must not stop the mail worker."""
+        if self._notifier is None:
+            return
+        user = await session.get(User, mail.user_id)
+        failure = UndeliveredMail(
+            user_id=mail.user_id,
+            address=mail.to_address,
+            kind=mail.kind,
+            reason=mail.last_error or "",
+            language_code=user.language_code if user else None,
+        )
+        try:
+            await self._notifier.mail_undelivered(failure)
+        except Exception:
+            logger.exception("could not tell user=%s about mail=%s", mail.user_id, mail.id)
 
     def _backoff(self, attempts: int) -> timedelta:
         """Doubling pauses from MAIL_RETRY_SECONDS up to an hour."""

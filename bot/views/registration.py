@@ -142,3 +142,11 @@ def go_private(bot_username: str) -> tuple[str, InlineKeyboardMarkup]:
     text = _("Email addresses are set up in a private chat with me, so they stay private.")
     button = InlineKeyboardButton(text=_("Set up my email"), url=email_deep_link(bot_username))
     return text, InlineKeyboardMarkup(inline_keyboard=[[button]])
+
+
+def mail_undelivered(address: str, reason: str) -> str:
+    return _(
+        "⚠️ An email to <b>{address}</b> could not be delivered, and won't be: {reason}\n"
+        "Records can't reach you there. Set another address with "
+        "<code>/email name@example.com</code>; waiting agreements are then sent to it."
+    ).format(address=hd.quote(address), reason=hd.quote(reason[:300]))

@@ -60,6 +60,8 @@ async def test_permanent_refusal_is_recorded_not_retried(
         await world.bot_reply(group)
         line = await log.wait_for("mail rejected")
     assert "550" in line
+    warning = await world.bot_reply(ann, lambda m: "could not be delivered" in m.get("text", ""))
+    assert "ann@example.com" in warning["text"] and "550" in warning["text"]
 
     [failed] = await stored_mails(database_url)
     assert failed.status is MailStatus.FAILED

@@ -103,3 +103,26 @@ async def test_a_code_is_not_sent_after_it_expired(
         late.status is MailStatus.FAILED and late.last_error == "expired before it could be sent"
     )
     assert mailbox.received == []
+
+
+async def test_mail_not_accepted_within_the_maximum_age_is_given_up(
+    session_factory, letters, clock, mailbox: Mailbox
+) -> None:
+    mailbox.reject["slow@example.com"] = "451 4.3.0 Try again later"
+    await queue_codes(session_factory, letters, clock, "slow@example.com")
+    config = SmtpConfig(host="127.0.0.1", port=mailbox.port, security="none")
+    worker = MailWorker(
+        session_factory,
+        SmtpSender(config),
+        "bot@agreements.test",
+        clock,
+        retry_interval=60,
+        max_age=timedelta(minutes=5),
+    )
+    await worker.deliver_pending()
+    clock.advance(minutes=6)
+    await worker.deliver_pending()
+    slow = (await mails(session_factory))["slow@example.com"]
+    assert slow.status is MailStatus.FAILED and slow.attempts == 1
+    assert (slow.last_error or "").startswith("not accepted by the mail server within 0:05:00")
+    assert "451" in (slow.last_error or "")

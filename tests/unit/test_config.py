@@ -30,7 +30,10 @@ def test_the_example_env_file_loads_with_empty_values_meaning_unset(
         ({"mail_from": "a@example.com, b@example.com"}, "MAIL_FROM is invalid"),
         ({"timezone": "Europe/Atlantis"}, "TIMEZONE is invalid"),
         ({"edit_alert_coalesce_seconds": -1}, "EDIT_ALERT_COALESCE_SECONDS is invalid"),
-        ({"dkim_domain": "example.com"}, "DKIM signing needs DKIM_SELECTOR, DKIM_PRIVATE_KEY_FILE"),
+        (
+            {"dkim_domain": "example.com"},
+            "DKIM signing needs DKIM_SELECTOR, DKIM_PRIVATE_KEY_FILE",
+        ),
         (
             {"dkim_domain": "a.b", "dkim_selector": "s", "dkim_private_key_file": "/nonexistent"},
             "DKIM_PRIVATE_KEY_FILE: no such file /nonexistent",
