@@ -28,9 +28,11 @@ from bot.middlewares.database import DatabaseSessionMiddleware
 from bot.middlewares.handled import HandledUpdates
 from bot.middlewares.i18n import UserLanguageMiddleware
 from bot.middlewares.journal import JournalMiddleware
+from bot.middlewares.once import OnceMiddleware
 from bot.middlewares.services import ServicesMiddleware
 from bot.notifications import TelegramNotifier
 from bot.services.alert_scheduler import AlertScheduler
+from bot.services.housekeeping import Housekeeping
 from bot.services.journal import Journal
 from bot.services.letters import Letters
 from bot.services.outbox import FailureNotifier, MailWaker, MailWorker
@@ -99,6 +101,7 @@ def build_dispatcher(
     dispatcher = Dispatcher(settings=settings, journal=journal, handled_updates=HandledUpdates())
     dispatcher.update.outer_middleware(dispatcher["handled_updates"])
     dispatcher.update.outer_middleware(DatabaseSessionMiddleware(session_factory))
+    dispatcher.update.outer_middleware(OnceMiddleware(utc_now))
     if settings.journal:
         for observer in (dispatcher.message, dispatcher.edited_message):
             observer.outer_middleware(JournalMiddleware(journal))
@@ -145,6 +148,7 @@ async def run(
         retention = timedelta(days=settings.journal_retention_days)
         journal = Journal(session_factory, utc_now, retention)
         dispatcher = build_dispatcher(settings, session_factory, letters, worker, journal)
+        housekeeping = Housekeeping(session_factory, journal, utc_now)
         await bot.delete_webhook(drop_pending_updates=False)
         await register_commands(bot, create_i18n())
         logger.info("starting as @%s, database %s", me.username, engine.url.render_as_string())
@@ -157,6 +161,7 @@ async def run(
             worker.running(),
             alerts.running(),
             journal.running(),
+            housekeeping.running(),
             _stop_when_set(dispatcher, stop),
         ):
             # Handling each update before asking for the next batch means an update is

@@ -28,6 +28,7 @@ TABLES = {
     "acceptances",
     "amendments",
     "journal",
+    "handled_updates",
 }
 
 

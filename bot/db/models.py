@@ -286,3 +286,13 @@ class JournalEntry(Base):
     entities: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     content_hash: Mapped[str] = mapped_column(String(64))
     seen_at: Mapped[datetime]
+
+
+class HandledUpdate(Base):
+    """An update whose handler ran: Telegram may deliver it again after a crash."""
+
+    __tablename__ = "handled_updates"
+    __table_args__ = (Index("ix_handled_updates_handled_at", "handled_at"),)
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    handled_at: Mapped[datetime]

@@ -30,7 +30,6 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 500
 MAX_BUFFERED = 50_000
 FLUSH_INTERVAL = 1.0
-PURGE_EVERY = timedelta(hours=1)
 
 
 class Journal:
@@ -44,7 +43,6 @@ class Journal:
         self._clock = clock
         self._retention = retention
         self._buffer: list[dict[str, Any]] = []
-        self._last_purge: datetime | None = None
         self._flushing = asyncio.Lock()
         self._loop = Periodic("journal", self._tick, FLUSH_INTERVAL)
 
@@ -137,10 +135,6 @@ class Journal:
 
     async def _tick(self) -> bool:
         await self.flush()
-        now = self._clock()
-        if self._last_purge is None or now - self._last_purge >= PURGE_EVERY:
-            self._last_purge = now
-            await self.purge()
         return False
 
 

@@ -136,3 +136,40 @@ async def test_a_bad_setting_is_one_clear_line(
     assert process.returncode == 2, output
     assert "Traceback" not in output
     assert expected in output.splitlines()[-1]
+
+
+async def test_updates_delivered_again_after_a_kill_are_not_handled_twice(
+    api: BotAPIServer, mailbox: Mailbox, database_url: str, tmp_path: Path
+) -> None:
+    env = bot_environment(
+        BOT_TOKEN=TOKEN,
+        TELEGRAM_API_URL=api.base_url,
+        DATABASE_URL=database_url,
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(mailbox.port),
+        SMTP_SECURITY="none",
+        MAIL_FROM=MAIL_FROM,
+    )
+    world = TelegramWorld(api)
+    ann, ben = world.user("Ann"), world.user("Ben")
+    group = world.group("Crash")
+    first = await start_bot(env, tmp_path)
+    await api.wait_until_polling(timeout=30)
+    ann.says(group, "/agree", reply_to=ben.says(group, "Price 100"))
+    await world.bot_reply(group, lambda m: "Agreement #1 recorded" in m["text"])
+    first.kill()  # SIGKILL: no clean stop, so Telegram still holds the update as unconfirmed
+    await first.wait()
+    assert any("message" in update for update in api.pending_updates)
+
+    second = await start_bot(env, tmp_path)
+    try:
+        await api.wait_until_polling(timeout=30)
+        ann.says(group, "/agreements")
+        await world.bot_reply(group, lambda m: "Agreements in this chat" in m["text"])
+    finally:
+        second.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(second.wait(), timeout=10)
+    said = [m["text"] for m in api.bot_messages(group.id)]
+    assert sum("Agreement #1 recorded" in text for text in said) == 1
+    assert not [text for text in said if "already a party" in text]
+    assert "handled before; skipped" in (tmp_path / "bot.log").read_text()

@@ -1,0 +1,44 @@
+"""Handles each update once, even when Telegram delivers it again after a crash.
+
+The update's id is added to the update's database session before the handler runs, so it
+is stored by the same commit that stores what the handler did, or not at all. An update
+whose id is already stored was handled before and is skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.dispatcher.event.bases import UNHANDLED
+from aiogram.types import TelegramObject, Update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import HandledUpdate
+
+logger = logging.getLogger(__name__)
+
+
+class OnceMiddleware(BaseMiddleware):
+    """Runs inside DatabaseSessionMiddleware (it needs the update's session)."""
+
+    def __init__(self, clock: Callable[[], datetime]) -> None:
+        self._clock = clock
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        if not isinstance(event, Update):
+            return await handler(event, data)
+        session: AsyncSession = data["session"]
+        if await session.get(HandledUpdate, event.update_id) is not None:
+            logger.info("update=%s was handled before; skipped", event.update_id)
+            return UNHANDLED
+        session.add(HandledUpdate(update_id=event.update_id, handled_at=self._clock()))
+        return await handler(event, data)
