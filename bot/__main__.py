@@ -21,15 +21,21 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     verify = commands.add_parser(
         "verify", help="check a saved agreement email (.eml) or its record (.json)"
     )
-    verify.add_argument("file", type=Path)
+    verify.add_argument("file", type=Path, nargs="?")
+    verify.add_argument("--chain", type=int, metavar="CHAT_ID", help="check a chat's chain")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(argv)
     if args.command == "verify":  # a report on stdout, nothing logged
-        from bot.verify import verify_file
+        from bot.verify import verify_chain, verify_file
 
+        if args.chain is not None:
+            return verify_chain(args.chain)
+        if args.file is None:
+            print("verify needs a FILE or --chain CHAT_ID", file=sys.stderr)
+            return 2
         return verify_file(args.file)
     level = os.environ.get("LOG_LEVEL", "INFO").upper()
     if level not in logging.getLevelNamesMapping():

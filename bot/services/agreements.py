@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from bot.db.models import Agreement, Party, PartyRole
 from bot.services.agreement_views import AgreementView, load_views, with_parties
 from bot.services.base import Service
+from bot.services.chain import latest_digest
 from bot.services.deliveries import queue_agreement_mails
 from bot.services.directory import remember_chat, remember_user
 from bot.services.people import ChatInfo, Person, language_for
@@ -126,7 +127,8 @@ class AgreementService(Service):
 
     async def _record(self, request: MarkRequest, author: Person, now: datetime) -> Agreement:
         number = await self._next_number(request.chat.id)
-        agreement = _new_agreement(request, number, now)
+        previous = await latest_digest(self._session, request.chat.id)
+        agreement = _new_agreement(request, number, previous, now)
         self._session.add(agreement)
         await self._session.flush()  # the unique keys speak here if we lost a race
         await self._add_party(agreement, author.id, now, PartyRole.AUTHOR)
@@ -194,12 +196,15 @@ def _refusal_for(request: MarkRequest) -> Refusal | None:
     return None
 
 
-def _new_agreement(request: MarkRequest, number: int, now: datetime) -> Agreement:
+def _new_agreement(
+    request: MarkRequest, number: int, previous_digest: str | None, now: datetime
+) -> Agreement:
     message, author, marker = request.message, request.message.author, request.marker
     assert author is not None and message.text is not None
     sealed = seal(
         {
             "format": RECORD_FORMAT,
+            "previous_digest": previous_digest,
             "number": number,
             "title": request.title,
             "chat": {

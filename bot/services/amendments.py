@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from bot.db.models import Acceptance, Agreement, Amendment, MessageVersion, Party, User
 from bot.services.alert_mail import agreed_text, agreement_threads
 from bot.services.base import Service
+from bot.services.chain import latest_digest
 from bot.services.directory import remember_user, verified_addresses
 from bot.services.people import Person, full_name
 from bot.services.records import iso_utc, seal
@@ -135,7 +136,8 @@ class AmendmentService(Service):
                     "digest": agreement.digest,
                 },
                 "number": f"{agreement.number}.{number}",
-                "previous_digest": previous.digest,
+                "previous_digest": await latest_digest(self._session, agreement.chat_id),
+                "replaces_digest": previous.digest,
                 "message": {
                     "id": agreement.message_id,
                     "version": version.number,

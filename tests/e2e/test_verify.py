@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 from email import message_from_bytes, policy
 from pathlib import Path
 
 import dkim
 import pytest
+from sqlalchemy import text
 
 from bot.__main__ import main
+from bot.db.engine import create_engine
 from tests.botapi.scenario import TelegramWorld
 from tests.e2e.conftest import Harness, bot_settings, running_bot
 from tests.e2e.test_agreement_flow import attachment, is_agreement
@@ -88,3 +91,48 @@ async def test_with_dkim_settings_every_mail_is_signed(
     assert dkim.verify(raw, dnsfunc=keys.dns("agreements.test", "mail"))
     code = next(m for m in mailbox.to("ann@example.com") if not is_agreement(m.message))
     assert dkim.verify(code.raw, dnsfunc=keys.dns("agreements.test", "mail"))
+
+
+async def test_a_chats_chain_holds_and_a_rewritten_record_breaks_it(
+    harness: Harness,
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    world = harness.world
+    ann, ben = world.user("Ann"), world.user("Ben")
+    group = world.group("Chain")
+    for price in (100, 200, 300):
+        ann.says(group, "/agree", reply_to=ben.says(group, f"Price {price}"))
+        await world.bot_reply(group, lambda m: "recorded" in m.get("text", ""))
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.chdir(tmp_path)
+
+    code, out = await asyncio.to_thread(verify_chain_of, group.id, capsys)
+    assert code == 0 and out.startswith("VALID") and "3 records" in out, out
+
+    # Someone with database access rewrites agreement #2 (past the append-only triggers).
+    engine = create_engine(database_url)
+    async with engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            await connection.execute(text("DROP TRIGGER agreements_no_update"))
+        else:
+            await connection.execute(text("DROP TRIGGER agreements_append_only ON agreements"))
+        record = (
+            await connection.execute(text("SELECT record FROM agreements WHERE number = 2"))
+        ).scalar_one()
+        forged = bytes(record).replace(b"Price 200", b"Price 20")
+        await connection.execute(
+            text("UPDATE agreements SET record = :r, digest = :d WHERE number = 2"),
+            {"r": forged, "d": hashlib.sha256(forged).hexdigest()},
+        )
+    await engine.dispose()
+    code, out = await asyncio.to_thread(verify_chain_of, group.id, capsys)
+    assert code == 1 and out.startswith("INVALID")
+    assert "agreement #3: names" in out  # #3 still names the digest of the real #2
+
+
+def verify_chain_of(chat_id: int, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(["verify", "--chain", str(chat_id)])
+    return code, capsys.readouterr().out
