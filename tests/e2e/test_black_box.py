@@ -26,6 +26,22 @@ def bot_environment(**values: str) -> dict[str, str]:
     return keep | {"PYTHONUNBUFFERED": "1", "PYTHONPATH": str(PROJECT_ROOT)} | values
 
 
+def servers_environment(
+    api: BotAPIServer, mailbox: Mailbox, database_url: str, **extra: str
+) -> dict[str, str]:
+    """The bot's settings pointing at the test servers and database."""
+    return bot_environment(
+        BOT_TOKEN=TOKEN,
+        TELEGRAM_API_URL=api.base_url,
+        DATABASE_URL=database_url,
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(mailbox.port),
+        SMTP_SECURITY="none",
+        MAIL_FROM=MAIL_FROM,
+        **extra,
+    )
+
+
 async def start_bot(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
     """The log goes to cwd/bot.log: a pipe nobody reads would fill up and stall the bot."""
     with (cwd / "bot.log").open("wb") as log:
@@ -37,16 +53,8 @@ async def start_bot(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Proces
 async def test_whole_flow_against_the_real_process(
     api: BotAPIServer, mailbox: Mailbox, database_url: str, tmp_path: Path
 ) -> None:
-    env = bot_environment(
-        BOT_TOKEN=TOKEN,
-        TELEGRAM_API_URL=api.base_url,
-        DATABASE_URL=database_url,
-        SMTP_HOST="127.0.0.1",
-        SMTP_PORT=str(mailbox.port),
-        SMTP_SECURITY="none",
-        MAIL_FROM=MAIL_FROM,
-        TIMEZONE="Europe/Moscow",
-        EDIT_ALERT_COALESCE_SECONDS="1",
+    env = servers_environment(
+        api, mailbox, database_url, TIMEZONE="Europe/Moscow", EDIT_ALERT_COALESCE_SECONDS="1"
     )
     process = await start_bot(env, tmp_path)
     try:
@@ -141,15 +149,7 @@ async def test_a_bad_setting_is_one_clear_line(
 async def test_updates_delivered_again_after_a_kill_are_not_handled_twice(
     api: BotAPIServer, mailbox: Mailbox, database_url: str, tmp_path: Path
 ) -> None:
-    env = bot_environment(
-        BOT_TOKEN=TOKEN,
-        TELEGRAM_API_URL=api.base_url,
-        DATABASE_URL=database_url,
-        SMTP_HOST="127.0.0.1",
-        SMTP_PORT=str(mailbox.port),
-        SMTP_SECURITY="none",
-        MAIL_FROM=MAIL_FROM,
-    )
+    env = servers_environment(api, mailbox, database_url)
     world = TelegramWorld(api)
     ann, ben = world.user("Ann"), world.user("Ben")
     group = world.group("Crash")
