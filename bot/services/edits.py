@@ -54,10 +54,8 @@ class AlertView:
     agreement_id: int
     agreement_number: int
     chat_id: int
-    message_id: int
     chat_message_id: int | None
     language: str
-    first_edit_at: datetime
     last_edit_at: datetime
     edits_in_alert: int
     total_edits: int
@@ -213,10 +211,8 @@ async def alert_view(session: AsyncSession, alert_id: int) -> AlertView:
         agreement_id=agreement.id,
         agreement_number=agreement.number,
         chat_id=agreement.chat_id,
-        message_id=agreement.message_id,
         chat_message_id=alert.chat_message_id,
         language=alert.language,
-        first_edit_at=in_alert[0].edit_date,
         last_edit_at=in_alert[-1].edit_date,
         edits_in_alert=len(in_alert),
         total_edits=len(versions),
