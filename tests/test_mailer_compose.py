@@ -58,6 +58,7 @@ def agreement_context(**overrides: Any) -> dict[str, Any]:
         "marked_at_local": None,
         "edited_before_marking": False,
         "earlier_versions": [],
+        "previous_digest": None,
         "message_link": "https://t.me/c/1001234/45",
         "digest": DIGEST,
         "record_filename": "agreement--1001234-7.json",

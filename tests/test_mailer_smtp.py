@@ -146,6 +146,7 @@ def message_to(to: str) -> EmailMessage:
             "marked_at_local": None,
             "edited_before_marking": False,
             "earlier_versions": [],
+            "previous_digest": None,
             "message_link": None,
             "digest": hashlib.sha256(RECORD).hexdigest(),
             "record_filename": "agreement--1001234-7.json",

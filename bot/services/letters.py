@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.policy
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -135,6 +136,7 @@ class Letters:
             "edited_before_marking": agreement.message_edit_date is not None,
             "earlier_versions": list(earlier),
             "digest": agreement.digest,
+            "previous_digest": json.loads(agreement.record).get("previous_digest"),
             "record_filename": record_filename(agreement),
         }
         attachment = Attachment(record_filename(agreement), agreement.record, "application/json")

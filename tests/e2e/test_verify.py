@@ -15,7 +15,7 @@ from sqlalchemy import text
 from bot.__main__ import main
 from bot.db.engine import create_engine
 from tests.botapi.scenario import TelegramWorld
-from tests.e2e.conftest import Harness, bot_settings, running_bot
+from tests.e2e.conftest import Harness, bot_settings, running_bot, text_of
 from tests.e2e.test_agreement_flow import attachment, is_agreement
 from tests.support.dkim_keys import make_keys
 
@@ -136,3 +136,17 @@ async def test_a_chats_chain_holds_and_a_rewritten_record_breaks_it(
 def verify_chain_of(chat_id: int, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     code = main(["verify", "--chain", str(chat_id)])
     return code, capsys.readouterr().out
+
+
+async def test_the_agreement_email_names_the_previous_record(harness: Harness) -> None:
+    world, mailbox = harness.world, harness.mailbox
+    ann, ben = world.user("Ann"), world.user("Ben")
+    group = world.group("Chain mail")
+    await harness.register(ann, "ann@example.com")
+    for price in (100, 200):
+        ann.says(group, "/agree", reply_to=ben.says(group, f"Price {price}"))
+        await world.bot_reply(group, lambda m: "recorded" in m.get("text", ""))
+    first, second = await mailbox.wait_for(to="ann@example.com", count=2, where=is_agreement)
+    assert "first record in this chat" in text_of(first.message)
+    first_digest = str(first.message["X-Agreement-Digest"]).strip()
+    assert f"previous record in this chat, {first_digest}" in text_of(second.message)
