@@ -19,7 +19,7 @@ from .dkim import DkimSigner
 from .errors import MailDeliveryError, SmtpConnectionError
 from .message_id import make_message_id
 from .render import MailRenderer, RenderedMail
-from .sender import SmtpConfig, SmtpSender
+from .sender import SmtpBatch, SmtpConfig, SmtpSender
 from .spec import Attachment, MailSpec
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "MailRenderer",
     "MailSpec",
     "RenderedMail",
+    "SmtpBatch",
     "SmtpConfig",
     "SmtpConnectionError",
     "SmtpSender",

@@ -1,5 +1,7 @@
 """Delivering composed messages to an SMTP relay."""
 
+from __future__ import annotations
+
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
@@ -27,8 +29,7 @@ class SmtpConfig:
 
 
 class SmtpSender:
-    """Sends each call over its own connection. A batch method (send_many) can reuse
-    `_connection()` and `_deliver*()` to send several messages over one."""
+    """Sends each call over its own connection, or a batch over one (``batch()``)."""
 
     def __init__(self, config: SmtpConfig) -> None:
         self._config = config
@@ -58,7 +59,23 @@ class SmtpSender:
         )
 
     @asynccontextmanager
+    async def batch(self) -> AsyncIterator[SmtpBatch]:
+        """Several messages over one connection, opened at the first send."""
+        batch = SmtpBatch(self)
+        try:
+            yield batch
+        finally:
+            await batch.close()
+
+    @asynccontextmanager
     async def _connection(self) -> AsyncIterator[aiosmtplib.SMTP]:
+        client = await self._open()
+        try:
+            yield client
+        finally:
+            await _close(client)
+
+    async def _open(self) -> aiosmtplib.SMTP:
         client = self._client()
         # A server that can't be reached, won't log us in or lacks STARTTLS is a problem of
         # the server or its settings, not of the mail: once fixed, the mail must still go.
@@ -67,10 +84,7 @@ class SmtpSender:
             connecting=True,
         ):
             await client.connect()
-        try:
-            yield client
-        finally:
-            await _close(client)
+        return client
 
     async def _deliver(self, client: aiosmtplib.SMTP, message: EmailMessage) -> None:
         with _delivery_errors(f"sending {message['Message-ID']} failed"):
@@ -84,6 +98,24 @@ class SmtpSender:
         options = [] if all(a.isascii() for a in addresses) else ["SMTPUTF8"]
         with _delivery_errors(f"sending to {', '.join(recipients)} failed"):
             await client.sendmail(sender, list(recipients), raw, mail_options=options)
+
+
+class SmtpBatch:
+    """One SMTP session for a run of messages; reconnects if the server hung up."""
+
+    def __init__(self, sender: SmtpSender) -> None:
+        self._sender = sender
+        self._client: aiosmtplib.SMTP | None = None
+
+    async def send_raw(self, sender: str, recipients: Sequence[str], raw: bytes) -> None:
+        if self._client is None or not self._client.is_connected:
+            self._client = await self._sender._open()
+        await self._sender._deliver_raw(self._client, sender, recipients, raw)
+
+    async def close(self) -> None:
+        if self._client is not None:
+            await _close(self._client)
+            self._client = None
 
 
 @contextmanager

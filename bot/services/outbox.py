@@ -40,8 +40,12 @@ class MailWaker(Protocol):
     def wake(self) -> None: ...
 
 
-class MailTransport(Protocol):
+class RawSender(Protocol):
     async def send_raw(self, sender: str, recipients: list[str], raw: bytes) -> None: ...
+
+
+class MailTransport(Protocol):
+    def batch(self) -> contextlib.AbstractAsyncContextManager[RawSender]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,16 +101,18 @@ class MailWorker:
                     .limit(BATCH_SIZE)
                 )
             ).all()
-            for mail in mails:
-                outcome = await self._deliver(mail)
-                await session.commit()
-                if outcome is Delivery.FAILED:
-                    await self._tell_recipient(session, mail)
-                if outcome is Delivery.SERVER_UNAVAILABLE:
-                    return False  # the others would fail the same way; next round
+            # One SMTP session for the whole batch, rather than one per mail.
+            async with self._transport.batch() as smtp:
+                for mail in mails:
+                    outcome = await self._deliver(mail, smtp)
+                    await session.commit()
+                    if outcome is Delivery.FAILED:
+                        await self._tell_recipient(session, mail)
+                    if outcome is Delivery.SERVER_UNAVAILABLE:
+                        return False  # the others would fail the same way; next round
             return len(mails) == BATCH_SIZE
 
-    async def _deliver(self, mail: Mail) -> Delivery:
+    async def _deliver(self, mail: Mail, smtp: RawSender) -> Delivery:
         now = self._clock()
         if mail.expires_at is not None and mail.expires_at <= now:
             mail.status = MailStatus.FAILED
@@ -124,7 +130,7 @@ class MailWorker:
             return Delivery.FAILED
         mail.attempts += 1
         try:
-            await self._transport.send_raw(self._envelope_from, [mail.to_address], mail.raw)
+            await smtp.send_raw(self._envelope_from, [mail.to_address], mail.raw)
         except Exception as exc:
             mail.last_error = str(exc)[:2000] or type(exc).__name__
             temporary = getattr(exc, "temporary", True)

@@ -126,3 +126,14 @@ async def test_mail_not_accepted_within_the_maximum_age_is_given_up(
     assert slow.status is MailStatus.FAILED and slow.attempts == 1
     assert (slow.last_error or "").startswith("not accepted by the mail server within 0:05:00")
     assert "451" in (slow.last_error or "")
+
+
+async def test_a_batch_goes_over_one_connection(
+    worker, session_factory, letters, clock, mailbox: Mailbox
+) -> None:
+    addresses = [f"user{n}@example.com" for n in range(3)]
+    mailbox.reject["user1@example.com"] = "550 5.1.1 No such user"
+    await queue_codes(session_factory, letters, clock, *addresses)
+    await worker.deliver_pending()
+    assert mailbox.connections == 1  # a refused recipient does not end the session
+    assert [len(mailbox.to(a)) for a in addresses] == [1, 0, 1]

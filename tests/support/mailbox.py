@@ -32,6 +32,7 @@ class Mailbox:
         self.received: list[ReceivedMail] = []
         self.reject_with: str | None = None  # e.g. "451 4.3.0 try later", for everyone
         self.reject: dict[str, str] = {}  # per recipient
+        self.connections = 0
         self._changed = asyncio.Condition()
         self._server: asyncio.Server | None = None
         self.port = 0
@@ -56,11 +57,15 @@ class Mailbox:
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
         self._server = await loop.create_server(
-            lambda: SMTP(self, hostname="mail.test", decode_data=False),
+            self._new_session,
             host="127.0.0.1",
             port=self.port,
         )
         self.port = self._server.sockets[0].getsockname()[1]
+
+    def _new_session(self) -> SMTP:
+        self.connections += 1
+        return SMTP(self, hostname="mail.test", decode_data=False)
 
     async def stop(self) -> None:
         if self._server is not None:
