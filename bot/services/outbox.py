@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import enum
 import logging
+import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 50
 MAX_RETRY_PAUSE = 3600.0
+JITTER = 0.2
 
 
 class Delivery(enum.Enum):
@@ -181,6 +183,7 @@ class MailWorker:
             logger.exception("could not tell user=%s about mail=%s", mail.user_id, mail.id)
 
     def _backoff(self, attempts: int) -> timedelta:
-        """Doubling pauses from MAIL_RETRY_SECONDS up to an hour."""
-        seconds = self._retry_interval * 2 ** min(attempts - 1, 16)
-        return timedelta(seconds=min(seconds, MAX_RETRY_PAUSE))
+        """Doubling pauses from MAIL_RETRY_SECONDS up to an hour, each up to a fifth shorter
+        at random, so mails that failed together don't all come back together."""
+        seconds = min(self._retry_interval * 2 ** min(attempts - 1, 16), MAX_RETRY_PAUSE)
+        return timedelta(seconds=seconds * random.uniform(1 - JITTER, 1))
