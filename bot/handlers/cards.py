@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import ReplyParameters
+from aiogram.types import InlineKeyboardMarkup, ReplyParameters
 from aiogram.utils.i18n import I18n
 
 from bot.services.agreement_views import AgreementView
@@ -56,15 +56,26 @@ async def refresh_card(bot: Bot, i18n: I18n, agreement: AgreementView, zone: Zon
     with i18n.use_locale(agreement.answer_language):
         text = texts.agreement_card(agreement, username, zone)
         keyboard = texts.join_keyboard(agreement)
+    await update_bot_message(
+        bot, agreement.chat_id, agreement.answer_message_id, text, keyboard, "card"
+    )
+
+
+async def update_bot_message(
+    bot: Bot,
+    chat_id: int,
+    message_id: int,
+    text: str,
+    keyboard: InlineKeyboardMarkup,
+    what: str,
+) -> None:
+    """Edit one of the bot's own messages. An admin may have deleted it; the records are
+    unaffected, so that is logged, not raised."""
     try:
         await bot.edit_message_text(
-            text=text,
-            chat_id=agreement.chat_id,
-            message_id=agreement.answer_message_id,
-            reply_markup=keyboard,
+            text=text, chat_id=chat_id, message_id=message_id, reply_markup=keyboard
         )
     except TelegramBadRequest as exc:
-        # The card may have been deleted by an admin; the record itself is unaffected.
         logger.warning(
-            "could not update card chat=%s agreement=%s: %s", agreement.chat_id, agreement.id, exc
+            "could not update %s chat=%s message=%s: %s", what, chat_id, message_id, exc
         )

@@ -6,12 +6,12 @@ import logging
 from datetime import UTC, datetime
 
 from aiogram import Bot, F, Router
-from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, Message, ReplyParameters
 from aiogram.utils.i18n import I18n
 
 from bot.adapters import person_from, text_and_entities
 from bot.config import Settings
+from bot.handlers.cards import update_bot_message
 from bot.handlers.filters import GROUPS
 from bot.services.amendments import Acceptation, AmendmentService
 from bot.services.edits import EditedMessage, EditOutcome, EditService
@@ -52,15 +52,7 @@ async def edited(
         )
         await edits.remember_alert_message(alert.id, sent.message_id)
         return
-    try:
-        await bot.edit_message_text(
-            text=body,
-            chat_id=alert.chat_id,
-            message_id=alert.chat_message_id,
-            reply_markup=keyboard,
-        )
-    except TelegramBadRequest as exc:
-        logger.warning("could not update alert chat=%s alert=%s: %s", alert.chat_id, alert.id, exc)
+    await update_bot_message(bot, alert.chat_id, alert.chat_message_id, body, keyboard, "alert")
 
 
 async def show_changes(

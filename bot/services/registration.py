@@ -157,12 +157,14 @@ class RegistrationService(Service):
     async def status(self, user_id: int) -> EmailStatus:
         binding = await self._session.get(EmailBinding, user_id)
         pending = await self._latest_pending(user_id)
-        live = pending is not None and pending.expires_at > self._clock()
-        live = live and pending is not None and pending.attempts_left > 0
+        if pending is not None and (
+            pending.expires_at <= self._clock() or not pending.attempts_left
+        ):
+            pending = None  # a code that can no longer be used is not waiting for anything
         return EmailStatus(
             verified_address=binding.address if binding else None,
-            pending_address=pending.address if live and pending else None,
-            pending_expires_at=pending.expires_at if live and pending else None,
+            pending_address=pending.address if pending else None,
+            pending_expires_at=pending.expires_at if pending else None,
         )
 
     async def _latest_pending(self, user_id: int) -> EmailVerification | None:

@@ -13,14 +13,10 @@ from bot.services.agreement_views import AgreementPage, AgreementView
 from bot.services.agreements import TITLE_MAX_LENGTH, Outcome, Refusal
 from bot.services.timefmt import format_both
 from bot.views.callbacks import AgreementsPage, JoinAgreement
-from bot.views.common import email_deep_link, person_html
+from bot.views.common import clip, email_deep_link, person_html
 
 # Five of these and their parties must stay well under Telegram's 4096 characters.
 LIST_LABEL_LENGTH = 100
-
-
-def shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def agreement_card(agreement: AgreementView, bot_username: str, zone: ZoneInfo) -> str:
@@ -151,9 +147,9 @@ def status(item: AgreementView) -> str:
 
 
 def _list_item(item: AgreementView, zone: ZoneInfo, *, with_chat: bool = False) -> str:
-    label = hd.quote(shorten(item.title or item.summary, LIST_LABEL_LENGTH))
+    label = hd.quote(clip(item.title or item.summary, LIST_LABEL_LENGTH))
     parties = ", ".join(person_html(p.name, p.username) for p in item.parties)
-    where = f" · {hd.quote(shorten(item.chat_title or '', 40))}" if with_chat else ""
+    where = f" · {hd.quote(clip(item.chat_title or '', 40))}" if with_chat else ""
     details = _("{time} · parties: {parties}").format(
         time=format_both(item.message_date, zone), parties=parties
     )

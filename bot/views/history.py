@@ -9,7 +9,6 @@ from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.services.history import History
 from bot.services.timefmt import format_both
-from bot.views.agreements import shorten
 from bot.views.common import clip, utf16_length
 from bot.views.edits import diff_html, diff_legend
 
@@ -31,13 +30,13 @@ def history_text(history: History, zone: ZoneInfo) -> str:
 def _history_text(history: History, zone: ZoneInfo, shown: int) -> str:
     lines = [_("📜 <b>History of agreement #{number}</b>").format(number=history.number)]
     if history.title:
-        lines.append(f"<i>{hd.quote(shorten(history.title, 100))}</i>")
+        lines.append(f"<i>{hd.quote(clip(history.title, 100))}</i>")
     lines.append(
         _("Original, sent {time} by {author}:").format(
             time=format_both(history.sent_at, zone), author=hd.quote(history.author)
         )
     )
-    lines.append(f"«{hd.quote(shorten(history.text, 300))}»")
+    lines.append(f"«{hd.quote(clip(history.text, 300))}»")
     lines.append(_("Digest: <code>{digest}</code>").format(digest=history.digest))
     if not history.versions:
         lines.append("")
