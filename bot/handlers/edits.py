@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, datetime
 
 from aiogram import Bot, F, Router
@@ -17,8 +16,6 @@ from bot.services.amendments import Acceptation, AmendmentService
 from bot.services.edits import EditedMessage, EditOutcome, EditService
 from bot.views import edits as texts
 from bot.views.callbacks import AcceptVersion, ShowChanges
-
-logger = logging.getLogger(__name__)
 
 
 async def edited(
