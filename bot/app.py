@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
@@ -27,6 +28,7 @@ from bot.i18n import create_i18n
 from bot.middlewares.database import DatabaseSessionMiddleware
 from bot.middlewares.handled import HandledUpdates
 from bot.middlewares.i18n import UserLanguageMiddleware
+from bot.middlewares.in_flight import FinishInFlight
 from bot.middlewares.journal import JournalMiddleware
 from bot.middlewares.once import OnceMiddleware
 from bot.middlewares.services import ServicesMiddleware
@@ -40,6 +42,10 @@ from bot.services.status import describe, mail_status
 from mailer import DkimSigner, MailRenderer, SmtpConfig, SmtpSender
 
 logger = logging.getLogger(__name__)
+
+# A stop waits this long for the update being handled (the mail worker's grace runs
+# beside it), so that the process is gone within 10 seconds of SIGTERM.
+HANDLER_GRACE_SECONDS = 6.0
 
 
 def utc_now() -> datetime:
@@ -88,6 +94,8 @@ def build_mail_worker(
         retry_interval=settings.mail_retry_seconds,
         max_age=settings.outbox_max_age,
         notifier=notifier,
+        connections=settings.smtp_connections,
+        max_per_minute=settings.smtp_max_per_minute,
     )
 
 
@@ -99,6 +107,7 @@ def build_dispatcher(
     journal: Journal,
 ) -> Dispatcher:
     dispatcher = Dispatcher(settings=settings, journal=journal, handled_updates=HandledUpdates())
+    dispatcher.update.outer_middleware(FinishInFlight(grace=HANDLER_GRACE_SECONDS))
     dispatcher.update.outer_middleware(dispatcher["handled_updates"])
     dispatcher.update.outer_middleware(DatabaseSessionMiddleware(session_factory))
     dispatcher.update.outer_middleware(OnceMiddleware(utc_now))
@@ -134,7 +143,16 @@ async def _introduce(bot: Bot, settings: Settings) -> User:
 async def run(
     settings: Settings, *, handle_signals: bool = True, stop: asyncio.Event | None = None
 ) -> None:
-    """Serve until SIGINT/SIGTERM (or until ``stop`` is set, for embedding and tests)."""
+    """Serve until SIGINT/SIGTERM (or until ``stop`` is set, for embedding and tests).
+
+    A stop takes no further update, lets the update being handled and the SMTP transaction
+    under way finish, and exits within 10 seconds.
+    """
+    stop = stop or asyncio.Event()
+    if handle_signals:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
     await asyncio.to_thread(upgrade, settings.database_url)
     engine = create_engine(settings.database_url)
     session_factory = create_session_factory(engine)
@@ -162,7 +180,7 @@ async def run(
             alerts.running(),
             journal.running(),
             housekeeping.running(),
-            _stop_when_set(dispatcher, stop),
+            _stop_when_set(stop, dispatcher, worker),
         ):
             # Handling each update before asking for the next batch means an update is
             # confirmed to Telegram only after it was handled (aiogram confirms on fetch).
@@ -170,7 +188,7 @@ async def run(
                 bot,
                 allowed_updates=dispatcher.resolve_used_update_types(),
                 handle_as_tasks=False,
-                handle_signals=handle_signals,
+                handle_signals=False,
                 close_bot_session=False,
             )
             await journal.flush()  # before telling Telegram these updates are done
@@ -183,14 +201,12 @@ async def run(
 
 @contextlib.asynccontextmanager
 async def _stop_when_set(
-    dispatcher: Dispatcher, stop: asyncio.Event | None
+    stop: asyncio.Event, dispatcher: Dispatcher, worker: MailWorker
 ) -> AsyncIterator[None]:
-    if stop is None:
-        yield
-        return
-
     async def watch() -> None:
         await stop.wait()
+        logger.info("stopping")
+        worker.request_stop()  # at once: its grace runs beside the handler's
         await dispatcher.stop_polling()
 
     watcher = asyncio.create_task(watch())

@@ -59,6 +59,10 @@ class Settings(DatabaseSettings):
     smtp_username: str | None = None
     smtp_password: SecretStr | None = None
     smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    # Sessions open at once while the queue is long; providers often allow only a few.
+    smtp_connections: int = Field(default=4, ge=1, le=32)
+    # Unset: as fast as the server takes them.
+    smtp_max_per_minute: int | None = Field(default=None, ge=1)
     mail_from: str
 
     timezone: str = "UTC"

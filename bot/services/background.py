@@ -13,32 +13,57 @@ logger = logging.getLogger(__name__)
 class Periodic:
     """Runs ``step`` every ``interval`` seconds and whenever ``wake()`` is called.
 
-    ``step`` returns True when there may be more to do right away.
+    ``step`` returns True when there may be more to do right away. A stop lets the step
+    under way finish (a step checks ``stopping`` to end early) for up to ``grace``
+    seconds, then cancels it.
     """
 
-    def __init__(self, name: str, step: Callable[[], Awaitable[bool]], interval: float) -> None:
+    def __init__(
+        self,
+        name: str,
+        step: Callable[[], Awaitable[bool]],
+        interval: float,
+        grace: float = 2.0,
+    ) -> None:
         self._name = name
         self._step = step
         self._interval = interval
+        self._grace = grace
         self._wakeup = asyncio.Event()
+        self._stopping = False
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping
 
     def wake(self) -> None:
         self._wakeup.set()
 
+    def request_stop(self) -> None:
+        """Finish the step under way and start no other; ``running()`` waits for it."""
+        self._stopping = True
+        self._wakeup.set()
+
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
+        self._stopping = False
         task = asyncio.create_task(self._run(), name=self._name)
         try:
             yield
         finally:
+            self.request_stop()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(task), self._grace)
+            if not task.done():
+                logger.warning("%s: still busy after %.0f s; cancelled", self._name, self._grace)
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             try:
-                while await self._step():
+                while await self._step() and not self._stopping:
                     pass
             except Exception:
                 # Most likely the database is unreachable; try again next round.

@@ -7,15 +7,18 @@ one (a 5xx reply) marks it failed with the server's answer.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import enum
 import logging
 import random
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from aiolimiter import AsyncLimiter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -75,6 +78,8 @@ class MailWorker:
         retry_interval: float = 30.0,
         max_age: timedelta = timedelta(days=7),
         notifier: FailureNotifier | None = None,
+        connections: int = 1,
+        max_per_minute: int | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._transport = transport
@@ -83,13 +88,26 @@ class MailWorker:
         self._retry_interval = retry_interval
         self._max_age = max_age
         self._notifier = notifier
-        self._loop = Periodic("mail-worker", self.deliver_pending, retry_interval)
+        self._connections = connections
+        self._limiter: AsyncLimiter | None = None
+        self._batch_size = BATCH_SIZE
+        if max_per_minute is not None:
+            # One mail per 60/N seconds, no bursts: never more than N in any minute. The batch
+            # shrinks to about five seconds' worth, so a stop or crash leaves little unmarked.
+            self._limiter = AsyncLimiter(1, 60 / max_per_minute)
+            self._batch_size = max(1, min(BATCH_SIZE, max_per_minute // 12))
+        # A stop lets the SMTP transaction under way finish (the bot exits within 10 s).
+        self._loop = Periodic("mail-worker", self.deliver_pending, retry_interval, grace=6.0)
 
     def wake(self) -> None:
         self._loop.wake()
 
     def running(self) -> contextlib.AbstractAsyncContextManager[None]:
         return self._loop.running()
+
+    def request_stop(self) -> None:
+        """Send no further mail; the one under way still goes (``running()`` waits)."""
+        self._loop.request_stop()
 
     async def deliver_pending(self) -> bool:
         """Send one batch of due mails; True when a full batch went out (look for more)."""
@@ -100,19 +118,41 @@ class MailWorker:
                     select(Mail)
                     .where(Mail.status == MailStatus.PENDING, Mail.next_attempt_at <= now)
                     .order_by(Mail.next_attempt_at, Mail.id)
-                    .limit(BATCH_SIZE)
+                    .limit(self._batch_size)
                 )
             ).all()
-            # One SMTP session for the whole batch, rather than one per mail.
+            if not mails:
+                return False
+            # No transaction stays open while the SMTP server takes its time.
+            await session.commit()
+            outcomes = await self._send_all(mails)
+            # One commit for the batch: a crash before it sends these mails again, with
+            # the same Message-IDs, which mail clients show once.
+            await session.commit()
+            for mail, outcome in outcomes.items():
+                if outcome is Delivery.FAILED:
+                    await self._tell_recipient(session, mail)
+            unavailable = Delivery.SERVER_UNAVAILABLE in outcomes.values()
+            return len(mails) == self._batch_size and not unavailable
+
+    async def _send_all(self, mails: Sequence[Mail]) -> dict[Mail, Delivery]:
+        """A few SMTP sessions at once, each over its share of the batch (one connection
+        per lane, reused); stops early when the server is down or the bot is stopping."""
+        queue = deque(mails)
+        outcomes: dict[Mail, Delivery] = {}
+
+        async def lane() -> None:
             async with self._transport.batch() as smtp:
-                for mail in mails:
-                    outcome = await self._deliver(mail, smtp)
-                    await session.commit()
-                    if outcome is Delivery.FAILED:
-                        await self._tell_recipient(session, mail)
+                while queue and not self._loop.stopping:
+                    mail = queue.popleft()
+                    outcomes[mail] = outcome = await self._deliver(mail, smtp)
                     if outcome is Delivery.SERVER_UNAVAILABLE:
-                        return False  # the others would fail the same way; next round
-            return len(mails) == BATCH_SIZE
+                        queue.clear()  # the others would fail the same way; next round
+
+        async with asyncio.TaskGroup() as lanes:
+            for _ in range(min(self._connections, len(mails))):
+                lanes.create_task(lane())
+        return outcomes
 
     async def _deliver(self, mail: Mail, smtp: RawSender) -> Delivery:
         now = self._clock()
@@ -130,6 +170,8 @@ class MailWorker:
             )
             logger.error("mail given up mail=%s kind=%s user=%s", mail.id, mail.kind, mail.user_id)
             return Delivery.FAILED
+        if self._limiter is not None:
+            await self._limiter.acquire()
         mail.attempts += 1
         try:
             await smtp.send_raw(self._envelope_from, [mail.to_address], mail.raw)

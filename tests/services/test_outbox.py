@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -137,3 +139,67 @@ async def test_a_batch_goes_over_one_connection(
     await worker.deliver_pending()
     assert mailbox.connections == 1  # a refused recipient does not end the session
     assert [len(mailbox.to(a)) for a in addresses] == [1, 0, 1]
+
+
+def sender_for(mailbox: Mailbox) -> SmtpSender:
+    return SmtpSender(SmtpConfig(host="127.0.0.1", port=mailbox.port, security="none"))
+
+
+async def test_a_long_queue_goes_over_a_bounded_number_of_sessions_at_once(
+    session_factory, letters, clock, mailbox: Mailbox
+) -> None:
+    addresses = [f"user{n}@example.com" for n in range(9)]
+    await queue_codes(session_factory, letters, clock, *addresses)
+    worker = MailWorker(
+        session_factory, sender_for(mailbox), "bot@agreements.test", clock, connections=3
+    )
+    mailbox.hold = asyncio.Event()
+    round_ = asyncio.create_task(worker.deliver_pending())
+    await mailbox.wait_for_transactions(3)  # three sessions, each mid-transaction
+    mailbox.hold.set()
+    await round_
+    assert mailbox.most_in_data == 3 and mailbox.connections == 3
+    assert sorted(r for m in mailbox.received for r in m.recipients) == sorted(addresses)
+    assert {m.status for m in (await mails(session_factory)).values()} == {MailStatus.SENT}
+
+
+async def test_smtp_max_per_minute_spaces_the_mails_evenly(
+    session_factory, letters, clock, mailbox: Mailbox
+) -> None:
+    await queue_codes(session_factory, letters, clock, *(f"u{n}@example.com" for n in range(4)))
+    worker = MailWorker(
+        session_factory,
+        sender_for(mailbox),
+        "bot@agreements.test",
+        clock,
+        connections=4,
+        max_per_minute=600,  # one every 100 ms
+    )
+    while await worker.deliver_pending():
+        pass
+    assert len(mailbox.received) == 4
+    times = sorted(m.at for m in mailbox.received)
+    gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
+    # Four sessions, yet one mail after another (a gap is 100 ms, give or take how long
+    # the server took over each).
+    assert min(gaps) >= 0.05 and times[-1] - times[0] >= 0.25, gaps
+
+
+async def test_a_stop_lets_the_transaction_under_way_finish_and_sends_nothing_more(
+    session_factory, letters, clock, mailbox: Mailbox
+) -> None:
+    await queue_codes(session_factory, letters, clock, "first@example.com", "second@example.com")
+    worker = worker_for(session_factory, mailbox, clock)
+    mailbox.hold = asyncio.Event()
+    async with worker.running():
+        worker.wake()
+        await mailbox.wait_for_transactions(1)
+        worker.request_stop()
+        asyncio.get_running_loop().call_later(0.2, mailbox.hold.set)
+    # Leaving running() waited for the server to accept the first mail, and marked it sent.
+    [sent] = mailbox.received
+    state = await mails(session_factory)
+    [first] = sent.recipients
+    assert state[first].status is MailStatus.SENT
+    [other] = set(state) - {first}
+    assert state[other].status is MailStatus.PENDING and state[other].attempts == 0

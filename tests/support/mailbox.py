@@ -17,6 +17,7 @@ class ReceivedMail:
     mail_from: str
     recipients: list[str]
     raw: bytes
+    at: float = 0.0  # the event loop's clock when the server accepted it
 
     @property
     def message(self) -> EmailMessage:
@@ -33,6 +34,11 @@ class Mailbox:
         self.reject_with: str | None = None  # e.g. "451 4.3.0 try later", for everyone
         self.reject: dict[str, str] = {}  # per recipient
         self.connections = 0
+        # While ``hold`` is set to an unset Event, DATA waits for it: an SMTP transaction
+        # under way, for tests of what happens meanwhile.
+        self.hold: asyncio.Event | None = None
+        self.in_data = 0
+        self.most_in_data = 0  # the most transactions under way at once
         self._changed = asyncio.Condition()
         self._server: asyncio.Server | None = None
         self.port = 0
@@ -48,9 +54,22 @@ class Mailbox:
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         content = envelope.original_content or b""
         async with self._changed:
-            self.received.append(
-                ReceivedMail(str(envelope.mail_from), list(envelope.rcpt_tos), content)
+            self.in_data += 1
+            self.most_in_data = max(self.most_in_data, self.in_data)
+            self._changed.notify_all()
+        try:
+            if self.hold is not None:
+                await self.hold.wait()
+        finally:
+            self.in_data -= 1
+        async with self._changed:
+            mail = ReceivedMail(
+                str(envelope.mail_from),
+                list(envelope.rcpt_tos),
+                content,
+                asyncio.get_running_loop().time(),
             )
+            self.received.append(mail)
             self._changed.notify_all()
         return "250 Message accepted for delivery"
 
@@ -72,6 +91,11 @@ class Mailbox:
             self._server.close()
             await self._server.wait_closed()
             self._server = None
+
+    async def wait_for_transactions(self, count: int, timeout: float = 10) -> None:
+        """Wait until ``count`` DATA transactions are under way at once (see ``hold``)."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: self.in_data >= count), timeout)
 
     def to(self, address: str) -> list[ReceivedMail]:
         return [mail for mail in self.received if address in mail.recipients]

@@ -1,0 +1,74 @@
+"""SIGTERM: no new updates, the work under way finishes, the process exits within 10 s."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import time
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bot.db.engine import create_engine, create_session_factory
+from bot.db.models import Mail, MailStatus
+from tests.botapi import BotAPIServer
+from tests.botapi.scenario import TelegramWorld
+from tests.e2e.conftest import Harness
+from tests.e2e.test_agreement_flow import is_agreement
+from tests.e2e.test_black_box import servers_environment, start_bot
+from tests.support.mailbox import Mailbox
+
+
+async def mail_states(database_url: str) -> list[tuple[str, MailStatus]]:
+    engine = create_engine(database_url)
+    try:
+        async with create_session_factory(engine)() as session:
+            mails = await session.scalars(select(Mail).order_by(Mail.id))
+            return [(mail.to_address, mail.status) for mail in mails]
+    finally:
+        await engine.dispose()
+
+
+async def test_sigterm_finishes_the_smtp_transaction_under_way_and_exits_within_10_s(
+    api: BotAPIServer, mailbox: Mailbox, database_url: str, tmp_path: Path
+) -> None:
+    env = servers_environment(api, mailbox, database_url, SMTP_CONNECTIONS="1")
+    process = await start_bot(env, tmp_path)
+    try:
+        await api.wait_until_polling(timeout=30)
+        harness = Harness(api, TelegramWorld(api), mailbox)
+        ann, ben = harness.world.user("Ann"), harness.world.user("Ben")
+        group = harness.world.group("Stop")
+        await harness.register(ann, "ann@example.com")
+        await harness.register(ben, "ben@example.com")
+
+        mailbox.hold = asyncio.Event()  # the server sits on the next DATA
+        ann.says(group, "/agree", reply_to=ben.says(group, "Price 100"))
+        await mailbox.wait_for_transactions(1)
+        process.send_signal(signal.SIGTERM)
+        signalled = time.monotonic()
+        # The server answers only after the signal: the bot must still be there to hear it.
+        asyncio.get_running_loop().call_later(1.0, mailbox.hold.set)
+        ben.says(group, "/agreements")  # arrives after the signal: not taken any more
+        await asyncio.wait_for(process.wait(), timeout=10)
+        took = time.monotonic() - signalled
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    log = (tmp_path / "bot.log").read_text()
+    assert process.returncode == 0, log
+    assert took >= 1.0, "the bot quit without waiting for the SMTP server's answer"
+    assert "Traceback" not in log, log
+
+    [accepted] = [m for m in mailbox.received if is_agreement(m.message)]
+    states = dict(await mail_states(database_url))
+    # The accepted mail is marked sent, so a restart does not send it again; the other
+    # party's mail waits for the next start.
+    assert states[accepted.recipients[0]] is MailStatus.SENT
+    assert sorted(states.values(), key=str).count(MailStatus.PENDING) == 1
+    said = [m["text"] for m in api.bot_messages(group.id)]
+    assert any("Agreement #1 recorded" in text for text in said)
+    assert not any("Agreements in this chat" in text for text in said)
+    # The /agree update was confirmed; the one that came after the signal waits in Telegram.
+    assert [u["message"]["text"] for u in api.pending_updates] == ["/agreements"]
