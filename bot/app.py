@@ -33,6 +33,7 @@ from bot.middlewares.journal import JournalMiddleware
 from bot.middlewares.once import OnceMiddleware
 from bot.middlewares.services import ServicesMiddleware
 from bot.notifications import TelegramNotifier
+from bot.recovery import post_owed_cards
 from bot.services.alert_scheduler import AlertScheduler
 from bot.services.housekeeping import Housekeeping
 from bot.services.journal import Journal
@@ -169,6 +170,9 @@ async def run(
         housekeeping = Housekeeping(session_factory, journal, utc_now)
         await bot.delete_webhook(drop_pending_updates=False)
         await register_commands(bot, create_i18n())
+        await post_owed_cards(
+            bot, session_factory, letters, worker, utc_now, create_i18n(), settings.zone
+        )
         logger.info("starting as @%s, database %s", me.username, engine.url.render_as_string())
         if not me.can_read_all_group_messages:
             logger.warning(

@@ -49,8 +49,7 @@ async def agree(
         return
     agreement = result.agreement
     if result.outcome is Outcome.RECORDED:
-        topic = target.message_thread_id if target.is_topic_message else None
-        card_id = await post_card(bot, agreement, settings.zone, topic)
+        card_id = await post_card(bot, agreement, settings.zone)
         await agreements.remember_answer(agreement.id, card_id)
         return
     await message.reply(texts.joined_notice(result.outcome, agreement))

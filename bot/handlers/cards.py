@@ -16,17 +16,16 @@ from bot.views import agreements as texts
 logger = logging.getLogger(__name__)
 
 
-async def post_card(
-    bot: Bot, agreement: AgreementView, zone: ZoneInfo, thread_id: int | None
-) -> int:
-    """Reply to the marked message with the card, in the current locale; its message id."""
+async def post_card(bot: Bot, agreement: AgreementView, zone: ZoneInfo) -> int:
+    """Reply to the marked message (in its topic) with the card, in the current locale;
+    its message id."""
     text = texts.agreement_card(agreement, (await bot.me()).username or "", zone)
     if agreement.number == 1 and not await sees_edits(bot, agreement.chat_id):
         text += "\n\n" + texts.edits_invisible_warning()
     card = await bot.send_message(
         chat_id=agreement.chat_id,
         text=text,
-        message_thread_id=thread_id,
+        message_thread_id=agreement.thread_id,
         reply_markup=texts.join_keyboard(agreement),
         reply_parameters=ReplyParameters(
             message_id=agreement.message_id, allow_sending_without_reply=True

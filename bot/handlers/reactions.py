@@ -48,7 +48,7 @@ async def reacted(
     if result.agreement is None:
         return
     if result.outcome is Outcome.RECORDED:
-        card_id = await post_card(bot, result.agreement, settings.zone, latest.thread_id)
+        card_id = await post_card(bot, result.agreement, settings.zone)
         await agreements.remember_answer(result.agreement.id, card_id)
     elif result.outcome is Outcome.JOINED:
         await refresh_card(bot, i18n, result.agreement, settings.zone)

@@ -39,6 +39,7 @@ class AgreementView:
     answer_message_id: int | None
     answer_language: str
     parties: list[PartyView]
+    thread_id: int | None = None  # the forum topic of the marked message
     chat_title: str | None = None
     edits: int = 0  # later versions of the message seen so far
     amendment: int | None = None  # the latest amendment's k in #N.k, if any
@@ -122,4 +123,5 @@ def _view(agreement: Agreement, addresses: dict[int, str]) -> AgreementView:
         answer_message_id=agreement.answer_message_id,
         answer_language=agreement.answer_language,
         parties=parties,
+        thread_id=agreement.thread_id,
     )

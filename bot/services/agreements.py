@@ -118,6 +118,19 @@ class AgreementService(Service):
             agreement.answer_message_id = answer_message_id
             await self._session.commit()
 
+    async def unanswered(self, since: datetime) -> list[AgreementView]:
+        """Agreements recorded since then whose card never reached the chat: the process
+        stopped between the commit and the answer (Telegram won't redeliver a handled
+        update, so nothing else would post it)."""
+        agreements = (
+            await self._session.scalars(
+                with_parties(select(Agreement))
+                .where(Agreement.answer_message_id.is_(None), Agreement.marked_at >= since)
+                .order_by(Agreement.id)
+            )
+        ).all()
+        return await load_views(self._session, list(agreements))
+
     async def _find(self, chat_id: int, message_id: int) -> Agreement | None:
         return await self._session.scalar(
             select(Agreement).where(
