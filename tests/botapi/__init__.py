@@ -15,7 +15,14 @@ Where the fake deliberately differs from Telegram (all chosen to be stricter or 
   not when they are pushed (Telegram never queues them);
 - in privacy mode a bare ``/command`` is delivered as if the bot were the last bot to speak;
 - webhooks are only recorded (getUpdates then fails with 409), never called;
+- a business chat takes messages from the bot only within 24 hours of the client's last
+  message (BUSINESS_PEER_USAGE_MISSING), as can_reply promises, and the bot may edit any of
+  the owner's messages there;
 - inline messages, media sending and most other methods answer 404 like unknown methods.
+
+Files (``server.add_file``, or any media a scenario sends) can be fetched with getFile and
+downloaded from ``{base_url}/file/bot{token}/{file_path}``; ``server.download_count`` says
+how often the bot did.
 """
 
 from __future__ import annotations
@@ -25,11 +32,15 @@ from .html_entities import HtmlParseError, ParsedText, parse_html
 from .notifier import WaitTimeout
 from .recorder import RecordedCall
 from .scenario import Group, Person, TelegramWorld
+from .scenario_business import BusinessConnection
+from .scenario_chats import BusinessChat
 from .server import BotAPIServer
 
 __all__ = [
     "ApiError",
     "BotAPIServer",
+    "BusinessChat",
+    "BusinessConnection",
     "Group",
     "HtmlParseError",
     "ParsedText",

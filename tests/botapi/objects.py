@@ -29,6 +29,15 @@ _ADMIN_RIGHTS = (
     "can_send_welcome_messages",
 )
 _GROUP_ADMIN_RIGHTS = ("can_pin_messages", "can_manage_topics")
+# the senders Telegram puts in "from" when a chat, not a person, speaks
+GROUP_ANONYMOUS_BOT = {
+    "id": 1087968824,
+    "is_bot": True,
+    "first_name": "Group",
+    "username": "GroupAnonymousBot",
+}
+TELEGRAM_SERVICE_USER = {"id": 777000, "is_bot": False, "first_name": "Telegram"}
+CHANNEL_BOT = {"id": 136817688, "is_bot": True, "first_name": "Channel", "username": "Channel_Bot"}
 MEMBER_STATUSES = frozenset({"creator", "administrator", "member", "restricted", "left", "kicked"})
 
 
@@ -151,21 +160,43 @@ def message_json(
     chat: dict[str, Any],
     date: int,
     sender: dict[str, Any] | None = None,
+    sender_chat: dict[str, Any] | None = None,
+    author_signature: str | None = None,
+    business_connection_id: str | None = None,
+    sender_business_bot: dict[str, Any] | None = None,
     thread_id: int | None = None,
+    forward: dict[str, Any] | None = None,
     reply_to: dict[str, Any] | None = None,
+    media_group_id: str | None = None,
     body: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A Message with keys in the Bot API's order; ``body`` holds text/media/service fields."""
-    data: dict[str, Any] = {"message_id": message_id}
-    if thread_id is not None:
-        data["message_thread_id"] = thread_id
+    """A Message with keys in telegram-bot-api's order.
+
+    ``forward`` holds forward_origin and its companions (see forwards.py); ``body`` holds
+    the text, media, caption or service fields.
+    """
+    data: dict[str, Any] = {}
+    if business_connection_id is not None:
+        data["business_connection_id"] = business_connection_id
+        if sender_business_bot is not None:
+            data["sender_business_bot"] = user_json(sender_business_bot)
+    data["message_id"] = message_id
     if sender is not None:
         data["from"] = user_json(sender)
+    if author_signature:
+        data["author_signature"] = author_signature
+    if sender_chat is not None:
+        data["sender_chat"] = chat_json(sender_chat)
     data["chat"] = chat_json(chat)
     data["date"] = date
-    if thread_id is not None and chat.get("is_forum"):
-        data["is_topic_message"] = True
+    if thread_id is not None:
+        data["message_thread_id"] = thread_id
+    data.update(forward or {})
     if reply_to is not None:
         data["reply_to_message"] = without_nested_reply(reply_to)
+    if media_group_id is not None:
+        data["media_group_id"] = media_group_id
     data.update(body or {})
+    if thread_id is not None and chat.get("is_forum"):
+        data["is_topic_message"] = True
     return data

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import json
 import re
 from typing import Any
@@ -31,8 +32,13 @@ async def read_params(request: web.Request) -> dict[str, str]:
     if content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
         form = await request.post()
         for key, field in form.items():
-            text = field if isinstance(field, str) else field.file.read().decode("utf-8")
-            params.setdefault(key, text)
+            if isinstance(field, str):
+                decoded = field
+            elif isinstance(field, bytes | bytearray):
+                decoded = field.decode("utf-8")
+            else:
+                decoded = field.file.read().decode("utf-8")
+            params.setdefault(key, decoded)
     elif content_type == "application/json":
         try:
             body = json.loads(await request.text() or "{}")
@@ -53,7 +59,11 @@ def to_integer(text: str) -> int:
 
 
 class Params:
-    """Typed access to one request's raw string parameters."""
+    """Typed access to one request's raw string parameters.
+
+    Its methods are named after the types they return, so annotations inside the class
+    spell the builtins as ``builtins.str`` and ``builtins.int``.
+    """
 
     def __init__(self, raw: dict[str, str]) -> None:
         self.raw = raw
@@ -64,17 +74,19 @@ class Params:
     def str(self, name: str) -> str:
         return self.raw.get(name, "")
 
-    def int(self, name: str, default: int = 0) -> int:
+    def int(self, name: builtins.str, default: builtins.int = 0) -> builtins.int:
         text = self.str(name)
         return to_integer(text) if text else default
 
-    def clamped(self, name: str, default: int, low: int, high: int) -> int:
+    def clamped(
+        self, name: builtins.str, default: builtins.int, low: builtins.int, high: builtins.int
+    ) -> builtins.int:
         return max(low, min(high, self.int(name, default)))
 
-    def bool(self, name: str) -> bool:
+    def bool(self, name: builtins.str) -> builtins.bool:
         return self.str(name).strip().lower() in ("true", "yes", "1")
 
-    def json(self, name: str, what: str) -> Any:
+    def json(self, name: builtins.str, what: builtins.str) -> Any:
         """A JSON-encoded parameter; ``what`` names it in "can't parse ... JSON object"."""
         text = self.str(name)
         if not text:

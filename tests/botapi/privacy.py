@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .state import GROUP_TYPES, State
+from .state import BUSINESS_KEYS, GROUP_TYPES, State
+
+BUSINESS_EVENTS = BUSINESS_KEYS | {"deleted_business_messages"}
 
 # messages carrying none of these are service messages, which every bot receives
 CONTENT_KEYS = frozenset(
@@ -28,6 +30,13 @@ def _command_for_bot(message: dict[str, Any], username: str) -> bool:
 
 def visible_to_bot(update: dict[str, Any], state: State) -> bool:
     """False for updates Telegram would never queue for this bot."""
+    for key in BUSINESS_EVENTS & update.keys():
+        connection = state.business_connections.get(update[key]["business_connection_id"])
+        return connection is not None and connection.is_enabled
+    for key in ("channel_post", "edited_channel_post"):
+        if key in update:
+            record = state.chats[update[key]["chat"]["id"]]
+            return record.bot_status not in ("left", "kicked")
     for key in ("message", "edited_message"):
         message = update.get(key)
         if message is None or message["chat"]["type"] not in GROUP_TYPES:

@@ -7,47 +7,31 @@ msg = alice.says(group, "We agreed on 150 000")
 bob.says(group, "/agree Stage 1", reply_to=msg)
 reply = await world.bot_reply(group)
 query_id = bob.presses(reply, "I agree")
+
+More in scenario_media.py (files, captions, albums), scenario_forwards.py,
+scenario_chats.py (anonymous admins, channels, forums) and scenario_business.py.
 """
 
 from __future__ import annotations
 
-import copy
 import itertools
-import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from .formatted_text import entities_json, finalize, parse_input
-from .objects import chat_member_json, message_json, private_chat_for, user_json
+from . import media
+from .objects import chat_member_json, private_chat_for, user_json
+from .scenario_business import BusinessConnection
+from .scenario_chats import BusinessChat, ChatLike, Group
+from .scenario_forwards import ForwardActions
+from .scenario_media import MediaActions
+from .scenario_posting import MessagePoster
 from .server import BotAPIServer, MessagePredicate
 
 AUTO = "<auto>"  # username derived from the first name
 
 
-class Group:
-    """A group or supergroup the bot is in (or not, with ``bot_member=False``)."""
-
-    def __init__(self, world: TelegramWorld, chat: dict[str, Any]) -> None:
-        self.world = world
-        self.chat = chat
-
-    @property
-    def id(self) -> int:
-        return int(self.chat["id"])
-
-    @property
-    def title(self) -> str:
-        return str(self.chat["title"])
-
-    def __repr__(self) -> str:
-        return f"<Group {self.id} {self.title!r}>"
-
-
-ChatLike = Group | dict[str, Any]
-
-
-class Person:
+class Person(MediaActions, ForwardActions):
     """A Telegram user (or another bot) acting in chats; every action pushes an update."""
 
     def __init__(self, world: TelegramWorld, user: dict[str, Any]) -> None:
@@ -57,6 +41,11 @@ class Person:
     @property
     def id(self) -> int:
         return int(self.user["id"])
+
+    @property
+    def key(self) -> int:
+        """Where the fake keeps this person's private chat with the bot."""
+        return self.id
 
     @property
     def private_chat(self) -> dict[str, Any]:
@@ -80,59 +69,24 @@ class Person:
     ) -> dict[str, Any]:
         """A text message; commands, mentions and links get their entities like in Telegram."""
         body = self.world.text_body(text, parse_mode, entities, "text", "entities")
-        return self.world.post(self, _chat_of(chat), body, reply_to=reply_to, topic=topic)
+        return self.world.post(self, chat, body, reply_to=reply_to, topic=topic)
 
     def says_private(self, text: str, **options: Any) -> dict[str, Any]:
         return self.says(self.private_chat, text, **options)
 
     def sends_sticker(self, chat: ChatLike, emoji: str = "👍", **options: Any) -> dict[str, Any]:
-        file_id = self.world.file_id()
-        sticker = {
-            "width": 512,
-            "height": 512,
-            "emoji": emoji,
-            "set_name": "TestStickers",
-            "is_animated": False,
-            "is_video": False,
-            "type": "regular",
-            "file_id": file_id,
-            "file_unique_id": file_id[-12:],
-            "file_size": 23_456,
-        }
-        return self.world.post(self, _chat_of(chat), {"sticker": sticker}, **options)
+        sticker = media.sticker(self.world.server.state.files, emoji)
+        return self.world.post(self, chat, {"sticker": sticker}, **options)
 
-    def sends_photo(
-        self, chat: ChatLike, caption: str | None = None, **options: Any
+    def edits(
+        self, message: dict[str, Any], text: str, *, parse_mode: str | None = None
     ) -> dict[str, Any]:
-        sizes = []
-        for width in (90, 320, 800):
-            file_id = self.world.file_id()
-            sizes.append(
-                {
-                    "file_id": file_id,
-                    "file_unique_id": file_id[-12:],
-                    "file_size": width * 60,
-                    "width": width,
-                    "height": width * 3 // 4,
-                }
-            )
-        body: dict[str, Any] = {"photo": sizes}
-        if caption:
-            parse_mode = options.pop("parse_mode", None)
-            body |= self.world.text_body(caption, parse_mode, None, "caption", "caption_entities")
-        return self.world.post(self, _chat_of(chat), body, **options)
-
-    def edits(self, message: dict[str, Any], text: str, **options: Any) -> dict[str, Any]:
-        """An edited_message update for one of this person's text messages."""
-        if message.get("from", {}).get("id") != self.id:
-            raise AssertionError(f"{self} can only edit their own messages")
-        chat_id = message["chat"]["id"]
-        current = self.world.server.message(chat_id, message["message_id"]) or message
-        edited = {k: v for k, v in current.items() if k not in ("text", "entities")}
-        edited |= self.world.text_body(text, options.get("parse_mode"), None, "text", "entities")
-        edited["edit_date"] = self.world.server.now()
-        self.world.server.push_update({"edited_message": edited})
-        return copy.deepcopy(edited)
+        """An edited_message (or edited_business_message) for one of this person's texts."""
+        self.world.check_author(self, message)
+        if "text" not in message:
+            raise AssertionError("only text messages can be edited; see edits_caption()")
+        body = self.world.text_body(text, parse_mode, None, "text", "entities")
+        return self.world.push_edit(message, body, drop=("entities",))
 
     # -- buttons ------------------------------------------------------------------------
 
@@ -147,7 +101,7 @@ class Person:
         if text is None and callback_data is None:
             raise ValueError("name the button by its text or its callback_data")
         chat_id = message["chat"]["id"]
-        current = self.world.server.message(chat_id, message["message_id"]) or message
+        current = self.world.server.current(message)
         buttons = [
             b for row in current.get("reply_markup", {}).get("inline_keyboard", []) for b in row
         ]
@@ -201,22 +155,17 @@ class Person:
         if not group.chat.get("is_forum"):
             raise AssertionError(f"{group} is not a forum")
         body = {"forum_topic_created": {"name": name, "icon_color": icon_color}}
-        message = self.world.post(self, group.chat, body, new_topic=True)
+        message = self.world.post(self, group, body, new_topic=True)
         return int(message["message_id"])
 
 
-def _chat_of(chat: ChatLike) -> dict[str, Any]:
-    return chat.chat if isinstance(chat, Group) else chat
-
-
-class TelegramWorld:
+class TelegramWorld(MessagePoster):
     """Creates people and groups with fresh ids and posts their actions to the server."""
 
     def __init__(self, server: BotAPIServer, *, first_user_id: int = 1_000_001) -> None:
-        self.server = server
+        super().__init__(server)
         self._user_ids = itertools.count(first_user_id)
         self._group_numbers = itertools.count(1)
-        self._files = itertools.count(1)
         self._queries = itertools.count(4_000_000_000_000_000_001)
 
     @property
@@ -244,6 +193,10 @@ class TelegramWorld:
             "is_premium": is_premium or None,
         }
         return Person(self, {k: v for k, v in user.items() if v is not None})
+
+    def person(self, user: dict[str, Any]) -> Person:
+        """A Person for a user the fake already knows (e.g. from a message's ``from``)."""
+        return Person(self, dict(self.server.state.user(user["id"]) or user))
 
     def other_bot(self, first_name: str, *, username: str) -> Person:
         """Another bot posting in groups (its messages have ``from.is_bot`` true)."""
@@ -278,40 +231,58 @@ class TelegramWorld:
             self.server.set_chat_member_status(chat["id"], owner.id, "creator")
         return Group(self, chat)
 
+    def forum(self, title: str, **options: Any) -> Group:
+        """A supergroup with topics (is_forum); create them with person.creates_topic."""
+        return self.group(title, forum=True, **options)
+
+    def channel(
+        self, title: str, *, username: str | None = None, bot_member: bool = False
+    ) -> Group:
+        """A channel; with ``bot_member`` the bot is its admin and gets channel_post."""
+        number = next(self._group_numbers)
+        chat: dict[str, Any] = {"id": -(1_001_000_000_000 + number), "title": title}
+        if username:
+            chat["username"] = username
+        chat["type"] = "channel"
+        self.server.allocate_message_id(chat)  # the "channel created" service message
+        status = "administrator" if bot_member else "left"
+        self.server.set_chat_member_status(chat["id"], self.server.bot_user["id"], status)
+        return Group(self, chat)
+
+    def business_connection(
+        self,
+        owner: Person,
+        *,
+        can_reply: bool = True,
+        enabled: bool = True,
+        **rights: bool,
+    ) -> BusinessConnection:
+        """``owner`` connects the bot to their business account (a business_connection
+        update); ``rights`` are other BusinessBotRights such as can_delete_sent_messages."""
+        all_rights = {"can_reply": can_reply, "can_read_messages": True, **rights}
+        return BusinessConnection(self, owner, enabled=enabled, rights=all_rights)
+
     async def bot_reply(
         self,
-        chat: Group | Person | int,
+        chat: Group | Person | BusinessChat | int | tuple[str, int],
         predicate: MessagePredicate | None = None,
         timeout: float = 5.0,
+        *,
+        topic: int | None = None,
     ) -> dict[str, Any]:
-        """The bot's next message in that chat (a Person means their private chat)."""
-        chat_id = chat if isinstance(chat, int) else chat.id
-        return await self.server.wait_for_bot_message(chat_id, predicate, timeout)
+        """The bot's next message in that chat (a Person means their private chat).
+
+        ``topic`` narrows it to one forum topic (message_thread_id).
+        """
+        key = chat if isinstance(chat, int | tuple) else chat.key
+        if topic is not None:
+            predicate = _in_topic(topic, predicate)
+        return await self.server.wait_for_bot_message(key, predicate, timeout)
 
     # -- helpers for Person -------------------------------------------------------------
 
-    def file_id(self) -> str:
-        return f"AgACAgIAAxkBAAI{next(self._files):012d}"
-
     def query_id(self) -> str:
         return str(next(self._queries))
-
-    def text_body(
-        self,
-        text: str,
-        parse_mode: str | None,
-        entities: list[dict[str, Any]] | None,
-        text_key: str,
-        entities_key: str,
-    ) -> dict[str, Any]:
-        state = self.server.state
-        parsed = parse_input(text, parse_mode or "", json.dumps(entities) if entities else "")
-        final = finalize(parsed, user_known=lambda user_id: state.user(user_id) is not None)
-        body: dict[str, Any] = {text_key: final.text}
-        if final.entities:
-            lookup = lambda user_id: user_json(state.user(user_id) or {"id": user_id})  # noqa: E731
-            body[entities_key] = entities_json(final.entities, lookup)
-        return body
 
     def members_added(self, users: Iterable[dict[str, Any]]) -> dict[str, Any]:
         """new_chat_members plus the legacy single-member fields the Bot API still sends."""
@@ -336,36 +307,10 @@ class TelegramWorld:
             "new_chat_member": chat_member_json(bot, new),
         }
 
-    def post(
-        self,
-        sender: Person,
-        chat: dict[str, Any],
-        body: dict[str, Any],
-        *,
-        reply_to: dict[str, Any] | None = None,
-        topic: int | None = None,
-        new_topic: bool = False,
-    ) -> dict[str, Any]:
-        """Builds the message as Telegram would deliver it and pushes it; returns it."""
-        server = self.server
-        message_id = server.allocate_message_id(chat)
-        record = server.state.chats[chat["id"]]
-        if reply_to is not None:
-            reply_to = server.message(chat["id"], reply_to["message_id"]) or reply_to
-            if topic is None and chat.get("is_forum"):
-                topic = reply_to.get("message_thread_id")
-        if new_topic:
-            topic = message_id
-        elif topic is not None and reply_to is None:
-            reply_to = record.topics.get(topic)  # topic messages answer the topic's root
-        message = message_json(
-            message_id=message_id,
-            chat=chat,
-            date=server.now(),
-            sender=sender.user,
-            thread_id=topic,
-            reply_to=reply_to,
-            body=body,
-        )
-        server.push_update({"message": message})
-        return copy.deepcopy(message)
+
+def _in_topic(topic: int, predicate: MessagePredicate | None) -> Callable[[dict[str, Any]], bool]:
+    def matches(message: dict[str, Any]) -> bool:
+        in_topic = message.get("message_thread_id") == topic
+        return in_topic and (predicate is None or predicate(message))
+
+    return matches

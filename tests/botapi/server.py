@@ -13,13 +13,14 @@ from typing import Any
 from aiogram.types import Update
 from aiohttp import web
 
+from .downloads import DownloadRecord, serve_file
 from .errors import ApiError, not_found, unauthorized
 from .methods import METHODS, Context, canonical_name
 from .notifier import Notifier
 from .params import Params, read_params
 from .privacy import visible_to_bot
 from .recorder import RecordedCall, decode_params
-from .state import ChatRecord, State
+from .state import ChatKey, ChatRecord, State
 from .updates import UpdateQueue
 
 CallPredicate = Callable[[dict[str, Any]], bool]
@@ -72,7 +73,8 @@ class BotAPIServer:
         self.dropped_updates: list[dict[str, Any]] = []
         self._calls: list[RecordedCall] = []
         self._taken_calls: set[int] = set()
-        self._taken_messages: dict[int, set[int]] = {}
+        self._taken_messages: dict[ChatKey, set[int]] = {}
+        self.downloads: list[DownloadRecord] = []
         self._runner: web.AppRunner | None = None
         self._port = 0
 
@@ -80,6 +82,7 @@ class BotAPIServer:
 
     async def start(self) -> None:
         app = web.Application()
+        app.router.add_get("/file/bot{token}/{path:.+}", self._handle_download)
         app.router.add_route("*", "/{path:.*}", self._handle)
         # cancel a long poll when the bot hangs up instead of answering into the void
         self._runner = web.AppRunner(app, handler_cancellation=True, access_log=None)
@@ -145,6 +148,15 @@ class BotAPIServer:
         self.notifier.changed()
         return web.json_response(payload, status=status, dumps=_dumps)
 
+    async def _handle_download(self, request: web.Request) -> web.Response:
+        info = request.match_info
+        response, record = serve_file(
+            self.state.files, info["token"], info["path"], self._check_token
+        )
+        self.downloads.append(record)
+        self.notifier.changed()
+        return response
+
     def _check_token(self, token: str) -> None:
         if not _valid_token_shape(token):
             raise unauthorized("invalid token specified")
@@ -167,9 +179,47 @@ class BotAPIServer:
             return None
         return self.updates.push(update)
 
-    def allocate_message_id(self, chat: dict[str, Any]) -> int:
+    def allocate_message_id(
+        self, chat: dict[str, Any], business_connection_id: str | None = None
+    ) -> int:
         """The next message id in ``chat`` (made known to the fake if it was not)."""
+        if business_connection_id:
+            return self.state.business_record(business_connection_id, chat).allocate_message_id()
         return self.state.chat_record(chat).allocate_message_id()
+
+    def add_file(
+        self,
+        content: bytes,
+        *,
+        kind: str = "document",
+        file_name: str | None = None,
+        file_unique_id: str | None = None,
+        file_size: int | None = None,
+    ) -> dict[str, Any]:
+        """Stores a file the bot can getFile and download; returns its id fields.
+
+        ``kind`` (document, photo, video, audio, voice, sticker, thumbnail) picks the
+        file_id prefix and the download folder; ``file_size`` may claim more bytes than
+        ``content`` has, to try files over the 20 MB download limit cheaply.
+        """
+        stored = self.state.files.add(
+            content,
+            kind=kind,
+            file_name=file_name,
+            file_unique_id=file_unique_id,
+            file_size=file_size,
+        )
+        return dict(stored.json())
+
+    def download_count(self, file_id: str) -> int:
+        """How many times the bot downloaded the file (0 for unknown ids)."""
+        stored = self.state.files.get(file_id)
+        return stored.downloads if stored else 0
+
+    def business_connection(self, connection_id: str) -> dict[str, Any] | None:
+        """The connection as getBusinessConnection would show it now."""
+        record = self.state.business_connections.get(connection_id)
+        return record.json() if record else None
 
     def set_chat_member_status(
         self, chat_id: int, user_id: int, status: str, **rights: bool
@@ -210,15 +260,25 @@ class BotAPIServer:
         key = tuple(scope[k] for k in ("type", "chat_id", "user_id") if k in scope)
         return copy.deepcopy(self.state.commands.get((key, language_code), []))
 
-    def _record(self, chat_id: int) -> ChatRecord | None:
-        return self.state.chats.get(chat_id)
+    def _record(self, chat_id: ChatKey) -> ChatRecord | None:
+        return self.state.find_record(chat_id)
 
-    def message(self, chat_id: int, message_id: int) -> dict[str, Any] | None:
+    def message(self, chat_id: ChatKey, message_id: int) -> dict[str, Any] | None:
+        """The message as it looks now; None if deleted or never seen.
+
+        ``chat_id`` is a chat id, or ``(business_connection_id, chat id)`` for a chat of a
+        business account (see BusinessChat.key): those share ids with the bot's own chats.
+        """
         record = self._record(chat_id)
         found = record.message(message_id) if record else None
         return copy.deepcopy(found)
 
-    def chat_history(self, chat_id: int) -> list[dict[str, Any]]:
+    def current(self, message: dict[str, Any]) -> dict[str, Any]:
+        """The latest version of ``message`` (itself if the fake never stored it)."""
+        record = self.state.record_for(message)
+        return copy.deepcopy(record.message(message["message_id"]) or message)
+
+    def chat_history(self, chat_id: ChatKey) -> list[dict[str, Any]]:
         """Every message in the chat that was not deleted, by message id."""
         record = self._record(chat_id)
         if record is None:
@@ -226,7 +286,7 @@ class BotAPIServer:
         ids = sorted(i for i in record.messages if i not in record.deleted)
         return [copy.deepcopy(record.messages[i]) for i in ids]
 
-    def bot_messages(self, chat_id: int) -> list[dict[str, Any]]:
+    def bot_messages(self, chat_id: ChatKey) -> list[dict[str, Any]]:
         """The bot's messages in the chat, in send order, as they look now."""
         record = self._record(chat_id)
         if record is None:
@@ -274,7 +334,7 @@ class BotAPIServer:
 
     async def wait_for_bot_message(
         self,
-        chat_id: int,
+        chat_id: ChatKey,
         predicate: MessagePredicate | None = None,
         timeout: float = 5.0,
     ) -> dict[str, Any]:

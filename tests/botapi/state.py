@@ -6,7 +6,9 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
-from .objects import MEMBER_STATUSES
+from .business import BusinessConnectionRecord
+from .files import FileStore
+from .objects import MEMBER_STATUSES, private_chat_for
 
 MESSAGE_KEYS = (
     "message",
@@ -16,7 +18,11 @@ MESSAGE_KEYS = (
     "business_message",
     "edited_business_message",
 )
+BUSINESS_KEYS = frozenset({"business_message", "edited_business_message"})
 GROUP_TYPES = frozenset({"group", "supergroup"})
+# a chat is found by its id, a business chat by (business_connection_id, chat id): the
+# owner's chat with a client has the client's id, just like the client's chat with the bot
+ChatKey = int | tuple[str, int]
 
 
 @dataclass
@@ -69,6 +75,9 @@ class State:
         self.webhook_url = ""
         self.delivered_queries: dict[str, dict[str, Any]] = {}
         self.answered_queries: dict[str, dict[str, Any]] = {}
+        self.files = FileStore()
+        self.business_connections: dict[str, BusinessConnectionRecord] = {}
+        self.business_chats: dict[tuple[str, int], ChatRecord] = {}
 
     @property
     def bot_id(self) -> int:
@@ -86,6 +95,25 @@ class State:
         else:
             record.chat.update(chat)
         return record
+
+    def business_record(self, connection_id: str, chat: dict[str, Any]) -> ChatRecord:
+        key = (connection_id, int(chat["id"]))
+        record = self.business_chats.get(key)
+        if record is None:
+            record = self.business_chats[key] = ChatRecord(copy.deepcopy(chat))
+        return record
+
+    def record_for(self, message: dict[str, Any]) -> ChatRecord:
+        """The chat (or business chat) a message belongs to, created when first seen."""
+        connection_id = message.get("business_connection_id")
+        if connection_id:
+            return self.business_record(connection_id, message["chat"])
+        return self.chat_record(message["chat"])
+
+    def find_record(self, key: ChatKey) -> ChatRecord | None:
+        if isinstance(key, tuple):
+            return self.business_chats.get(key)
+        return self.chats.get(key)
 
     def set_member(self, chat_id: int, user_id: int, status: str, rights: dict[str, bool]) -> None:
         if status not in MEMBER_STATUSES:
@@ -116,6 +144,27 @@ class State:
         for key in ("my_chat_member", "chat_member", "chat_join_request", "message_reaction"):
             if key in update:
                 self.learn_membership(key, update[key])
+        connection = update.get("business_connection")
+        if connection:
+            self.learn_business_connection(connection)
+        deleted = update.get("deleted_business_messages")
+        if deleted:
+            record = self.business_record(deleted["business_connection_id"], deleted["chat"])
+            record.deleted.update(deleted["message_ids"])
+
+    def learn_business_connection(self, connection: dict[str, Any]) -> None:
+        owner = connection["user"]
+        self.learn_user(owner)
+        # connecting the bot opens user_chat_id to it, as if the owner had started it
+        self.chat_record(private_chat_for(owner))
+        self.started.add(owner["id"])
+        self.business_connections[connection["id"]] = BusinessConnectionRecord(
+            id=connection["id"],
+            owner=connection["user"],
+            date=connection["date"],
+            is_enabled=connection["is_enabled"],
+            rights=dict(connection.get("rights", {})),
+        )
 
     def learn_user(self, user: dict[str, Any]) -> None:
         if user["id"] != self.bot_id:
@@ -143,13 +192,16 @@ class State:
             record.members[user["id"]] = status
 
     def learn_message(self, message: dict[str, Any]) -> None:
-        record = self.chat_record(message["chat"])
+        record = self.record_for(message)
+        business = bool(message.get("business_connection_id"))
         sender = message.get("from")
         if sender is not None and sender["id"] != self.bot_id:
             self.learn_user(sender)
-            if record.type == "private":
+            # a client writing to a business account has not started the bot
+            if record.type == "private" and not business:
                 self.started.add(sender["id"])
-            elif record.type in GROUP_TYPES:
+            elif record.type in GROUP_TYPES and "sender_chat" not in message:
+                # GroupAnonymousBot, Telegram (777000) and Channel_Bot are no members
                 record.members.setdefault(sender["id"], "member")
         replied = message.get("reply_to_message")
         if replied is not None and record.message(replied["message_id"]) is None:

@@ -50,6 +50,7 @@ class UpdateQueue:
         self.notifier = notifier
         self.next_update_id = first_update_id
         self.pending: list[dict[str, Any]] = []
+        self.delivered: dict[int, dict[str, Any]] = {}  # every update handed out, by id
         self.allowed = DEFAULT_UPDATE_TYPES
         self.closed = False
         self._waiter: object | None = None
@@ -75,7 +76,17 @@ class UpdateQueue:
     def take(self, limit: int) -> list[dict[str, Any]]:
         # Telegram never queues filtered-out types; dropping them on delivery is the same
         self.pending = [u for u in self.pending if update_type(u) in self.allowed]
-        return self.pending[:limit]
+        taken = self.pending[:limit]
+        self.delivered.update((u["update_id"], u) for u in taken)
+        return taken
+
+    def redeliver(self, update_id: int) -> None:
+        """Hand out again an update already confirmed, with its id: what the bot sees when
+        its confirmation never reached Telegram before a crash."""
+        if all(u["update_id"] != update_id for u in self.pending):
+            self.pending.append(self.delivered[update_id])
+            self.pending.sort(key=lambda u: int(u["update_id"]))
+            self.notifier.changed()
 
     def terminate_waiter(self, message: str) -> None:
         if self._waiter is not None:

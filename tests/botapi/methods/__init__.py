@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import bot, callbacks, chats, messages, polling
+from . import bot, business, callbacks, chats, files, messages, polling
 from .context import Context, Handler
 
 METHODS: dict[str, Handler] = {
@@ -11,6 +11,8 @@ METHODS: dict[str, Handler] = {
     **messages.METHODS,
     **callbacks.METHODS,
     **chats.METHODS,
+    **files.METHODS,
+    **business.METHODS,
 }
 _BY_LOWER_NAME = {name.lower(): name for name in METHODS}
 

@@ -7,6 +7,7 @@ from typing import Any
 from ..errors import bad_request
 from ..objects import chat_member_json, full_chat_info, user_json
 from ..state import GROUP_TYPES, ChatRecord
+from .business import business_chat
 from .chats_access import readable_chat, writable_chat
 from .context import Context, Handler
 
@@ -55,7 +56,8 @@ async def get_chat_administrators(ctx: Context) -> list[dict[str, Any]]:
 async def send_chat_action(ctx: Context) -> bool:
     if ctx.params.str("action") not in CHAT_ACTIONS:
         raise bad_request("wrong parameter action in request")
-    writable_chat(ctx.state, ctx.params.str("chat_id"))
+    if business_chat(ctx) is None:
+        writable_chat(ctx.state, ctx.params.str("chat_id"))
     return True
 
 

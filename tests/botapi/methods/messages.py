@@ -11,6 +11,7 @@ from ..html_entities import ParsedText
 from ..objects import message_json, user_json
 from ..state import ChatRecord
 from ..validation import parse_reply_markup
+from .business import BusinessTarget, business_chat
 from .chats_access import writable_chat
 from .context import Context, Handler
 from .message_input import final_text, read_reply, read_text, resolve_reply, resolve_thread
@@ -44,9 +45,10 @@ async def send_message(ctx: Context) -> dict[str, Any]:
     parsed = read_text(ctx)
     _, inline_markup = parse_reply_markup(ctx.params.str("reply_markup"))
     reply = read_reply(ctx)
-    record = writable_chat(ctx.state, ctx.params.str("chat_id"))
+    business = business_chat(ctx)
+    record = business.record if business else writable_chat(ctx.state, ctx.params.str("chat_id"))
     replied = resolve_reply(ctx, record, reply)
-    thread_id = resolve_thread(ctx, record, replied)
+    thread_id = None if business else resolve_thread(ctx, record, replied)
     final = final_text(ctx, parsed)
     if replied is None and thread_id is not None:
         replied = record.topics.get(thread_id)  # topic messages answer the topic's root
@@ -59,7 +61,9 @@ async def send_message(ctx: Context) -> dict[str, Any]:
         message_id=record.allocate_message_id(),
         chat=record.chat,
         date=ctx.now(),
-        sender=ctx.state.bot_user,
+        sender=business.owner if business else ctx.state.bot_user,
+        business_connection_id=business.connection.id if business else None,
+        sender_business_bot=ctx.state.bot_user,
         thread_id=thread_id,
         reply_to=replied,
         body=body,
@@ -74,13 +78,19 @@ def _editable(ctx: Context) -> tuple[ChatRecord, dict[str, Any]]:
         if not ctx.params.str("inline_message_id"):
             raise bad_request("message identifier is not specified")
         raise bad_request("MESSAGE_ID_INVALID")  # the fake sends no inline messages
-    record = writable_chat(ctx.state, chat_id)
+    business = business_chat(ctx)
+    record = business.record if business else writable_chat(ctx.state, chat_id)
     message = record.message(message_id) if message_id > 0 else None
     if message is None:
         raise bad_request("message to edit not found")
-    if message.get("from", {}).get("id") != ctx.state.bot_id:
+    if message.get("from", {}).get("id") != _author_id(ctx, business):
         raise bad_request("message can't be edited")
     return record, message
+
+
+def _author_id(ctx: Context, business: BusinessTarget | None) -> int:
+    """Whose messages the bot may edit: its own, or for a business account the owner's."""
+    return business.connection.owner_id if business else ctx.state.bot_id
 
 
 def _not_modified() -> Exception:
