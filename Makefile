@@ -31,7 +31,7 @@ migration:
 locales:
 	$(BABEL) extract -F babel-bot.cfg -k N_ --no-location -o /tmp/bot.pot .
 	$(BABEL) update -D bot -i /tmp/bot.pot -d locales --no-fuzzy-matching -w 99
-	$(BABEL) extract -F babel-mail.cfg -o /tmp/mail.pot templates
+	$(BABEL) extract -F babel-mail.cfg --no-location -o /tmp/mail.pot templates
 	$(BABEL) update -D mail -i /tmp/mail.pot -d locales --no-fuzzy-matching -w 99
 	$(BABEL) compile -D bot -d locales
 	$(BABEL) compile -D mail -d locales

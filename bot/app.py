@@ -39,7 +39,10 @@ from bot.services.housekeeping import Housekeeping
 from bot.services.journal import Journal
 from bot.services.letters import Letters
 from bot.services.outbox import FailureNotifier, MailWaker, MailWorker
+from bot.services.stamper import Stamper
+from bot.services.stamps import StampWaker
 from bot.services.status import describe, mail_status
+from bot.services.timestamping import TimestampAuthority
 from mailer import DkimSigner, MailRenderer, SmtpConfig, SmtpSender
 
 logger = logging.getLogger(__name__)
@@ -100,12 +103,25 @@ def build_mail_worker(
     )
 
 
+def build_stamper(
+    settings: Settings,
+    session_factory: async_sessionmaker[AsyncSession],
+    letters: Letters,
+    mail_waker: MailWaker,
+) -> Stamper | None:
+    if settings.tsa_url is None:
+        return None
+    authority = TimestampAuthority(str(settings.tsa_url))
+    return Stamper(session_factory, authority, letters, mail_waker, utc_now)
+
+
 def build_dispatcher(
     settings: Settings,
     session_factory: async_sessionmaker[AsyncSession],
     letters: Letters,
     mail_waker: MailWaker,
     journal: Journal,
+    stamper: StampWaker | None = None,
 ) -> Dispatcher:
     dispatcher = Dispatcher(settings=settings, journal=journal, handled_updates=HandledUpdates())
     dispatcher.update.outer_middleware(FinishInFlight(grace=HANDLER_GRACE_SECONDS))
@@ -117,7 +133,7 @@ def build_dispatcher(
             observer.outer_middleware(JournalMiddleware(journal))
     UserLanguageMiddleware(create_i18n()).setup(dispatcher)
     coalesce = timedelta(seconds=settings.edit_alert_coalesce_seconds)
-    services = ServicesMiddleware(letters, mail_waker, utc_now, coalesce)
+    services = ServicesMiddleware(letters, mail_waker, utc_now, coalesce, stamper)
     for observer in (
         dispatcher.message,
         dispatcher.edited_message,
@@ -166,7 +182,8 @@ async def run(
         alerts = AlertScheduler(session_factory, letters, worker, utc_now)
         retention = timedelta(days=settings.journal_retention_days)
         journal = Journal(session_factory, utc_now, retention)
-        dispatcher = build_dispatcher(settings, session_factory, letters, worker, journal)
+        stamper = build_stamper(settings, session_factory, letters, worker)
+        dispatcher = build_dispatcher(settings, session_factory, letters, worker, journal, stamper)
         housekeeping = Housekeeping(session_factory, journal, utc_now)
         await bot.delete_webhook(drop_pending_updates=False)
         await register_commands(bot, create_i18n())
@@ -181,6 +198,7 @@ async def run(
             )
         async with (
             worker.running(),
+            stamper.running() if stamper else contextlib.nullcontext(),
             alerts.running(),
             journal.running(),
             housekeeping.running(),

@@ -50,7 +50,27 @@ class DatabaseSettings(BaseSettings):
         return value
 
 
-class Settings(DatabaseSettings):
+class TimestampSettings(DatabaseSettings):
+    """What ``verify`` needs too: the trusted-timestamp authority and its root."""
+
+    # An RFC 3161 authority: with it, every record is timestamped and its mails carry the
+    # token. Unset: no timestamps.
+    tsa_url: AnyHttpUrl | None = None
+    # The authority's root certificate (PEM), so that verify can tell who signed a token.
+    tsa_ca_file: Path | None = None
+
+    @field_validator("tsa_ca_file")
+    @classmethod
+    def _ca_file_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"no such file {value}")
+        return value
+
+    def trusted_roots(self) -> list[bytes] | None:
+        return [self.tsa_ca_file.read_bytes()] if self.tsa_ca_file else None
+
+
+class Settings(TimestampSettings):
     bot_token: SecretStr
     telegram_api_url: AnyHttpUrl = AnyHttpUrl(TELEGRAM_PUBLIC_API)
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.config import ConfigError, DatabaseSettings, load_settings
+from bot.config import ConfigError, DatabaseSettings, TimestampSettings, load_settings
 from bot.db.engine import create_engine, create_session_factory
 from bot.services.chain import ChainLink, chat_chain, check_chain
-from bot.services.integrity import Evidence, Verdict, check_store, read_evidence
+from bot.services.integrity import Evidence, Verdict, check_stamp, check_store, read_evidence
 
 
 def verify_file(path: Path) -> int:
@@ -26,9 +26,18 @@ def verify_file(path: Path) -> int:
 async def verify_content(content: bytes) -> int:
     verdict = Verdict()
     evidence = read_evidence(content, verdict)
+    check_stamp(evidence, verdict, _trusted_roots(verdict))
     await _check_store(evidence, verdict)
     print(verdict.describe())
     return 0 if verdict.valid else 1
+
+
+def _trusted_roots(verdict: Verdict) -> list[bytes] | None:
+    try:
+        return load_settings(TimestampSettings).trusted_roots()
+    except (ConfigError, OSError) as exc:
+        verdict.notes.append(f"no trusted timestamp roots ({exc})")
+        return None
 
 
 async def _check_store(evidence: Evidence, verdict: Verdict) -> None:

@@ -17,6 +17,7 @@ from bot.services.letters import Letters
 from mailer import MailRenderer
 from tests.support.database import fresh_database
 from tests.support.mailbox import Mailbox
+from tests.support.tsa import LocalTsa, TsaKeys, make_tsa_keys, running_tsa
 
 MAIL_FROM = "Agreements <bot@agreements.test>"
 
@@ -71,3 +72,16 @@ def clock() -> FakeClock:
 def letters() -> Letters:
     renderer = MailRenderer(PROJECT_ROOT / "templates", PROJECT_ROOT / "locales")
     return Letters(renderer, MAIL_FROM, ZoneInfo("Europe/Moscow"))
+
+
+@pytest.fixture(scope="session")
+def tsa_keys(tmp_path_factory: pytest.TempPathFactory) -> TsaKeys:
+    """A root and a timestamping certificate under it, made with openssl once per run."""
+    return make_tsa_keys(tmp_path_factory.mktemp("tsa-keys"))
+
+
+@pytest.fixture
+async def tsa(tsa_keys: TsaKeys, tmp_path: Path) -> AsyncIterator[LocalTsa]:
+    """An RFC 3161 authority on 127.0.0.1, answering with ``openssl ts -reply``."""
+    async with running_tsa(tmp_path, tsa_keys) as authority:
+        yield authority

@@ -59,6 +59,7 @@ def agreement_context(**overrides: Any) -> dict[str, Any]:
         "edited_before_marking": False,
         "earlier_versions": [],
         "previous_digest": None,
+        "timestamp": None,
         "message_link": "https://t.me/c/1001234/45",
         "digest": DIGEST,
         "record_filename": "agreement--1001234-7.json",

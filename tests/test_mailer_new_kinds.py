@@ -146,6 +146,7 @@ def amendment_context(**overrides: Any) -> dict[str, Any]:
         "previous_label": None,
         "digest": DIGEST,
         "previous_digest": PREVIOUS_DIGEST,
+        "timestamp": None,
         "record_filename": "amendment--1001234-7.1.json",
         "accepted_by": [
             Acceptance(IVAN, "2026-11-29 10:05:13 UTC"),

@@ -147,6 +147,7 @@ def message_to(to: str) -> EmailMessage:
             "edited_before_marking": False,
             "earlier_versions": [],
             "previous_digest": None,
+            "timestamp": None,
             "message_link": None,
             "digest": hashlib.sha256(RECORD).hexdigest(),
             "record_filename": "agreement--1001234-7.json",

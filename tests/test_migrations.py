@@ -17,6 +17,7 @@ from tests.support.database import fresh_database
 
 TABLES = {
     "users",
+    "timestamps",
     "email_bindings",
     "email_verifications",
     "chats",

@@ -296,3 +296,27 @@ class HandledUpdate(Base):
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     handled_at: Mapped[datetime]
+
+
+class Timestamp(Base):
+    """An RFC 3161 timestamp of a record (agreement or amendment), keyed by its digest.
+
+    Pending while neither ``token`` nor ``given_up_at`` is set: the record's mails wait for
+    it, so that they carry the token.
+    """
+
+    __tablename__ = "timestamps"
+    __table_args__ = (Index("ix_timestamps_pending", "stamped_at", "given_up_at"),)
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # The stamped record: one of the two.
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"))
+    amendment_id: Mapped[int | None] = mapped_column(ForeignKey("amendments.id"))
+    requested_at: Mapped[datetime]
+    next_attempt_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(default=0)
+    # The authority's whole DER reply (a .tsr file); its own time is inside.
+    token: Mapped[bytes | None] = mapped_column(LargeBinary)
+    stamped_at: Mapped[datetime | None]
+    given_up_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)

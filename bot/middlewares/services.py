@@ -16,6 +16,7 @@ from bot.services.letters import Letters
 from bot.services.listing import ListingService
 from bot.services.outbox import MailWaker
 from bot.services.registration import RegistrationService
+from bot.services.stamps import StampWaker
 
 
 class ServicesMiddleware(BaseMiddleware):
@@ -25,7 +26,9 @@ class ServicesMiddleware(BaseMiddleware):
         mail_waker: MailWaker,
         clock: Callable[[], datetime],
         edit_coalesce: timedelta,
+        stamper: StampWaker | None = None,
     ) -> None:
+        self._stamper = stamper
         self._letters = letters
         self._mail_waker = mail_waker
         self._clock = clock
@@ -39,9 +42,9 @@ class ServicesMiddleware(BaseMiddleware):
     ) -> Any:
         session = data["session"]
         common = (session, self._letters, self._mail_waker, self._clock)
-        data["agreements"] = AgreementService(*common)
+        data["agreements"] = AgreementService(*common, stamper=self._stamper)
         data["registration"] = RegistrationService(*common)
         data["edits"] = EditService(*common, self._edit_coalesce)
-        data["amendments"] = AmendmentService(*common)
+        data["amendments"] = AmendmentService(*common, stamper=self._stamper)
         data["listing"] = ListingService(*common)
         return await handler(event, data)

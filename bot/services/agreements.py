@@ -19,6 +19,7 @@ from bot.services.deliveries import queue_agreement_mails
 from bot.services.directory import remember_chat, remember_user
 from bot.services.people import ChatInfo, Person, language_for
 from bot.services.records import RECORD_FORMAT, content_hash, iso_utc, seal
+from bot.services.stamps import request_stamp
 
 logger = logging.getLogger(__name__)
 
@@ -144,6 +145,8 @@ class AgreementService(Service):
         agreement = _new_agreement(request, number, previous, now)
         self._session.add(agreement)
         await self._session.flush()  # the unique keys speak here if we lost a race
+        if self._stamper is not None:
+            request_stamp(self._session, agreement.digest, now, agreement_id=agreement.id)
         await self._add_party(agreement, author.id, now, PartyRole.AUTHOR)
         await self._add_party(agreement, request.marker.id, now, PartyRole.MARKER)
         logger.info(
@@ -182,6 +185,8 @@ class AgreementService(Service):
         await self._session.commit()
         if queued:
             self._mail_waker.wake()
+        if self._stamper is not None:
+            self._stamper.wake()
         agreement = await self._session.scalar(
             with_parties(select(Agreement)).where(Agreement.id == agreement_id),
             execution_options={"populate_existing": True},

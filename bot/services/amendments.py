@@ -11,12 +11,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from bot.db.models import Acceptance, Agreement, Amendment, MessageVersion, Party, User
-from bot.services.alert_mail import agreed_text, agreement_threads
+from bot.services.alert_mail import agreed_text
+from bot.services.amendment_mail import queue_amendment_mails
 from bot.services.base import Service
 from bot.services.chain import latest_digest
-from bot.services.directory import remember_user, verified_addresses
+from bot.services.directory import remember_user
 from bot.services.people import Person, full_name
 from bot.services.records import iso_utc, seal
+from bot.services.stamps import request_stamp
 
 logger = logging.getLogger(__name__)
 AMENDMENT_FORMAT = "amendment-record/1"
@@ -86,6 +88,8 @@ class AmendmentService(Service):
         amendment = await self._amend(agreement, version, now)
         await self._session.commit()
         self._mail_waker.wake()
+        if self._stamper is not None:
+            self._stamper.wake()
         label = f"{number}.{amendment.number}"
         logger.info(
             "amendment recorded chat=%s agreement=%s amendment=%s",
@@ -164,23 +168,9 @@ class AmendmentService(Service):
         )
         self._session.add(amendment)
         await self._session.flush()
-        addresses = await verified_addresses(self._session, [p.user_id for p in agreement.parties])
-        threads = await agreement_threads(self._session, agreement.id)
-        for party in agreement.parties:
-            address = addresses.get(party.user_id)
-            if address is not None:
-                self._session.add(
-                    self._letters.amendment(
-                        agreement,
-                        amendment,
-                        previous,
-                        [(acc.accepted_at, user) for acc, user in acceptances],
-                        party.user,
-                        address,
-                        now,
-                        in_reply_to=threads.get(party.user_id),
-                    )
-                )
+        if self._stamper is not None:
+            request_stamp(self._session, amendment.digest, now, amendment_id=amendment.id)
+        await queue_amendment_mails(self._session, self._letters, amendment.id, now)
         return amendment
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.letters import Letters
 from bot.services.outbox import MailWaker
+from bot.services.stamps import StampWaker
 
 
 class Service:
@@ -18,8 +19,12 @@ class Service:
         letters: Letters,
         mail_waker: MailWaker,
         clock: Callable[[], datetime],
+        *,
+        stamper: StampWaker | None = None,
     ) -> None:
         self._session = session
         self._letters = letters
         self._mail_waker = mail_waker
         self._clock = clock
+        # Set when TSA_URL is: new records are queued for a trusted timestamp.
+        self._stamper = stamper

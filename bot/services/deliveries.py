@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from bot.db.models import Agreement, JournalEntry, Mail, MailStatus, Party
 from bot.services.directory import verified_addresses
 from bot.services.letters import EarlierVersion, Letters
+from bot.services.stamps import stamp_states
 from bot.services.timefmt import format_utc
 
 AGREEMENT_MAIL = "agreement"
@@ -51,9 +52,13 @@ async def queue_agreement_mails(
     }
     party_ids = list({party.user_id for agreement in agreements for party in agreement.parties})
     addresses = await verified_addresses(session, party_ids)
+    stamps = await stamp_states(session, [agreement.digest for agreement in agreements])
 
     queued = 0
     for agreement in agreements:
+        stamp = stamps.get(agreement.digest)
+        if stamp is not None and stamp.pending:
+            continue  # the stamper queues these once the timestamp is there
         earlier: list[EarlierVersion] | None = None  # looked up once, if anyone is mailed
         for party in agreement.parties:
             if only_user_id is not None and party.user_id != only_user_id:
@@ -71,7 +76,8 @@ async def queue_agreement_mails(
                 await session.flush()
             if earlier is None:
                 earlier = await _earlier_versions(session, agreement)
-            session.add(letters.agreement(agreement, party.user, address, now, earlier))
+            token = stamp.token if stamp is not None else None
+            session.add(letters.agreement(agreement, party.user, address, now, earlier, token))
             queued += 1
     return queued
 

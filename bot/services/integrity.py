@@ -17,6 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Agreement, Amendment
 from bot.services.records import digest_of
+from bot.services.timefmt import format_utc
+from bot.services.timestamping import REPLY_TYPE as STAMP_TYPE
+from bot.services.timestamping import read_timestamp
 
 
 @dataclass
@@ -46,6 +49,7 @@ class Evidence:
 
     record: bytes | None
     claimed_digest: str | None
+    stamp: bytes | None = None  # an RFC 3161 token attached beside the record
 
 
 def read_evidence(content: bytes, verdict: Verdict) -> Evidence:
@@ -85,7 +89,35 @@ def _read_email(content: bytes, verdict: Verdict) -> Evidence:
             "the text names the same digest",
             "the text does not name the digest of the header",
         )
-    return Evidence(record, claimed)
+    stamps = [
+        part.get_payload(decode=True)
+        for part in message.iter_attachments()
+        if part.get_content_type() == STAMP_TYPE
+    ]
+    stamp = stamps[0] if len(stamps) == 1 and isinstance(stamps[0], bytes) else None
+    if len(stamps) > 1:
+        verdict.failed.append("more than one timestamp attached")
+    return Evidence(record, claimed, stamp)
+
+
+def check_stamp(evidence: Evidence, verdict: Verdict, roots: list[bytes] | None) -> None:
+    """The attached RFC 3161 token, if any: it must date exactly this record."""
+    if evidence.stamp is None or evidence.record is None:
+        return
+    check = read_timestamp(evidence.stamp, evidence.record, roots)
+    when = format_utc(check.stamped_at) if check.stamped_at else "?"
+    if not check.valid:
+        verdict.failed.extend(f"timestamp: {reason}" for reason in check.reasons)
+        return
+    by = f"{check.authority or 'an unnamed authority'}"
+    if check.trusted:
+        verdict.passed.append(f"timestamped {when} by {by}, whose certificate TSA_CA_FILE trusts")
+        return
+    verdict.passed.append(f"timestamped {when}: the token's signature holds")
+    verdict.notes.append(
+        f"the token names {by} as its authority; set TSA_CA_FILE to that authority's root "
+        "certificate to check who signed it"
+    )
 
 
 async def check_store(session: AsyncSession, evidence: Evidence, verdict: Verdict) -> None:

@@ -14,6 +14,7 @@ from bot.db.models import Agreement, Amendment, EditAlert, Mail, MailStatus, Mes
 from bot.services.diff import Diff, word_diff
 from bot.services.people import ChatInfo, full_name, language_for, message_link
 from bot.services.timefmt import format_local, format_utc
+from bot.services.timestamping import read_timestamp
 from mailer import Attachment, DkimSigner, MailRenderer, MailSpec, compose, make_message_id
 
 SUMMARY_WORDS = 8
@@ -70,6 +71,37 @@ def record_filename(agreement: Agreement) -> str:
     return f"agreement-{agreement.chat_id}-{agreement.number}.json"
 
 
+@dataclass(frozen=True, slots=True)
+class TimestampView:
+    authority: str
+    time_utc: str
+    filename: str
+
+
+def stamp_filename(record_filename: str) -> str:
+    return record_filename.removesuffix(".json") + ".tsr"
+
+
+def _timestamp(stamp: bytes | None, record: bytes, record_filename: str) -> dict[str, Any]:
+    if stamp is None:
+        return {"timestamp": None}
+    check = read_timestamp(stamp, record)
+    return {
+        "timestamp": TimestampView(
+            authority=check.authority or "?",
+            time_utc=format_utc(check.stamped_at) if check.stamped_at else "?",
+            filename=stamp_filename(record_filename),
+        )
+    }
+
+
+def _with_stamp(record: Attachment, stamp: bytes | None) -> tuple[Attachment, ...]:
+    if stamp is None:
+        return (record,)
+    token = Attachment(stamp_filename(record.filename), stamp, "application/timestamp-reply")
+    return (record, token)
+
+
 def _person(user: User) -> PersonView:
     return PersonView(full_name(user.first_name, user.last_name), user.username, user.id)
 
@@ -115,6 +147,7 @@ class Letters:
         address: str,
         now: datetime,
         earlier: Sequence[EarlierVersion] = (),
+        stamp: bytes | None = None,
     ) -> Mail:
         """Needs ``agreement.chat`` and ``agreement.parties`` with their users loaded.
 
@@ -139,17 +172,17 @@ class Letters:
             "previous_digest": json.loads(agreement.record).get("previous_digest"),
             "record_filename": record_filename(agreement),
         }
-        attachment = Attachment(record_filename(agreement), agreement.record, "application/json")
+        record = Attachment(record_filename(agreement), agreement.record, "application/json")
         return self._mail(
             "agreement",
             recipient,
             address,
-            context,
+            context | _timestamp(stamp, agreement.record, record.filename),
             now,
             topic=f"agreement:{agreement.id}",
             agreement_id=agreement.id,
             headers={"X-Agreement-Digest": agreement.digest},
-            attachments=(attachment,),
+            attachments=_with_stamp(record, stamp),
         )
 
     def edit_alert(
@@ -217,6 +250,7 @@ class Letters:
         now: datetime,
         *,
         in_reply_to: str | None,
+        stamp: bytes | None = None,
     ) -> Mail:
         """Needs ``agreement.chat`` and ``agreement.parties`` with their users loaded."""
         label = f"{agreement.number}.{amendment.number}"
@@ -238,16 +272,17 @@ class Letters:
             "amended_at_local": format_local(amendment.created_at, self._zone),
             "parties": [_person(party.user) for party in agreement.parties],
         }
+        record = Attachment(filename, amendment.record, "application/json")
         return self._mail(
             "amendment",
             recipient,
             address,
-            context,
+            context | _timestamp(stamp, amendment.record, filename),
             now,
             topic=f"amendment:{amendment.id}",
             agreement_id=agreement.id,
             headers={"X-Agreement-Digest": amendment.digest},
-            attachments=(Attachment(filename, amendment.record, "application/json"),),
+            attachments=_with_stamp(record, stamp),
             in_reply_to=in_reply_to,
         )
 

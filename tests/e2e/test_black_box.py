@@ -130,6 +130,9 @@ async def test_whole_flow_against_the_real_process(
         ),
         ({"TELEGRAM_API_URL": "http://127.0.0.1:1"}, "TELEGRAM_API_URL: cannot reach"),
         ({"LOG_LEVEL": "chatty"}, "LOG_LEVEL is invalid"),
+        ({"TSA_URL": "not a url"}, "TSA_URL is invalid"),
+        ({"TSA_CA_FILE": "/nowhere/root.pem"}, "TSA_CA_FILE is invalid: no such file"),
+        ({"SMTP_CONNECTIONS": "0"}, "SMTP_CONNECTIONS is invalid"),
     ],
 )
 async def test_a_bad_setting_is_one_clear_line(

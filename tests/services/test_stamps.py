@@ -1,0 +1,144 @@
+"""Trusted timestamps end to end below the chat: record, stamp, mail, verify."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+import subprocess
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.models import Agreement, Mail, Timestamp
+from bot.services.agreements import AgreementService, MarkRequest
+from bot.services.integrity import Verdict, check_stamp, read_evidence
+from bot.services.letters import Letters
+from bot.services.stamper import STAMP_WAIT, Stamper
+from bot.services.timestamping import TimestampAuthority
+from tests.conftest import FakeClock, RecordingWaker
+from tests.services.test_agreements import ALICE, BOB, GROUP, bind, said
+from tests.support.tsa import LocalTsa
+
+
+@pytest.fixture
+async def stamper(session_factory, letters: Letters, clock: FakeClock, tsa: LocalTsa):
+    # Rounds are run by hand here, as the background loop would run them.
+    async with TimestampAuthority(tsa.url, timeout=5) as authority:
+        yield Stamper(session_factory, authority, letters, RecordingWaker(), clock)
+
+
+async def mark(session_factory, letters: Letters, clock: FakeClock) -> RecordingWaker:
+    await bind(session_factory, ALICE, "alice@example.com", clock)
+    await bind(session_factory, BOB, "bob@example.com", clock)
+    waker = RecordingWaker()
+    async with session_factory() as session:
+        service = AgreementService(session, letters, RecordingWaker(), clock, stamper=waker)
+        await service.mark(MarkRequest(GROUP, said(ALICE, "Price 150 000 EUR"), BOB))
+    return waker
+
+
+async def agreement_mails(factory: async_sessionmaker[AsyncSession]) -> list[EmailMessage]:
+    async with factory() as session:
+        raws = await session.scalars(select(Mail.raw).where(Mail.kind == "agreement"))
+        parsed = [email.message_from_bytes(raw, policy=email.policy.default) for raw in raws]
+    return [m for m in parsed if isinstance(m, EmailMessage)]
+
+
+def attachment(message: EmailMessage, content_type: str) -> bytes:
+    [part] = [p for p in message.iter_attachments() if p.get_content_type() == content_type]
+    payload = part.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload
+
+
+async def test_the_agreement_mails_wait_for_the_stamp_and_carry_it(
+    session_factory, letters, clock, stamper: Stamper, tsa: LocalTsa, tmp_path: Path
+) -> None:
+    waker = await mark(session_factory, letters, clock)
+    assert waker.wakes == 1  # the stamper was told
+    assert await agreement_mails(session_factory) == []  # held for the stamp
+
+    assert await stamper.stamp_pending() is False
+    mails = await agreement_mails(session_factory)
+    assert sorted(str(m["To"]) for m in mails) == ["alice@example.com", "bob@example.com"]
+    for message in mails:
+        record = attachment(message, "application/json")
+        token = attachment(message, "application/timestamp-reply")
+        text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+        assert "RFC 3161" in text and "Test TSA" in text
+        # Anyone can check it with openssl, without this bot.
+        (tmp_path / "record.json").write_bytes(record)
+        (tmp_path / "stamp.tsr").write_bytes(token)
+        checked = await asyncio.to_thread(
+            subprocess.run,
+            [
+                *["openssl", "ts", "-verify", "-data", tmp_path / "record.json"],
+                *["-in", tmp_path / "stamp.tsr", "-CAfile", tsa.ca_certificate_path],
+            ],
+            capture_output=True,
+            text=True,
+        )
+        assert "Verification: OK" in checked.stdout, checked.stderr
+
+        verdict = Verdict()
+        check_stamp(read_evidence(message.as_bytes(), verdict), verdict, [tsa.ca_certificate])
+        assert verdict.valid and not verdict.failed
+        assert any("whose certificate TSA_CA_FILE trusts" in line for line in verdict.passed)
+
+
+async def test_a_stamp_that_dates_another_record_is_invalid(
+    session_factory, letters, clock, stamper: Stamper, tsa: LocalTsa
+) -> None:
+    await mark(session_factory, letters, clock)
+    await stamper.stamp_pending()
+    [message, _] = await agreement_mails(session_factory)
+    async with TimestampAuthority(tsa.url) as other:
+        foreign = await other.stamp(b"some other record")
+    for part in message.iter_attachments():
+        if part.get_content_type() == "application/timestamp-reply":
+            part.set_content(foreign, "application", "timestamp-reply")
+    verdict = Verdict()
+    check_stamp(read_evidence(message.as_bytes(), verdict), verdict, None)
+    assert not verdict.valid
+    assert "timestamp: the timestamp covers a different record" in verdict.failed
+
+
+async def test_an_unreachable_authority_holds_the_mails_then_lets_them_go_without(
+    session_factory, letters, clock: FakeClock, stamper: Stamper, tsa: LocalTsa
+) -> None:
+    tsa.refuse(503)
+    await mark(session_factory, letters, clock)
+    await stamper.stamp_pending()
+    assert await agreement_mails(session_factory) == []
+    async with session_factory() as session:
+        [stamp] = (await session.scalars(select(Timestamp))).all()
+    assert stamp.attempts == 1 and "HTTP 503" in (stamp.last_error or "")
+    assert stamp.next_attempt_at > clock.now  # retried later, not in a tight loop
+
+    clock.advance(seconds=STAMP_WAIT.total_seconds())
+    await stamper.stamp_pending()
+    mails = await agreement_mails(session_factory)
+    assert len(mails) == 2
+    assert all(
+        p.get_content_type() != "application/timestamp-reply"
+        for m in mails
+        for p in m.iter_attachments()
+    )
+    async with session_factory() as session:
+        [stamp] = (await session.scalars(select(Timestamp))).all()
+        agreement = await session.scalar(select(Agreement))
+    assert stamp.given_up_at is not None and stamp.token is None
+    assert agreement is not None and stamp.agreement_id == agreement.id
+
+
+async def test_without_an_authority_nothing_waits(session_factory, letters, clock) -> None:
+    await bind(session_factory, ALICE, "alice@example.com", clock)
+    async with session_factory() as session:
+        service = AgreementService(session, letters, RecordingWaker(), clock)
+        await service.mark(MarkRequest(GROUP, said(ALICE, "Price 150 000 EUR"), BOB))
+        assert (await session.scalars(select(Timestamp))).all() == []
+    assert len(await agreement_mails(session_factory)) == 1
