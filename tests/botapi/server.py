@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 import re
@@ -75,6 +76,8 @@ class BotAPIServer:
         self._taken_calls: set[int] = set()
         self._taken_messages: dict[ChatKey, set[int]] = {}
         self.downloads: list[DownloadRecord] = []
+        # method name -> an Event its calls wait for before they are answered (see hold())
+        self.held: dict[str, asyncio.Event] = {}
         self._runner: web.AppRunner | None = None
         self._port = 0
 
@@ -135,6 +138,9 @@ class BotAPIServer:
             name = canonical_name(method)
             if name is None:
                 raise not_found()
+            if name in self.held:  # the answer waits: the bot is mid-request meanwhile
+                self.notifier.changed()
+                await self.held[name].wait()
             context = Context(Params(raw), self.state, self.updates, self.notifier, self.now)
             call.result = await METHODS[name](context)
             call.ok = True
@@ -164,6 +170,11 @@ class BotAPIServer:
             raise unauthorized()
 
     # -- driving the fake ---------------------------------------------------------------
+
+    def hold(self, method: str) -> asyncio.Event:
+        """Answer calls of ``method`` only once the returned Event is set."""
+        self.held[method] = asyncio.Event()
+        return self.held[method]
 
     def push_update(self, update: dict[str, Any]) -> int | None:
         """Queues an update (its ``update_id`` is assigned here) and learns what it shows.

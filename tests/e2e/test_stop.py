@@ -9,11 +9,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from bot.app import run
 from bot.db.engine import create_engine, create_session_factory
-from bot.db.models import Mail, MailStatus
+from bot.db.models import Agreement, Mail, MailStatus
 from tests.botapi import BotAPIServer
 from tests.botapi.scenario import TelegramWorld
-from tests.e2e.conftest import Harness
+from tests.e2e.conftest import Harness, bot_settings
 from tests.e2e.test_agreement_flow import is_agreement
 from tests.e2e.test_black_box import servers_environment, start_bot
 from tests.support.mailbox import Mailbox
@@ -72,3 +73,40 @@ async def test_sigterm_finishes_the_smtp_transaction_under_way_and_exits_within_
     assert not any("Agreements in this chat" in text for text in said)
     # The /agree update was confirmed; the one that came after the signal waits in Telegram.
     assert [u["message"]["text"] for u in api.pending_updates] == ["/agreements"]
+
+
+async def test_a_stop_lets_the_update_being_handled_finish(
+    api: BotAPIServer, mailbox: Mailbox, database_url: str
+) -> None:
+    world = TelegramWorld(api)
+    ann, ben = world.user("Ann"), world.user("Ben")
+    group = world.group("Stop")
+    stop = asyncio.Event()
+    bot = asyncio.create_task(
+        run(bot_settings(api, mailbox, database_url), handle_signals=False, stop=stop)
+    )
+    await api.wait_until_polling(timeout=15)
+    release = api.hold("sendMessage")
+    ann.says(group, "/agree", reply_to=ben.says(group, "Price 100"))
+    # The handler is waiting for Telegram's answer to its card.
+    await api.notifier.wait_for(
+        lambda: next((c for c in api.requests if c.method == "sendMessage"), None),
+        timeout=10,
+        describe=lambda: "the card's sendMessage",
+    )
+    stop.set()
+    asyncio.get_running_loop().call_later(1.0, release.set)
+    await asyncio.wait_for(bot, timeout=10)
+
+    # The card went out and its id was stored: the update was handled to the end...
+    [card] = [m for m in api.bot_messages(group.id) if "Agreement #1 recorded" in m["text"]]
+    engine = create_engine(database_url)
+    try:
+        async with create_session_factory(engine)() as session:
+            agreement = await session.scalar(select(Agreement))
+    finally:
+        await engine.dispose()
+    assert agreement is not None and agreement.answer_message_id == card["message_id"]
+    # ...and confirmed, so the next start does not handle it again.
+    assert api.pending_updates == []
+    assert api.errors == []
