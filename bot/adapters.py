@@ -7,10 +7,20 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiogram.enums import ContentType
-from aiogram.types import Chat, Message, User
+from aiogram.types import (
+    Chat,
+    Message,
+    MessageOriginChannel,
+    MessageOriginChat,
+    MessageOriginHiddenUser,
+    MessageOriginUser,
+    User,
+)
 
 from bot.services.agreements import MarkedMessage, MarkRequest
+from bot.services.media import Media
 from bot.services.people import ChatInfo, Person
+from bot.services.records import iso_utc
 
 # Everything else a message can carry is a service message (joins, pins, topic events...).
 PERSON_CONTENT = frozenset(
@@ -70,17 +80,66 @@ def text_and_entities(message: Message) -> tuple[str | None, list[dict[str, Any]
 
 def marked_message_from(message: Message) -> MarkedMessage:
     text, entities = text_and_entities(message)
+    # On behalf of a chat, "from" is a placeholder (GroupAnonymousBot, Telegram, Channel_Bot).
+    author_chat = chat_from(message.sender_chat) if message.sender_chat else None
+    author = person_from(message.from_user) if message.from_user and not author_chat else None
     return MarkedMessage(
         message_id=message.message_id,
         date=message.date,
-        author=person_from(message.from_user) if message.from_user else None,
+        author=author,
         text=text,
         entities=entities,
         edit_date=datetime.fromtimestamp(message.edit_date, UTC) if message.edit_date else None,
         thread_id=message.message_thread_id if message.is_topic_message else None,
         is_service=message.content_type not in PERSON_CONTENT,
-        sent_as_chat=message.sender_chat is not None or bool(message.is_automatic_forward),
+        author_chat=author_chat,
+        media=media_from(message),
+        forwarded_from=forward_origin_from(message),
     )
+
+
+def media_from(message: Message) -> Media | None:
+    """The file of a photo, document, video, audio, voice or animation message."""
+    album = message.media_group_id
+    if message.photo:
+        largest = message.photo[-1]  # Telegram lists the sizes smallest first
+        return Media(
+            "photo", largest.file_id, largest.file_unique_id, size=largest.file_size, album=album
+        )
+    for kind in ("document", "video", "audio", "voice", "animation", "video_note"):
+        file = getattr(message, kind)
+        if file is not None:
+            return Media(
+                kind,
+                file.file_id,
+                file.file_unique_id,
+                file_name=getattr(file, "file_name", None),
+                mime_type=getattr(file, "mime_type", None),
+                size=file.file_size,
+                album=album,
+            )
+    return None
+
+
+def forward_origin_from(message: Message) -> dict[str, Any] | None:
+    """Who wrote a forwarded message first, and when, as plain data for the record."""
+    origin = message.forward_origin
+    if origin is None:
+        return None
+    found: dict[str, Any] = {"type": origin.type, "date": iso_utc(origin.date)}
+    if isinstance(origin, MessageOriginUser):
+        user = origin.sender_user
+        found |= {"id": user.id, "name": user.full_name, "username": user.username}
+    elif isinstance(origin, MessageOriginHiddenUser):
+        found["name"] = origin.sender_user_name
+    elif isinstance(origin, MessageOriginChat):
+        chat = origin.sender_chat
+        found |= {"id": chat.id, "name": chat.title, "username": chat.username}
+    elif isinstance(origin, MessageOriginChannel):
+        chat = origin.chat
+        found |= {"id": chat.id, "name": chat.title, "username": chat.username}
+        found["message_id"] = origin.message_id
+    return found
 
 
 def mark_request_from(command: Message, target: Message, title: str | None) -> MarkRequest:

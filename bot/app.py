@@ -74,7 +74,8 @@ def build_letters(settings: Settings) -> Letters:
             settings.dkim_selector,
             settings.dkim_private_key_file.read_bytes(),
         )
-    return Letters(renderer, settings.mail_from, settings.zone, signer)
+    max_attachment = int(settings.mail_max_attachment_mb * 1024 * 1024)
+    return Letters(renderer, settings.mail_from, settings.zone, signer, max_attachment)
 
 
 def build_mail_worker(

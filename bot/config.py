@@ -85,6 +85,9 @@ class Settings(TimestampSettings):
     smtp_max_per_minute: int | None = Field(default=None, ge=1)
     mail_from: str
 
+    # An agreed message's file goes with the email up to this size; a larger one is
+    # described and its SHA-256 given.
+    mail_max_attachment_mb: float = Field(default=10.0, ge=0)
     timezone: str = "UTC"
     mail_retry_seconds: float = Field(default=30.0, gt=0)
     outbox_max_age: timedelta = Field(default=timedelta(days=7), gt=timedelta(0))

@@ -125,6 +125,7 @@ def edit_alert_context(**overrides: Any) -> dict[str, Any]:
         "diff_from_agreed": FULL_DIFF,
         "latest_text": LATEST,
         "total_edits": 2,
+        "file_replaced": False,
         "message_link": "https://t.me/c/1001234/45",
         "digest": DIGEST,
     }

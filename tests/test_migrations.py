@@ -18,6 +18,11 @@ from tests.support.database import fresh_database
 TABLES = {
     "users",
     "timestamps",
+    "agreement_files",
+    "business_connections",
+    "business_chats",
+    "message_deletions",
+    "forum_topics",
     "email_bindings",
     "email_verifications",
     "chats",

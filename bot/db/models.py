@@ -115,6 +115,11 @@ class Agreement(Base):
     # The bot's answer in the chat, edited as parties join; in the marker's language.
     answer_message_id: Mapped[int | None] = mapped_column(BigInteger)
     answer_language: Mapped[str] = mapped_column(String(8))
+    # "user", or "chat"/"channel" for a message sent on behalf of one (author_id is then
+    # the chat's id and the author is no party).
+    author_kind: Mapped[str] = mapped_column(String(16), default="user", server_default="user")
+    media: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # kind, file, size, sha256
+    forwarded_from: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # forward_origin
 
     chat: Mapped[Chat] = relationship(lazy="raise")
     parties: Mapped[list[Party]] = relationship(
@@ -214,6 +219,7 @@ class MessageVersion(Base):
     edit_date: Mapped[datetime]  # Telegram's
     received_at: Mapped[datetime]  # ours
     alert_id: Mapped[int] = mapped_column(ForeignKey("edit_alerts.id"))
+    media: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class EditAlert(Base):
@@ -320,3 +326,58 @@ class Timestamp(Base):
     stamped_at: Mapped[datetime | None]
     given_up_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class AgreementFile(Base):
+    """The agreed message's file, kept to attach to emails written later (late parties)."""
+
+    __tablename__ = "agreement_files"
+
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class BusinessConnection(Base):
+    """A Telegram Business account that connected the bot to its one-to-one chats."""
+
+    __tablename__ = "business_connections"
+
+    id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))  # the account's owner
+    user_chat_id: Mapped[int] = mapped_column(BigInteger)  # the owner's chat with the bot
+    can_reply: Mapped[bool]
+    is_enabled: Mapped[bool]
+    connected_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class BusinessChat(Base):
+    """An owner's chat with one client. Telegram names it by the client's id, the same for
+    every owner, so each (connection, chat) gets a chat key of its own: BUSINESS_CHAT_BASE
+    plus this row's id, beyond Telegram's 52-bit ids."""
+
+    __tablename__ = "business_chats"
+    __table_args__ = (UniqueConstraint("connection_id", "telegram_chat_id"),)
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    connection_id: Mapped[str] = mapped_column(ForeignKey("business_connections.id"))
+    telegram_chat_id: Mapped[int] = mapped_column(BigInteger)
+
+
+class MessageDeletion(Base):
+    """Telegram reported the agreed message deleted; the record stands."""
+
+    __tablename__ = "message_deletions"
+
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), primary_key=True)
+    deleted_at: Mapped[datetime]  # when Telegram told the bot
+
+
+class ForumTopic(Base):
+    """A forum topic's name, learnt from the messages in it, for the emails."""
+
+    __tablename__ = "forum_topics"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    thread_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(Text)

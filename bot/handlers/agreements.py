@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
@@ -11,6 +12,7 @@ from aiogram.utils.i18n import I18n
 
 from bot.adapters import chat_from, mark_request_from, person_from
 from bot.config import Settings
+from bot.files import FileUnavailable, fetch_file
 from bot.handlers.cards import post_card, refresh_card
 from bot.handlers.filters import GROUPS, PRIVATE
 from bot.services.agreements import AgreementService, Outcome, Refusal
@@ -43,7 +45,17 @@ async def agree(
         await message.reply(texts.agree_usage())
         return
     await journal.flush()  # so the agreement email can show how the message read before
-    result = await agreements.mark(mark_request_from(message, target, command.args))
+    request = mark_request_from(message, target, command.args)
+    if request.message.media is not None:
+        try:
+            request = replace(request, download=await fetch_file(bot, request.message.media))
+        except FileUnavailable as exc:
+            logger.warning(
+                "file not fetched chat=%s message=%s: %s", message.chat.id, target.message_id, exc
+            )
+            await message.reply(texts.file_unavailable())
+            return
+    result = await agreements.mark(request)
     if isinstance(result.outcome, Refusal) or result.agreement is None:
         await message.reply(texts.refusal_text(Refusal(result.outcome)))
         return

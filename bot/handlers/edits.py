@@ -8,7 +8,7 @@ from aiogram import Bot, F, Router
 from aiogram.types import CallbackQuery, Message, ReplyParameters
 from aiogram.utils.i18n import I18n
 
-from bot.adapters import person_from, text_and_entities
+from bot.adapters import media_from, person_from, text_and_entities
 from bot.config import Settings
 from bot.handlers.cards import update_bot_message
 from bot.handlers.filters import GROUPS
@@ -31,6 +31,7 @@ async def edited(
             entities=entities,
             edit_date=edit_date,
             editor=person_from(message.from_user) if message.from_user else None,
+            media=media_from(message),
         )
     )
     alert = result.alert

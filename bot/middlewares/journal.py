@@ -24,8 +24,8 @@ class JournalMiddleware(BaseMiddleware):
     ) -> Any:
         if isinstance(event, Message) and event.chat.type in {"group", "supergroup"}:
             seen = marked_message_from(event)
-            # Kept are the messages that could be agreed later: not service messages or
-            # posts made as a channel or group (the journal can't tell those apart later).
-            if not (seen.is_service or seen.sent_as_chat):
+            # Kept are the text messages that could be agreed later by a reaction: not
+            # service messages, posts made as a chat, or media (whose file it doesn't keep).
+            if not (seen.is_service or seen.author_chat or seen.media):
                 self._journal.note(event.chat.id, seen)
         return await handler(event, data)

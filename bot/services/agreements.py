@@ -11,12 +11,13 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from bot.db.models import Agreement, Party, PartyRole
+from bot.db.models import Agreement, AgreementFile, Party, PartyRole
 from bot.services.agreement_views import AgreementView, load_views, with_parties
 from bot.services.base import Service
 from bot.services.chain import latest_digest
 from bot.services.deliveries import queue_agreement_mails
 from bot.services.directory import remember_chat, remember_user
+from bot.services.media import Download, Media, describe
 from bot.services.people import ChatInfo, Person, language_for
 from bot.services.records import RECORD_FORMAT, content_hash, iso_utc, seal
 from bot.services.stamps import request_stamp
@@ -38,8 +39,12 @@ class MarkedMessage:
     edit_date: datetime | None = None
     thread_id: int | None = None
     is_service: bool = False
-    # Posted as a channel or an anonymous admin, or forwarded from a channel automatically.
-    sent_as_chat: bool = False
+    # Posted on behalf of a chat: an anonymous admin (the group) or a channel. That chat is
+    # the author, and the one who marks is the party on its side.
+    author_chat: ChatInfo | None = None
+    media: Media | None = None
+    # Where a forwarded message came from: type, name, username, chat, date (forward_origin).
+    forwarded_from: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,13 +53,15 @@ class MarkRequest:
     message: MarkedMessage
     marker: Person
     title: str | None = None
+    download: Download | None = None  # the media's file, fetched before marking
+    # In a one-to-one (business) chat: the other person, a party whoever wrote the message.
+    counterpart: Person | None = None
 
 
 class Refusal(enum.StrEnum):
     NOT_GROUP = "not_group"
     TITLE_TOO_LONG = "title_too_long"
     ANONYMOUS_MARKER = "anonymous_marker"
-    SENT_AS_CHAT = "sent_as_chat"
     NO_TEXT = "no_text"
     FROM_BOT = "from_bot"
     SERVICE_MESSAGE = "service_message"
@@ -90,13 +97,15 @@ class AgreementService(Service):
     async def _mark_once(self, request: MarkRequest) -> MarkResult:
         now = self._clock()
         author = request.message.author
-        assert author is not None  # _refusal_for saw to it
-        await remember_user(self._session, author, now)
+        if author is not None:
+            await remember_user(self._session, author, now)
         await remember_user(self._session, request.marker, now)
+        if request.counterpart is not None:
+            await remember_user(self._session, request.counterpart, now)
         await remember_chat(self._session, request.chat, now)
         existing = await self._find(request.chat.id, request.message.message_id)
         if existing is None:
-            recorded = await self._record(request, author, now)
+            recorded = await self._record(request, now)
             return MarkResult(Outcome.RECORDED, await self._finish(recorded.id, now))
         joined = await self._add_party(existing, request.marker.id, now)
         outcome = Outcome.JOINED if joined else Outcome.ALREADY_PARTY
@@ -139,7 +148,7 @@ class AgreementService(Service):
             )
         )
 
-    async def _record(self, request: MarkRequest, author: Person, now: datetime) -> Agreement:
+    async def _record(self, request: MarkRequest, now: datetime) -> Agreement:
         number = await self._next_number(request.chat.id)
         previous = await latest_digest(self._session, request.chat.id)
         agreement = _new_agreement(request, number, previous, now)
@@ -147,8 +156,15 @@ class AgreementService(Service):
         await self._session.flush()  # the unique keys speak here if we lost a race
         if self._stamper is not None:
             request_stamp(self._session, agreement.digest, now, agreement_id=agreement.id)
-        await self._add_party(agreement, author.id, now, PartyRole.AUTHOR)
+        content = request.download.content if request.download else None
+        if content is not None and self._letters.attachable(len(content)):
+            self._session.add(AgreementFile(agreement_id=agreement.id, content=content))
+        author = request.message.author
+        if author is not None:
+            await self._add_party(agreement, author.id, now, PartyRole.AUTHOR)
         await self._add_party(agreement, request.marker.id, now, PartyRole.MARKER)
+        if request.counterpart is not None:
+            await self._add_party(agreement, request.counterpart.id, now)
         logger.info(
             "agreement recorded chat=%s agreement=%s number=%s message=%s",
             agreement.chat_id,
@@ -197,19 +213,17 @@ class AgreementService(Service):
 
 def _refusal_for(request: MarkRequest) -> Refusal | None:
     message = request.message
-    if not request.chat.is_group:
+    if not request.chat.is_group and not request.chat.is_business:
         return Refusal.NOT_GROUP
     if request.marker.is_bot:  # an anonymous admin writes as the GroupAnonymousBot
         return Refusal.ANONYMOUS_MARKER
     if request.title is not None and len(request.title) > TITLE_MAX_LENGTH:
         return Refusal.TITLE_TOO_LONG
-    if message.is_service or message.author is None:
+    if message.is_service or (message.author is None and message.author_chat is None):
         return Refusal.SERVICE_MESSAGE
-    if message.sent_as_chat:
-        return Refusal.SENT_AS_CHAT
-    if message.author.is_bot:
+    if message.author is not None and message.author.is_bot:
         return Refusal.FROM_BOT
-    if not message.text or not message.text.strip():
+    if (not message.text or not message.text.strip()) and message.media is None:
         return Refusal.NO_TEXT
     return None
 
@@ -217,49 +231,70 @@ def _refusal_for(request: MarkRequest) -> Refusal | None:
 def _new_agreement(
     request: MarkRequest, number: int, previous_digest: str | None, now: datetime
 ) -> Agreement:
-    message, author, marker = request.message, request.message.author, request.marker
-    assert author is not None and message.text is not None
-    sealed = seal(
-        {
-            "format": RECORD_FORMAT,
-            "previous_digest": previous_digest,
-            "number": number,
-            "title": request.title,
-            "chat": {
-                "id": request.chat.id,
-                "type": request.chat.type,
-                "title": request.chat.title,
-            },
-            "message": {
-                "id": message.message_id,
-                "thread_id": message.thread_id,
-                "date": iso_utc(message.date),
-                "edit_date": iso_utc(message.edit_date) if message.edit_date else None,
-                "text": message.text,
-                "entities": message.entities,
-            },
-            "author": {"id": author.id, "name": author.full_name, "username": author.username},
-            "marked_by": {"id": marker.id, "name": marker.full_name, "username": marker.username},
-            "marked_at": iso_utc(now),
-        }
-    )
+    message, marker = request.message, request.marker
+    author_id, author_name, author_username, author_kind = _author(message)
+    document: dict[str, Any] = {
+        "format": RECORD_FORMAT,
+        "previous_digest": previous_digest,
+        "number": number,
+        "title": request.title,
+        "chat": {"id": request.chat.id, "type": request.chat.type, "title": request.chat.title},
+        "message": {
+            "id": message.message_id,
+            "thread_id": message.thread_id,
+            "date": iso_utc(message.date),
+            "edit_date": iso_utc(message.edit_date) if message.edit_date else None,
+            "text": message.text or "",
+            "entities": message.entities,
+        },
+        "author": {"id": author_id, "name": author_name, "username": author_username},
+        "marked_by": {"id": marker.id, "name": marker.full_name, "username": marker.username},
+        "marked_at": iso_utc(now),
+    }
+    # Keys that only some messages have are left out of the others' records.
+    if author_kind != "user":
+        document["author"]["kind"] = author_kind
+    media = describe(message.media, request.download) if message.media else None
+    if media is not None:
+        document["message"]["media"] = media
+    if message.forwarded_from is not None:
+        document["message"]["forwarded_from"] = message.forwarded_from
+    sealed = seal(document)
     return Agreement(
         chat_id=request.chat.id,
         number=number,
         message_id=message.message_id,
         thread_id=message.thread_id,
         title=request.title,
-        text=message.text,
+        text=message.text or "",
         entities=message.entities,
-        author_id=author.id,
-        author_name=author.full_name,
-        author_username=author.username,
+        author_id=author_id,
+        author_name=author_name,
+        author_username=author_username,
+        author_kind=author_kind,
         message_date=message.date,
         message_edit_date=message.edit_date,
         marked_by_id=marker.id,
         marked_at=now,
         record=sealed.canonical,
         digest=sealed.digest,
-        content_hash=content_hash(message.text, message.entities),
+        content_hash=content_hash(
+            message.text or "",
+            message.entities,
+            message.media.file_unique_id if message.media else None,
+        ),
         answer_language=language_for(marker.language_code),
+        media=media,
+        forwarded_from=message.forwarded_from,
     )
+
+
+def _author(message: MarkedMessage) -> tuple[int, str, str | None, str]:
+    """Id, name, username and kind of whoever the message is from."""
+    if message.author_chat is not None:
+        chat = message.author_chat
+        kind = "channel" if chat.type == "channel" else "chat"
+        return chat.id, chat.title or "", chat.username, kind
+    assert message.author is not None  # _refusal_for saw to it
+    author = message.author
+    return author.id, author.full_name, author.username, "user"

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.db.models import Agreement, JournalEntry, Mail, MailStatus, Party
+from bot.db.models import Agreement, AgreementFile, JournalEntry, Mail, MailStatus, Party
 from bot.services.directory import verified_addresses
 from bot.services.letters import EarlierVersion, Letters
 from bot.services.stamps import stamp_states
@@ -53,6 +53,14 @@ async def queue_agreement_mails(
     party_ids = list({party.user_id for agreement in agreements for party in agreement.parties})
     addresses = await verified_addresses(session, party_ids)
     stamps = await stamp_states(session, [agreement.digest for agreement in agreements])
+    files = {
+        agreement_id: content
+        for agreement_id, content in await session.execute(
+            select(AgreementFile.agreement_id, AgreementFile.content).where(
+                AgreementFile.agreement_id.in_(agreement_ids)
+            )
+        )
+    }
 
     queued = 0
     for agreement in agreements:
@@ -77,7 +85,10 @@ async def queue_agreement_mails(
             if earlier is None:
                 earlier = await _earlier_versions(session, agreement)
             token = stamp.token if stamp is not None else None
-            session.add(letters.agreement(agreement, party.user, address, now, earlier, token))
+            file = files.get(agreement.id)
+            session.add(
+                letters.agreement(agreement, party.user, address, now, earlier, token, file)
+            )
             queued += 1
     return queued
 

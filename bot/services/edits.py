@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,6 +24,7 @@ from bot.services.deliveries import AGREEMENT_MAIL
 from bot.services.diff import Diff, word_diff
 from bot.services.directory import remember_user
 from bot.services.letters import Letters
+from bot.services.media import Media, file_replaced, version_media
 from bot.services.outbox import MailWaker
 from bot.services.people import Person
 from bot.services.records import content_hash
@@ -39,6 +40,7 @@ class EditedMessage:
     edit_date: datetime
     editor: Person | None
     entities: list[dict[str, Any]] = field(default_factory=list)
+    media: Media | None = None
 
 
 class EditOutcome(enum.StrEnum):
@@ -63,6 +65,7 @@ class AlertView:
     agreed_at: datetime
     mailed_at: datetime | None  # when the agreement email first went out, if it has
     amendment_label: str | None  # "3.1" once an amendment stands instead of the original
+    file_replaced: bool = False  # the latest version carries another file than before
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +95,7 @@ class EditService(Service):
         if agreement is None:
             return EditResult(EditOutcome.NOT_AGREED)
         text = edit.text or ""
-        new_hash = content_hash(text, edit.entities)
+        new_hash = content_hash(text, edit.entities, _file_of(edit.media))
         latest = await self._latest_version(agreement.id)
         if new_hash == (latest.content_hash if latest else agreement.content_hash):
             return EditResult(EditOutcome.UNCHANGED)
@@ -111,6 +114,7 @@ class EditService(Service):
             edit_date=edit.edit_date,
             received_at=now,
             alert_id=alert.id,
+            media=version_media(edit.media),
         )
         self._session.add(version)
         await self._session.flush()
@@ -224,4 +228,13 @@ async def alert_view(session: AsyncSession, alert_id: int) -> AlertView:
             )
         ),
         amendment_label=f"{agreement.number}.{amendments}" if amendments else None,
+        file_replaced=_file_replaced(agreement, versions),
     )
+
+
+def _file_of(media: Media | None) -> str | None:
+    return media.file_unique_id if media else None
+
+
+def _file_replaced(agreement: Agreement, versions: Sequence[MessageVersion]) -> bool:
+    return bool(versions) and file_replaced(agreement.media, versions[-1].media)

@@ -12,9 +12,16 @@ from zoneinfo import ZoneInfo
 
 from bot.db.models import Agreement, Amendment, EditAlert, Mail, MailStatus, MessageVersion, User
 from bot.services.diff import Diff, word_diff
+from bot.services.letter_parts import (
+    file_attachment,
+    forward_view,
+    media_view,
+    timestamp_context,
+    with_stamp,
+)
+from bot.services.media import file_replaced
 from bot.services.people import ChatInfo, full_name, language_for, message_link
 from bot.services.timefmt import format_local, format_utc
-from bot.services.timestamping import read_timestamp
 from mailer import Attachment, DkimSigner, MailRenderer, MailSpec, compose, make_message_id
 
 SUMMARY_WORDS = 8
@@ -71,37 +78,6 @@ def record_filename(agreement: Agreement) -> str:
     return f"agreement-{agreement.chat_id}-{agreement.number}.json"
 
 
-@dataclass(frozen=True, slots=True)
-class TimestampView:
-    authority: str
-    time_utc: str
-    filename: str
-
-
-def stamp_filename(record_filename: str) -> str:
-    return record_filename.removesuffix(".json") + ".tsr"
-
-
-def _timestamp(stamp: bytes | None, record: bytes, record_filename: str) -> dict[str, Any]:
-    if stamp is None:
-        return {"timestamp": None}
-    check = read_timestamp(stamp, record)
-    return {
-        "timestamp": TimestampView(
-            authority=check.authority or "?",
-            time_utc=format_utc(check.stamped_at) if check.stamped_at else "?",
-            filename=stamp_filename(record_filename),
-        )
-    }
-
-
-def _with_stamp(record: Attachment, stamp: bytes | None) -> tuple[Attachment, ...]:
-    if stamp is None:
-        return (record,)
-    token = Attachment(stamp_filename(record.filename), stamp, "application/timestamp-reply")
-    return (record, token)
-
-
 def _person(user: User) -> PersonView:
     return PersonView(full_name(user.first_name, user.last_name), user.username, user.id)
 
@@ -113,11 +89,17 @@ class Letters:
         mail_from: str,
         zone: ZoneInfo,
         signer: DkimSigner | None = None,
+        max_attachment_bytes: int = 10 * 1024 * 1024,
     ) -> None:
         self._renderer = renderer
         self._mail_from = mail_from
         self._zone = zone
         self._signer = signer
+        self._max_attachment_bytes = max_attachment_bytes
+
+    def attachable(self, size: int) -> bool:
+        """Whether a file this big goes with the email (MAIL_MAX_ATTACHMENT_MB)."""
+        return size <= self._max_attachment_bytes
 
     def verification_code(
         self,
@@ -148,6 +130,7 @@ class Letters:
         now: datetime,
         earlier: Sequence[EarlierVersion] = (),
         stamp: bytes | None = None,
+        file: bytes | None = None,
     ) -> Mail:
         """Needs ``agreement.chat`` and ``agreement.parties`` with their users loaded.
 
@@ -171,18 +154,24 @@ class Letters:
             "digest": agreement.digest,
             "previous_digest": json.loads(agreement.record).get("previous_digest"),
             "record_filename": record_filename(agreement),
+            "author_kind": agreement.author_kind,
+            "media": media_view(agreement.media, attached=file is not None),
+            "forwarded": forward_view(agreement.forwarded_from),
         }
         record = Attachment(record_filename(agreement), agreement.record, "application/json")
+        attachments = with_stamp(record, stamp)
+        if file is not None and agreement.media is not None:
+            attachments += (file_attachment(agreement.media, file),)
         return self._mail(
             "agreement",
             recipient,
             address,
-            context | _timestamp(stamp, agreement.record, record.filename),
+            context | timestamp_context(stamp, agreement.record, record.filename),
             now,
             topic=f"agreement:{agreement.id}",
             agreement_id=agreement.id,
             headers={"X-Agreement-Digest": agreement.digest},
-            attachments=_with_stamp(record, stamp),
+            attachments=attachments,
         )
 
     def edit_alert(
@@ -227,6 +216,7 @@ class Letters:
             "latest_text": previous_text,
             "total_edits": len(versions),
             "digest": agreed.digest,
+            "file_replaced": bool(versions) and file_replaced(agreement.media, versions[-1].media),
         }
         return self._mail(
             "edit_alert",
@@ -277,12 +267,12 @@ class Letters:
             "amendment",
             recipient,
             address,
-            context | _timestamp(stamp, amendment.record, filename),
+            context | timestamp_context(stamp, amendment.record, filename),
             now,
             topic=f"amendment:{amendment.id}",
             agreement_id=agreement.id,
             headers={"X-Agreement-Digest": amendment.digest},
-            attachments=_with_stamp(record, stamp),
+            attachments=with_stamp(record, stamp),
             in_reply_to=in_reply_to,
         )
 

@@ -32,6 +32,9 @@ class Person:
         return full_name(self.first_name, self.last_name)
 
 
+BUSINESS = "business"
+
+
 @dataclass(frozen=True, slots=True)
 class ChatInfo:
     id: int
@@ -43,6 +46,11 @@ class ChatInfo:
     @property
     def is_group(self) -> bool:
         return self.type in {"group", "supergroup"}
+
+    @property
+    def is_business(self) -> bool:
+        """An owner's one-to-one chat with a client, through a business connection."""
+        return self.type == BUSINESS
 
 
 def message_link(chat: ChatInfo, message_id: int) -> str | None:

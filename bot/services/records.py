@@ -47,9 +47,12 @@ def iso_utc(moment: datetime) -> str:
 _VISIBLE_ENTITY_KEYS = ("type", "offset", "length", "url", "language", "custom_emoji_id")
 
 
-def content_hash(text: str, entities: list[dict[str, Any]]) -> str:
-    """What a reader sees: the text and its formatting. Reactions, link previews and
-    re-saves change neither, so an "edit" with the same hash changed nothing."""
+def content_hash(
+    text: str, entities: list[dict[str, Any]], file_unique_id: str | None = None
+) -> str:
+    """What a reader sees: the text and its formatting, and the file if there is one.
+    Reactions, link previews and re-saves change none, so an "edit" with the same hash
+    changed nothing."""
     visible = []
     for entity in entities:
         shown = {key: entity[key] for key in _VISIBLE_ENTITY_KEYS if key in entity}
@@ -57,4 +60,7 @@ def content_hash(text: str, entities: list[dict[str, Any]]) -> str:
             shown["user_id"] = entity["user"].get("id")
         visible.append(shown)
     visible.sort(key=lambda e: (e["offset"], e["length"], e["type"]))
-    return digest_of(canonical_json({"entities": visible, "text": text}))
+    seen: dict[str, Any] = {"entities": visible, "text": text}
+    if file_unique_id is not None:  # absent for text: their hashes stay what they were
+        seen["file"] = file_unique_id
+    return digest_of(canonical_json(seen))

@@ -96,12 +96,15 @@ def refusal_text(refusal: Refusal) -> str:
             "You are writing as the group (anonymous admin), so I can't tell who agrees. "
             "Send /agree from your own account."
         ),
-        Refusal.SENT_AS_CHAT: _(
-            "This message was posted on behalf of a channel or a group, not by a person, so "
-            "it can't be recorded as an agreement yet."
-        ),
     }
     return texts[refusal]
+
+
+def file_unavailable() -> str:
+    return _(
+        "Telegram did not hand over the message's file just now, so nothing was recorded. "
+        "Please reply /agree to it again in a minute."
+    )
 
 
 def agree_usage() -> str:

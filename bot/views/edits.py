@@ -47,6 +47,8 @@ def edit_alert(alert: AlertView, zone: ZoneInfo) -> str:
         'An edit is not an agreement: it becomes one only when every party presses "Accept new '
         'version". Edits of this message so far: {total}.'
     ).format(total=alert.total_edits)
+    if alert.file_replaced:
+        head += "\n" + _("📎 The attached file was replaced with another one.")
     return "\n".join((head, stands, note))
 
 
