@@ -8,6 +8,7 @@ from typing import Any
 
 from aiogram.enums import ContentType
 from aiogram.types import (
+    BusinessConnection,
     Chat,
     Message,
     MessageOriginChannel,
@@ -18,6 +19,7 @@ from aiogram.types import (
 )
 
 from bot.services.agreements import MarkedMessage, MarkRequest
+from bot.services.business import ConnectionInfo
 from bot.services.media import Media
 from bot.services.people import ChatInfo, Person
 from bot.services.records import iso_utc
@@ -55,6 +57,28 @@ def person_from(user: User) -> Person:
         username=user.username,
         language_code=user.language_code,
         is_bot=user.is_bot,
+    )
+
+
+def client_of(chat: Chat) -> Person:
+    """The other person of a business chat (a private chat names them)."""
+    return Person(
+        id=chat.id,
+        first_name=chat.first_name or "",
+        last_name=chat.last_name,
+        username=chat.username,
+    )
+
+
+def connection_from(connection: BusinessConnection) -> ConnectionInfo:
+    rights = connection.rights
+    can_reply = bool(rights.can_reply) if rights is not None else bool(connection.can_reply)
+    return ConnectionInfo(
+        id=connection.id,
+        owner=person_from(connection.user),
+        user_chat_id=connection.user_chat_id,
+        can_reply=can_reply,
+        is_enabled=connection.is_enabled,
     )
 
 

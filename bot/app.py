@@ -140,6 +140,10 @@ def build_dispatcher(
         dispatcher.edited_message,
         dispatcher.callback_query,
         dispatcher.message_reaction,
+        dispatcher.business_connection,
+        dispatcher.business_message,
+        dispatcher.edited_business_message,
+        dispatcher.deleted_business_messages,
     ):
         observer.middleware(services)
     dispatcher.include_router(build_router(reactions=settings.journal))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import agreements, edits, listing, registration, start
+from bot.handlers import agreements, business, edits, listing, registration, start
 from bot.handlers.reactions import build_router as reactions_router
 
 
@@ -17,6 +17,7 @@ def build_router(*, reactions: bool) -> Router:
         agreements.build_router(),
         edits.build_router(),
         listing.build_router(),
+        business.build_router(),
     )
     if reactions:
         router.include_router(reactions_router())

@@ -11,6 +11,7 @@ from aiogram.types import TelegramObject
 
 from bot.services.agreements import AgreementService
 from bot.services.amendments import AmendmentService
+from bot.services.business import BusinessService
 from bot.services.edits import EditService
 from bot.services.letters import Letters
 from bot.services.listing import ListingService
@@ -47,4 +48,5 @@ class ServicesMiddleware(BaseMiddleware):
         data["edits"] = EditService(*common, self._edit_coalesce)
         data["amendments"] = AmendmentService(*common, stamper=self._stamper)
         data["listing"] = ListingService(*common)
+        data["business"] = BusinessService(*common)
         return await handler(event, data)

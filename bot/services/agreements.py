@@ -18,7 +18,7 @@ from bot.services.chain import latest_digest
 from bot.services.deliveries import queue_agreement_mails
 from bot.services.directory import remember_chat, remember_user
 from bot.services.media import Download, Media, describe
-from bot.services.people import ChatInfo, Person, language_for
+from bot.services.people import BUSINESS_CHAT_BASE, ChatInfo, Person, language_for
 from bot.services.records import RECORD_FORMAT, content_hash, iso_utc, seal
 from bot.services.stamps import request_stamp
 
@@ -135,7 +135,12 @@ class AgreementService(Service):
         agreements = (
             await self._session.scalars(
                 with_parties(select(Agreement))
-                .where(Agreement.answer_message_id.is_(None), Agreement.marked_at >= since)
+                .where(
+                    Agreement.answer_message_id.is_(None),
+                    Agreement.marked_at >= since,
+                    # a business chat's answer goes through its connection; not posted here
+                    Agreement.chat_id < BUSINESS_CHAT_BASE,
+                )
                 .order_by(Agreement.id)
             )
         ).all()

@@ -229,6 +229,33 @@ class Letters:
             in_reply_to=in_reply_to,
         )
 
+    def deletion(
+        self,
+        agreement: Agreement,
+        recipient: User,
+        address: str,
+        now: datetime,
+        *,
+        in_reply_to: str | None,
+    ) -> Mail:
+        """Telegram reported the agreed message deleted. Needs ``agreement.chat`` loaded."""
+        context = {
+            **self._about(agreement, recipient),
+            "deleted_at_utc": format_utc(now),
+            "agreed_text": agreement.text,
+            "digest": agreement.digest,
+        }
+        return self._mail(
+            "deletion",
+            recipient,
+            address,
+            context,
+            now,
+            topic=f"deletion:{agreement.id}",
+            agreement_id=agreement.id,
+            in_reply_to=in_reply_to,
+        )
+
     def amendment(
         self,
         agreement: Agreement,

@@ -33,6 +33,8 @@ class Person:
 
 
 BUSINESS = "business"
+# Business chats get chat keys from here up (see services/business.py).
+BUSINESS_CHAT_BASE = 1 << 53
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,8 +19,11 @@ from bot.views.common import clip, email_deep_link, person_html
 LIST_LABEL_LENGTH = 100
 
 
-def agreement_card(agreement: AgreementView, bot_username: str, zone: ZoneInfo) -> str:
-    """The bot's answer under a marked message; edited as parties join."""
+def agreement_card(
+    agreement: AgreementView, bot_username: str, zone: ZoneInfo, *, joinable: bool = True
+) -> str:
+    """The bot's answer under a marked message; edited as parties join (in groups:
+    ``joinable``; a one-to-one chat has its two parties from the start)."""
     lines = [_("✅ <b>Agreement #{number} recorded</b>").format(number=agreement.number)]
     if agreement.title:
         lines.append(f"<i>{hd.quote(agreement.title)}</i>")
@@ -39,12 +42,15 @@ def agreement_card(agreement: AgreementView, bot_username: str, zone: ZoneInfo) 
                 )
             )
     lines.append("")
-    lines.append(
-        _(
-            "Each party with a verified email receives the record by email. "
-            'Anyone else who agrees can press "I agree" or reply /agree to the message.'
+    if joinable:
+        lines.append(
+            _(
+                "Each party with a verified email receives the record by email. "
+                'Anyone else who agrees can press "I agree" or reply /agree to the message.'
+            )
         )
-    )
+    else:
+        lines.append(_("Each party with a verified email receives the record by email."))
     lines.append(_("Digest: <code>{digest}</code>").format(digest=agreement.digest))
     return "\n".join(lines)
 

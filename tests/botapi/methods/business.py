@@ -48,10 +48,11 @@ def _chat_id(ctx: Context) -> int:
 
 
 def _last_incoming(record: ChatRecord, owner_id: int) -> int:
+    """When the client last wrote; deleting that message later doesn't undo it."""
     dates = [
         int(m["date"])
-        for i, m in record.messages.items()
-        if m.get("from", {}).get("id") not in (None, owner_id) and i not in record.deleted
+        for m in record.messages.values()
+        if m.get("from", {}).get("id") not in (None, owner_id)
     ]
     return max(dates, default=0)
 
