@@ -32,6 +32,7 @@ from bot.middlewares.in_flight import FinishInFlight
 from bot.middlewares.journal import JournalMiddleware
 from bot.middlewares.once import OnceMiddleware
 from bot.middlewares.services import ServicesMiddleware
+from bot.middlewares.topics import TopicNamesMiddleware
 from bot.notifications import TelegramNotifier
 from bot.recovery import post_owed_cards
 from bot.services.alert_scheduler import AlertScheduler
@@ -129,6 +130,7 @@ def build_dispatcher(
     dispatcher.update.outer_middleware(dispatcher["handled_updates"])
     dispatcher.update.outer_middleware(DatabaseSessionMiddleware(session_factory))
     dispatcher.update.outer_middleware(OnceMiddleware(utc_now))
+    dispatcher.message.outer_middleware(TopicNamesMiddleware(session_factory))
     if settings.journal:
         for observer in (dispatcher.message, dispatcher.edited_message):
             observer.outer_middleware(JournalMiddleware(journal))

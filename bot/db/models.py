@@ -120,6 +120,7 @@ class Agreement(Base):
     author_kind: Mapped[str] = mapped_column(String(16), default="user", server_default="user")
     media: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # kind, file, size, sha256
     forwarded_from: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # forward_origin
+    topic: Mapped[str | None] = mapped_column(Text)  # the forum topic's name, if known
 
     chat: Mapped[Chat] = relationship(lazy="raise")
     parties: Mapped[list[Party]] = relationship(

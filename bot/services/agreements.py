@@ -16,7 +16,7 @@ from bot.services.agreement_views import AgreementView, load_views, with_parties
 from bot.services.base import Service
 from bot.services.chain import latest_digest
 from bot.services.deliveries import queue_agreement_mails
-from bot.services.directory import remember_chat, remember_user
+from bot.services.directory import remember_chat, remember_user, topic_name
 from bot.services.media import Download, Media, describe
 from bot.services.people import BUSINESS_CHAT_BASE, ChatInfo, Person, language_for
 from bot.services.records import RECORD_FORMAT, content_hash, iso_utc, seal
@@ -156,7 +156,8 @@ class AgreementService(Service):
     async def _record(self, request: MarkRequest, now: datetime) -> Agreement:
         number = await self._next_number(request.chat.id)
         previous = await latest_digest(self._session, request.chat.id)
-        agreement = _new_agreement(request, number, previous, now)
+        topic = await topic_name(self._session, request.chat.id, request.message.thread_id)
+        agreement = _new_agreement(request, number, previous, now, topic)
         self._session.add(agreement)
         await self._session.flush()  # the unique keys speak here if we lost a race
         if self._stamper is not None:
@@ -234,7 +235,11 @@ def _refusal_for(request: MarkRequest) -> Refusal | None:
 
 
 def _new_agreement(
-    request: MarkRequest, number: int, previous_digest: str | None, now: datetime
+    request: MarkRequest,
+    number: int,
+    previous_digest: str | None,
+    now: datetime,
+    topic: str | None = None,
 ) -> Agreement:
     message, marker = request.message, request.marker
     author_id, author_name, author_username, author_kind = _author(message)
@@ -264,6 +269,8 @@ def _new_agreement(
         document["message"]["media"] = media
     if message.forwarded_from is not None:
         document["message"]["forwarded_from"] = message.forwarded_from
+    if topic is not None:
+        document["message"]["topic"] = topic
     sealed = seal(document)
     return Agreement(
         chat_id=request.chat.id,
@@ -291,6 +298,7 @@ def _new_agreement(
         answer_language=language_for(marker.language_code),
         media=media,
         forwarded_from=message.forwarded_from,
+        topic=topic,
     )
 
 

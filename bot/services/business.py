@@ -23,7 +23,7 @@ from bot.db.models import (
     MessageDeletion,
     Party,
 )
-from bot.services.alert_mail import agreement_threads
+from bot.services.alert_mail import agreed_text, agreement_threads
 from bot.services.base import Service
 from bot.services.directory import remember_chat, remember_user, verified_addresses
 from bot.services.people import BUSINESS, BUSINESS_CHAT_BASE, ChatInfo, Person
@@ -145,13 +145,19 @@ class BusinessService(Service):
     async def _queue_mails(self, agreement: Agreement, now: datetime) -> int:
         addresses = await verified_addresses(self._session, [p.user_id for p in agreement.parties])
         threads = await agreement_threads(self._session, agreement.id)
+        agreed = await agreed_text(self._session, agreement)
         queued = 0
         for party in agreement.parties:
             address = addresses.get(party.user_id)
             if address is not None:
                 self._session.add(
                     self._letters.deletion(
-                        agreement, party.user, address, now, in_reply_to=threads.get(party.user_id)
+                        agreement,
+                        agreed,
+                        party.user,
+                        address,
+                        now,
+                        in_reply_to=threads.get(party.user_id),
                     )
                 )
                 queued += 1

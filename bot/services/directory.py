@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Chat, EmailBinding, User
+from bot.db.models import Chat, EmailBinding, ForumTopic, User
 from bot.services.people import ChatInfo, Person
 
 
@@ -37,6 +37,21 @@ async def remember_chat(session: AsyncSession, info: ChatInfo, now: datetime) ->
     chat.is_forum = info.is_forum
     chat.updated_at = now
     return chat
+
+
+async def remember_topic(session: AsyncSession, chat_id: int, thread_id: int, name: str) -> None:
+    topic = await session.get(ForumTopic, (chat_id, thread_id))
+    if topic is None:
+        session.add(ForumTopic(chat_id=chat_id, thread_id=thread_id, name=name))
+    else:
+        topic.name = name
+
+
+async def topic_name(session: AsyncSession, chat_id: int, thread_id: int | None) -> str | None:
+    if thread_id is None:
+        return None
+    topic = await session.get(ForumTopic, (chat_id, thread_id))
+    return topic.name if topic else None
 
 
 async def verified_addresses(session: AsyncSession, user_ids: list[int]) -> dict[int, str]:

@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.db.models import Agreement, Amendment, EditAlert, Mail, MailStatus, MessageVersion, User
+from bot.formatting import entities_to_html
 from bot.services.diff import Diff, word_diff
 from bot.services.letter_parts import (
     file_attachment,
@@ -140,6 +141,7 @@ class Letters:
         context = {
             **self._about(agreement, recipient),
             "text": agreement.text,
+            "text_html": entities_to_html(agreement.text, agreement.entities),
             "author": PersonView(
                 agreement.author_name, agreement.author_username, agreement.author_id
             ),
@@ -232,6 +234,7 @@ class Letters:
     def deletion(
         self,
         agreement: Agreement,
+        agreed: AgreedText,
         recipient: User,
         address: str,
         now: datetime,
@@ -242,8 +245,8 @@ class Letters:
         context = {
             **self._about(agreement, recipient),
             "deleted_at_utc": format_utc(now),
-            "agreed_text": agreement.text,
-            "digest": agreement.digest,
+            "agreed_text": agreed.text,
+            "digest": agreed.digest,
         }
         return self._mail(
             "deletion",
@@ -278,6 +281,9 @@ class Letters:
             "previous_text": previous.text,
             "previous_label": previous.label,
             "text": amendment.text,
+            "text_html": entities_to_html(
+                amendment.text, json.loads(amendment.record)["message"]["entities"]
+            ),
             "diff": word_diff(previous.text, amendment.text),
             "digest": amendment.digest,
             "previous_digest": amendment.previous_digest,
@@ -315,6 +321,7 @@ class Letters:
                 ChatInfo(chat.id, chat.type, chat.title, chat.username), agreement.message_id
             ),
             "recipient_name": _person(recipient).name,
+            "topic": agreement.topic,
         }
 
     def _mail(

@@ -23,7 +23,7 @@ RECORDED = (
     "author_username, message_date, message_edit_date, marked_by_id, marked_at, record, "
     "digest, content_hash"
 )
-NEW_RECORDED = RECORDED + ", author_kind, media, forwarded_from"
+NEW_RECORDED = RECORDED + ", author_kind, media, forwarded_from, topic"
 
 
 def upgrade() -> None:
@@ -33,6 +33,7 @@ def upgrade() -> None:
         )
         batch.add_column(sa.Column("media", sa.JSON(), nullable=True))
         batch.add_column(sa.Column("forwarded_from", sa.JSON(), nullable=True))
+        batch.add_column(sa.Column("topic", sa.Text(), nullable=True))
     with op.batch_alter_table("message_versions", recreate="never") as batch:
         batch.add_column(sa.Column("media", sa.JSON(), nullable=True))
     _protect_agreements(NEW_RECORDED)
@@ -107,6 +108,7 @@ def downgrade() -> None:
     with op.batch_alter_table("message_versions", recreate="never") as batch:
         batch.drop_column("media")
     with op.batch_alter_table("agreements", recreate="never") as batch:
+        batch.drop_column("topic")
         batch.drop_column("forwarded_from")
         batch.drop_column("media")
         batch.drop_column("author_kind")

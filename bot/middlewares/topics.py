@@ -1,0 +1,50 @@
+"""Learns forum topics' names from the messages in them, for the emails.
+
+The Bot API has no call that names a topic; every message in one carries the topic's
+opening message (forum_topic_created) as its reply, and renames come as service messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import Message, TelegramObject
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.services.directory import remember_topic
+
+
+class TopicNamesMiddleware(BaseMiddleware):
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._session_factory = session_factory
+        self._known: dict[tuple[int, int], str] = {}
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        if isinstance(event, Message) and event.is_topic_message and event.message_thread_id:
+            name = _topic_name(event)
+            key = (event.chat.id, event.message_thread_id)
+            if name is not None and self._known.get(key) != name:
+                # Its own short transaction: a plain message has no handler that commits.
+                async with self._session_factory() as session:
+                    await remember_topic(session, *key, name)
+                    await session.commit()
+                self._known[key] = name
+        return await handler(event, data)
+
+
+def _topic_name(message: Message) -> str | None:
+    for source in (message, message.reply_to_message):
+        if source is None:
+            continue
+        if source.forum_topic_edited is not None and source.forum_topic_edited.name:
+            return source.forum_topic_edited.name
+        if source.forum_topic_created is not None:
+            return source.forum_topic_created.name
+    return None
