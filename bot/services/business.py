@@ -105,6 +105,7 @@ class BusinessService(Service):
         await remember_chat(
             self._session, ChatInfo(id=key, type=BUSINESS, title=client.full_name), self._clock()
         )
+        # Not committed here: the update's own commit stores it along with the update's id.
         return key
 
     async def record_deletions(self, chat_key: int, message_ids: list[int]) -> list[Deletion]:
