@@ -44,6 +44,7 @@ from bot.services.stamper import Stamper
 from bot.services.stamps import StampWaker
 from bot.services.status import describe, mail_status
 from bot.services.timestamping import TimestampAuthority
+from bot.webhook import serve_webhook
 from mailer import DkimSigner, MailRenderer, SmtpConfig, SmtpSender
 
 logger = logging.getLogger(__name__)
@@ -177,7 +178,8 @@ async def run(
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-    await asyncio.to_thread(upgrade, settings.database_url)
+    if settings.auto_migrate:
+        await asyncio.to_thread(upgrade, settings.database_url)
     engine = create_engine(settings.database_url)
     session_factory = create_session_factory(engine)
     bot = build_bot(settings)
@@ -192,7 +194,16 @@ async def run(
         stamper = build_stamper(settings, session_factory, letters, worker)
         dispatcher = build_dispatcher(settings, session_factory, letters, worker, journal, stamper)
         housekeeping = Housekeeping(session_factory, journal, utc_now)
-        await bot.delete_webhook(drop_pending_updates=False)
+        allowed_updates = dispatcher.resolve_used_update_types()
+        if settings.webhook_url is not None:
+            secret = settings.webhook_secret
+            await bot.set_webhook(
+                str(settings.webhook_url),
+                allowed_updates=allowed_updates,
+                secret_token=secret.get_secret_value() if secret else None,
+            )
+        else:
+            await bot.delete_webhook(drop_pending_updates=False)
         await register_commands(bot, create_i18n())
         await post_owed_cards(
             bot, session_factory, letters, worker, utc_now, create_i18n(), settings.zone
@@ -209,19 +220,25 @@ async def run(
             alerts.running(),
             journal.running(),
             housekeeping.running(),
-            _stop_when_set(stop, dispatcher, worker),
+            _stop_when_set(stop, dispatcher, worker, polling=settings.webhook_url is None),
         ):
-            # Handling each update before asking for the next batch means an update is
-            # confirmed to Telegram only after it was handled (aiogram confirms on fetch).
-            await dispatcher.start_polling(
-                bot,
-                allowed_updates=dispatcher.resolve_used_update_types(),
-                handle_as_tasks=False,
-                handle_signals=False,
-                close_bot_session=False,
-            )
-            await journal.flush()  # before telling Telegram these updates are done
-            await dispatcher["handled_updates"].confirm(bot)
+            if settings.webhook_url is not None:
+                await serve_webhook(
+                    settings, dispatcher, bot, session_factory, stop, HANDLER_GRACE_SECONDS
+                )
+                await journal.flush()
+            else:
+                # Handling each update before asking for the next batch means an update is
+                # confirmed to Telegram only after it was handled (aiogram confirms on fetch).
+                await dispatcher.start_polling(
+                    bot,
+                    allowed_updates=allowed_updates,
+                    handle_as_tasks=False,
+                    handle_signals=False,
+                    close_bot_session=False,
+                )
+                await journal.flush()  # before telling Telegram these updates are done
+                await dispatcher["handled_updates"].confirm(bot)
     finally:
         await bot.session.close()
         await engine.dispose()
@@ -230,13 +247,14 @@ async def run(
 
 @contextlib.asynccontextmanager
 async def _stop_when_set(
-    stop: asyncio.Event, dispatcher: Dispatcher, worker: MailWorker
+    stop: asyncio.Event, dispatcher: Dispatcher, worker: MailWorker, *, polling: bool
 ) -> AsyncIterator[None]:
     async def watch() -> None:
         await stop.wait()
         logger.info("stopping")
         worker.request_stop()  # at once: its grace runs beside the handler's
-        await dispatcher.stop_polling()
+        if polling:  # the webhook server watches ``stop`` itself
+            await dispatcher.stop_polling()
 
     watcher = asyncio.create_task(watch())
     try:

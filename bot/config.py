@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from email.errors import HeaderParseError
 from email.headerregistry import AddressHeader, HeaderRegistry
@@ -96,8 +97,29 @@ class Settings(TimestampSettings):
     dkim_selector: str | None = None
     dkim_private_key_file: Path | None = None
     journal: bool = True
+    # Webhook mode: Telegram (or a self-hosted Bot API server) POSTs updates to this URL;
+    # the bot serves it on WEBHOOK_HOST:WEBHOOK_PORT at the URL's path. Unset: long polling.
+    webhook_url: AnyHttpUrl | None = None
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    webhook_secret: SecretStr | None = None
+    # Replicas migrate once before they start (python -m bot migrate) when this is off.
+    auto_migrate: bool = True
+    # A mail a worker took but did not report on within this time (its replica died) is
+    # sent by another worker.
+    outbox_claim_seconds: float = Field(default=60.0, gt=0)
     journal_retention_days: int = Field(default=30, ge=1)
     agree_reaction: str = Field(default="🤝", min_length=1)
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_charset(cls, value: SecretStr | None) -> SecretStr | None:
+        # What Telegram accepts as secret_token.
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()
+        ):
+            raise ValueError("1-256 characters: letters, digits, _ and - only")
+        return value
 
     @field_validator("bot_token")
     @classmethod

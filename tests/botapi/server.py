@@ -62,6 +62,7 @@ class BotAPIServer:
         can_read_all_group_messages: bool = False,
         first_update_id: int = 1,
         clock: Callable[[], int] | None = None,
+        local: bool = False,
     ) -> None:
         self.token = token
         self.now: Callable[[], int] = clock or (lambda: int(time.time()))
@@ -71,6 +72,8 @@ class BotAPIServer:
             can_read_all_group_messages=can_read_all_group_messages,
         )
         self.updates = UpdateQueue(self.notifier, first_update_id)
+        # Like telegram-bot-api --local: a webhook may be plain http on any port.
+        self.state.local_webhooks = local
         self.dropped_updates: list[dict[str, Any]] = []
         self._calls: list[RecordedCall] = []
         self._taken_calls: set[int] = set()

@@ -73,6 +73,8 @@ class State:
         self.blocked: set[int] = set()
         self.commands: dict[tuple[tuple[Any, ...], str], list[dict[str, str]]] = {}
         self.webhook_url = ""
+        self.webhook_secret = ""
+        self.local_webhooks = False
         self.delivered_queries: dict[str, dict[str, Any]] = {}
         self.answered_queries: dict[str, dict[str, Any]] = {}
         self.files = FileStore()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -35,8 +36,12 @@ async def get_updates(ctx: Context) -> list[dict[str, Any]]:
     return copy.deepcopy(updates)
 
 
-def _check_webhook_url(url: str) -> None:
+def _check_webhook_url(url: str, local: bool) -> None:
     parts = urlsplit(url if "://" in url else f"https://{url}")
+    if local:  # a self-hosted server in --local mode takes http and any port
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            raise bad_request("bad webhook: Wrong HTTP URL specified")
+        return
     if parts.scheme.lower() != "https":
         raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
     if (parts.port or 443) not in WEBHOOK_PORTS:
@@ -46,9 +51,13 @@ def _check_webhook_url(url: str) -> None:
 async def set_webhook(ctx: Context) -> bool:
     url = ctx.params.str("url")
     if url:
-        _check_webhook_url(url)
+        _check_webhook_url(url, ctx.state.local_webhooks)
         ctx.updates.terminate_waiter("terminated by setWebhook request")
+    secret = ctx.params.str("secret_token")
+    if secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+        raise bad_request("bad webhook: secret token contains unallowed characters")
     ctx.state.webhook_url = url
+    ctx.state.webhook_secret = secret
     if ctx.params.bool("drop_pending_updates"):
         ctx.updates.clear()
     allowed = parse_allowed_updates(ctx.params.str("allowed_updates"))

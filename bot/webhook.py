@@ -1,0 +1,75 @@
+"""Webhook mode: aiogram's aiohttp handler behind WEBHOOK_URL, and /healthz.
+
+Each update is answered only after it was handled (not in the background), so Telegram
+keeps and resends an update whose replica died halfway.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
+
+from aiogram import Bot, Dispatcher
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.config import Settings
+
+logger = logging.getLogger(__name__)
+
+
+def webhook_path(settings: Settings) -> str:
+    assert settings.webhook_url is not None
+    return urlsplit(str(settings.webhook_url)).path or "/"
+
+
+async def serve_webhook(
+    settings: Settings,
+    dispatcher: Dispatcher,
+    bot: Bot,
+    session_factory: async_sessionmaker[AsyncSession],
+    stop: asyncio.Event,
+    grace: float,
+) -> None:
+    """Serve until ``stop`` is set; requests under way then get ``grace`` seconds."""
+    app = web.Application()
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    SimpleRequestHandler(
+        dispatcher, bot, secret_token=secret, handle_in_background=False
+    ).register(app, path=webhook_path(settings))
+    app.router.add_get("/healthz", _healthz(session_factory))
+    setup_application(app, dispatcher, bot=bot)
+    runner = web.AppRunner(app, shutdown_timeout=grace, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
+    await site.start()
+    logger.info(
+        "webhook served on %s:%s%s",
+        settings.webhook_host,
+        settings.webhook_port,
+        webhook_path(settings),
+    )
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+
+
+def _healthz(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> Callable[[web.Request], Awaitable[web.Response]]:
+    async def healthz(_request: web.Request) -> web.Response:
+        try:
+            async with session_factory() as session:
+                await session.execute(text("SELECT 1"))
+        except (SQLAlchemyError, OSError) as exc:
+            logger.warning("health check: database unreachable: %s", exc)
+            return web.json_response({"database": "unreachable"}, status=503)
+        return web.json_response({"database": "ok"})
+
+    return healthz
