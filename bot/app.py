@@ -103,6 +103,7 @@ def build_mail_worker(
         notifier=notifier,
         connections=settings.smtp_connections,
         max_per_minute=settings.smtp_max_per_minute,
+        claim_for=timedelta(seconds=settings.outbox_claim_seconds),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
@@ -11,6 +12,8 @@ from typing import Literal
 import aiosmtplib
 
 from .errors import MailDeliveryError, SmtpConnectionError
+
+QUIT_TIMEOUT = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,8 +140,9 @@ async def _close(client: aiosmtplib.SMTP) -> None:
     if not client.is_connected:
         return
     try:
-        await client.quit()
-    except (aiosmtplib.SMTPException, OSError):
+        # Bounded: a server stuck mid-transaction must not hold up a stop.
+        await asyncio.wait_for(client.quit(), QUIT_TIMEOUT)
+    except (aiosmtplib.SMTPException, OSError, TimeoutError):
         client.close()
 
 

@@ -202,6 +202,8 @@ class Mail(Base):
     # A mail that is useless after a while (a verification code) is not sent late.
     expires_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
+    # Taken by a worker until then; a replica that died leaves a claim that runs out.
+    claimed_until: Mapped[datetime | None]
 
 
 class MessageVersion(Base):

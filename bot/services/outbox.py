@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from aiolimiter import AsyncLimiter
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Mail, MailStatus, User
@@ -80,6 +80,7 @@ class MailWorker:
         notifier: FailureNotifier | None = None,
         connections: int = 1,
         max_per_minute: int | None = None,
+        claim_for: timedelta = timedelta(seconds=60),
     ) -> None:
         self._session_factory = session_factory
         self._transport = transport
@@ -89,6 +90,7 @@ class MailWorker:
         self._max_age = max_age
         self._notifier = notifier
         self._connections = connections
+        self._claim_for = claim_for
         self._limiter: AsyncLimiter | None = None
         self._batch_size = BATCH_SIZE
         if max_per_minute is not None:
@@ -111,21 +113,13 @@ class MailWorker:
 
     async def deliver_pending(self) -> bool:
         """Send one batch of due mails; True when a full batch went out (look for more)."""
-        now = self._clock()
         async with self._session_factory() as session:
-            mails = (
-                await session.scalars(
-                    select(Mail)
-                    .where(Mail.status == MailStatus.PENDING, Mail.next_attempt_at <= now)
-                    .order_by(Mail.next_attempt_at, Mail.id)
-                    .limit(self._batch_size)
-                )
-            ).all()
+            mails = await self._claim(session)
             if not mails:
                 return False
-            # No transaction stays open while the SMTP server takes its time.
-            await session.commit()
             outcomes = await self._send_all(mails)
+            for mail in mails:
+                mail.claimed_until = None  # the ones not tried go to whoever comes next
             # One commit for the batch: a crash before it sends these mails again, with
             # the same Message-IDs, which mail clients show once.
             await session.commit()
@@ -134,6 +128,31 @@ class MailWorker:
                     await self._tell_recipient(session, mail)
             unavailable = Delivery.SERVER_UNAVAILABLE in outcomes.values()
             return len(mails) == self._batch_size and not unavailable
+
+    async def _claim(self, session: AsyncSession) -> Sequence[Mail]:
+        """Take due mails nobody else holds, in a short transaction of its own.
+
+        On PostgreSQL, rows another replica is taking at this moment are skipped (SKIP
+        LOCKED) rather than waited for; SQLite has a single writer anyway.
+        """
+        now = self._clock()
+        mails = (
+            await session.scalars(
+                select(Mail)
+                .where(
+                    Mail.status == MailStatus.PENDING,
+                    Mail.next_attempt_at <= now,
+                    or_(Mail.claimed_until.is_(None), Mail.claimed_until <= now),
+                )
+                .order_by(Mail.next_attempt_at, Mail.id)
+                .limit(self._batch_size)
+                .with_for_update(skip_locked=True)
+            )
+        ).all()
+        for mail in mails:
+            mail.claimed_until = now + self._claim_for
+        await session.commit()  # no transaction stays open while the SMTP server answers
+        return mails
 
     async def _send_all(self, mails: Sequence[Mail]) -> dict[Mail, Delivery]:
         """A few SMTP sessions at once, each over its share of the batch (one connection

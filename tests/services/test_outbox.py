@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 from datetime import timedelta
 
@@ -203,3 +204,33 @@ async def test_a_stop_lets_the_transaction_under_way_finish_and_sends_nothing_mo
     assert state[first].status is MailStatus.SENT
     [other] = set(state) - {first}
     assert state[other].status is MailStatus.PENDING and state[other].attempts == 0
+
+
+async def test_a_claim_keeps_other_workers_off_until_it_runs_out(
+    session_factory, letters, clock: FakeClock, mailbox: Mailbox
+) -> None:
+    await queue_codes(session_factory, letters, clock, "a@example.com", "b@example.com")
+    first = worker_for(session_factory, mailbox, clock)
+    second = worker_for(session_factory, mailbox, clock)
+    mailbox.hold = asyncio.Event()
+    dying = asyncio.create_task(first.deliver_pending())
+    await mailbox.wait_for_transactions(1)
+    assert await second.deliver_pending() is False  # everything due is the first's
+    assert mailbox.received == []
+    dying.cancel()  # the first replica dies in the middle of an SMTP transaction
+    with contextlib.suppress(asyncio.CancelledError):
+        await dying
+    mailbox.hold.set()
+
+    clock.advance(seconds=59)
+    await second.deliver_pending()
+    assert {m.status for m in (await mails(session_factory)).values()} == {MailStatus.PENDING}
+    clock.advance(seconds=2)  # the claim ran out
+    await second.deliver_pending()
+    state = await mails(session_factory)
+    assert {m.status for m in state.values()} == {MailStatus.SENT}
+    # Whatever the dead worker got through went again with the same Message-ID.
+    ids = {address: state[address].message_id for address in state}
+    for received in mailbox.received:
+        assert received.message["Message-ID"] == ids[received.recipients[0]]
+    assert {r for m in mailbox.received for r in m.recipients} == set(ids)
