@@ -107,6 +107,8 @@ def marked_message_from(message: Message) -> MarkedMessage:
     # On behalf of a chat, "from" is a placeholder (GroupAnonymousBot, Telegram, Channel_Bot).
     author_chat = chat_from(message.sender_chat) if message.sender_chat else None
     author = person_from(message.from_user) if message.from_user and not author_chat else None
+    if message.sender_business_bot is not None:  # a bot wrote it for the business account
+        author = person_from(message.sender_business_bot)
     return MarkedMessage(
         message_id=message.message_id,
         date=message.date,

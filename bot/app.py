@@ -40,7 +40,7 @@ from bot.services.housekeeping import Housekeeping
 from bot.services.journal import Journal
 from bot.services.letters import Letters
 from bot.services.outbox import FailureNotifier, MailWaker, MailWorker
-from bot.services.stamper import Stamper
+from bot.services.stamper import Stamper, release_held_mails
 from bot.services.stamps import StampWaker
 from bot.services.status import describe, mail_status
 from bot.services.timestamping import TimestampAuthority
@@ -51,7 +51,7 @@ logger = logging.getLogger(__name__)
 
 # A stop waits this long for the update being handled (the mail worker's grace runs
 # beside it), so that the process is gone within 10 seconds of SIGTERM.
-HANDLER_GRACE_SECONDS = 6.0
+HANDLER_GRACE_SECONDS = 5.0
 
 
 def utc_now() -> datetime:
@@ -116,7 +116,14 @@ def build_stamper(
     if settings.tsa_url is None:
         return None
     authority = TimestampAuthority(str(settings.tsa_url))
-    return Stamper(session_factory, authority, letters, mail_waker, utc_now)
+    return Stamper(
+        session_factory,
+        authority,
+        letters,
+        mail_waker,
+        utc_now,
+        roots=settings.trusted_roots(),
+    )
 
 
 def build_dispatcher(
@@ -193,6 +200,8 @@ async def run(
         retention = timedelta(days=settings.journal_retention_days)
         journal = Journal(session_factory, utc_now, retention)
         stamper = build_stamper(settings, session_factory, letters, worker)
+        if stamper is None and await release_held_mails(session_factory, letters, utc_now):
+            logger.warning("TSA_URL is unset: mails that waited for a timestamp go without")
         dispatcher = build_dispatcher(settings, session_factory, letters, worker, journal, stamper)
         housekeeping = Housekeeping(session_factory, journal, utc_now)
         allowed_updates = dispatcher.resolve_used_update_types()

@@ -88,7 +88,8 @@ class Settings(TimestampSettings):
 
     # An agreed message's file goes with the email up to this size; a larger one is
     # described and its SHA-256 given.
-    mail_max_attachment_mb: float = Field(default=10.0, ge=0)
+    # 7 MB grows to about 9.5 MB in base64: under the 10 MB many mail servers accept.
+    mail_max_attachment_mb: float = Field(default=7.0, ge=0)
     timezone: str = "UTC"
     mail_retry_seconds: float = Field(default=30.0, gt=0)
     outbox_max_age: timedelta = Field(default=timedelta(days=7), gt=timedelta(0))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import aiohttp
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 
@@ -30,8 +31,8 @@ async def fetch_file(bot: Bot, media: Media) -> Download:
         if "too big" in exc.message:
             return Download(None, too_big)
         raise FileUnavailable(exc.message) from exc
-    except TelegramAPIError as exc:
-        raise FileUnavailable(str(exc)) from exc
+    except (TelegramAPIError, aiohttp.ClientError, TimeoutError) as exc:
+        raise FileUnavailable(str(exc) or type(exc).__name__) from exc
     if content is None:
         raise FileUnavailable("the download was empty")
     return Download(content.read())

@@ -356,14 +356,15 @@ class BusinessConnection(Base):
 
 class BusinessChat(Base):
     """An owner's chat with one client. Telegram names it by the client's id, the same for
-    every owner, so each (connection, chat) gets a chat key of its own: BUSINESS_CHAT_BASE
-    plus this row's id, beyond Telegram's 52-bit ids."""
+    every owner, so each (owner, chat) gets a chat key of its own: BUSINESS_CHAT_BASE plus
+    this row's id, beyond Telegram's 52-bit ids. Keyed by the owner, not the connection, so
+    a reconnection continues the same chat (numbers, chain, tracked messages)."""
 
     __tablename__ = "business_chats"
-    __table_args__ = (UniqueConstraint("connection_id", "telegram_chat_id"),)
+    __table_args__ = (UniqueConstraint("owner_id", "telegram_chat_id"),)
 
     id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
-    connection_id: Mapped[str] = mapped_column(ForeignKey("business_connections.id"))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     telegram_chat_id: Mapped[int] = mapped_column(BigInteger)
 
 

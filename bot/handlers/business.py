@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from aiogram import Bot, Router
+from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject
 from aiogram.types import BusinessConnection, BusinessMessagesDeleted, Message, ReplyParameters
 from aiogram.utils.i18n import I18n
@@ -58,7 +59,7 @@ async def agree(
     bot: Bot,
     settings: Settings,
 ) -> None:
-    connection = await business.connection(message.business_connection_id or "")
+    connection = await _connection(business, bot, message.business_connection_id)
     owner = message.from_user
     if connection is None or owner is None or owner.id != connection.user_id:
         return  # a client's "/agree" is just their message: the bot speaks for the owner
@@ -68,16 +69,16 @@ async def agree(
         return
     client = client_of(message.chat)
     request = mark_request_from(message, target, command.args)
-    key = await business.chat_key(connection.id, client)
-    chat = ChatInfo(id=key, type=BUSINESS, title=client.full_name)
-    request = replace(request, chat=chat, counterpart=client)
-    if request.message.media is not None:
+    if request.message.media is not None:  # before anything is written: no lock held
         try:
             request = replace(request, download=await fetch_file(bot, request.message.media))
         except FileUnavailable as exc:
-            logger.warning("file not fetched business chat=%s: %s", key, exc)
+            logger.warning("file not fetched business chat=%s: %s", message.chat.id, exc)
             await _answer(bot, message, connection, agreement_texts.file_unavailable())
             return
+    key = await business.chat_key(connection.user_id, client)
+    chat = ChatInfo(id=key, type=BUSINESS, title=client.full_name)
+    request = replace(request, chat=chat, counterpart=client)
     result = await agreements.mark(request)
     if isinstance(result.outcome, Refusal) or result.agreement is None:
         text = agreement_texts.refusal_text(Refusal(result.outcome))
@@ -101,10 +102,10 @@ async def edited(
     i18n: I18n,
     settings: Settings,
 ) -> None:
-    connection = await business.connection(message.business_connection_id or "")
+    connection = await _connection(business, bot, message.business_connection_id)
     if connection is None:
         return
-    key = await business.chat_key(connection.id, client_of(message.chat))
+    key = await business.chat_key(connection.user_id, client_of(message.chat))
     text, entities = text_and_entities(message)
     edit_date = datetime.fromtimestamp(message.edit_date or message.date.timestamp(), UTC)
     result = await edits.record(
@@ -133,10 +134,10 @@ async def deleted(
     i18n: I18n,
     settings: Settings,
 ) -> None:
-    connection = await business.connection(event.business_connection_id)
+    connection = await _connection(business, bot, event.business_connection_id)
     if connection is None:
         return
-    key = await business.chat_key(connection.id, client_of(event.chat))
+    key = await business.chat_key(connection.user_id, client_of(event.chat))
     for deletion in await business.record_deletions(key, event.message_ids):
         with i18n.use_locale(deletion.language):
             text = texts.deleted(deletion, settings.zone)
@@ -146,6 +147,24 @@ async def deleted(
             await bot.send_message(event.chat.id, text, business_connection_id=connection.id)
         else:
             await bot.send_message(connection.user_chat_id, text)
+
+
+async def _connection(
+    business: BusinessService, bot: Bot, connection_id: str | None
+) -> StoredConnection | None:
+    """The stored connection; one made before the bot followed connections is asked for."""
+    if not connection_id:
+        return None
+    stored = await business.connection(connection_id)
+    if stored is None:
+        try:
+            fetched = await bot.get_business_connection(connection_id)
+        except TelegramAPIError as exc:
+            logger.warning("unknown business connection=%s: %s", connection_id, exc)
+            return None
+        await business.remember_connection(connection_from(fetched))
+        stored = await business.connection(connection_id)
+    return stored
 
 
 async def _answer(

@@ -23,11 +23,11 @@ class HandledUpdates(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        try:
-            return await handler(event, data)
-        finally:
-            if isinstance(event, Update):
-                self.last_update_id = max(self.last_update_id or 0, event.update_id)
+        # Not on an error or a cut-off handler: Telegram must deliver that update again.
+        result = await handler(event, data)
+        if isinstance(event, Update):
+            self.last_update_id = max(self.last_update_id or 0, event.update_id)
+        return result
 
     async def confirm(self, bot: Bot) -> None:
         """Tell Telegram that everything up to the last handled update is done."""

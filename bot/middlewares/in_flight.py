@@ -43,6 +43,7 @@ class FinishInFlight(BaseMiddleware):
                     "update=%s still running after %.0f s; cut off", update_id, self._grace
                 )
                 handling.cancel()
+                await asyncio.wait({handling}, timeout=1)  # let it close its session
             elif not handling.cancelled() and (error := handling.exception()) is not None:
                 logger.error("update=%s failed while stopping", update_id, exc_info=error)
             raise

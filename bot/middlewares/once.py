@@ -15,6 +15,7 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.types import TelegramObject, Update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import HandledUpdate
@@ -41,4 +42,16 @@ class OnceMiddleware(BaseMiddleware):
             logger.info("update=%s was handled before; skipped", event.update_id)
             return UNHANDLED
         session.add(HandledUpdate(update_id=event.update_id, handled_at=self._clock()))
+        if session.get_bind().dialect.name == "postgresql":
+            # Replicas may get the same update at once (a webhook resent while the first
+            # try still runs): the second insert waits for the first one's commit, then
+            # fails, and that replica leaves the update alone. On SQLite one process handles
+            # updates one at a time, and writing this early would hold the database's only
+            # write lock for the whole handler.
+            try:
+                await session.flush()
+            except IntegrityError:
+                await session.rollback()
+                logger.info("update=%s is handled elsewhere; skipped", event.update_id)
+                return UNHANDLED
         return await handler(event, data)

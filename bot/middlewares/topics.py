@@ -6,11 +6,13 @@ opening message (forum_topic_created) as its reply, and renames come as service 
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import Message, TelegramObject
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.directory import remember_topic
@@ -34,7 +36,8 @@ class TopicNamesMiddleware(BaseMiddleware):
                 # Its own short transaction: a plain message has no handler that commits.
                 async with self._session_factory() as session:
                     await remember_topic(session, *key, name)
-                    await session.commit()
+                    with contextlib.suppress(IntegrityError):  # learnt meanwhile elsewhere
+                        await session.commit()
                 self._known[key] = name
         return await handler(event, data)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -85,16 +86,25 @@ class AgreementService(Service):
         refusal = _refusal_for(request)
         if refusal is not None:
             return MarkResult(refusal)
+        postgres = self._session.get_bind().dialect.name == "postgresql"
         for _attempt in range(MARK_ATTEMPTS):
             try:
-                return await self._mark_once(request)
+                # On PostgreSQL a lost race undoes only this attempt (a savepoint), so the
+                # update's id, added before the handler ran, stays in the transaction. On
+                # SQLite one process writes at a time and no race happens; pysqlite's
+                # savepoints would end the transaction early, so none is used there.
+                async with self._session.begin_nested() if postgres else nullcontext():
+                    agreement_id, outcome = await self._mark_once(request)
             except IntegrityError:
-                # Another marking took this number, or this very message, first. Start over
-                # in a fresh transaction: the next attempt sees what it committed.
-                await self._session.rollback()
+                # Another marking took this number, or this very message, first. The next
+                # attempt sees what it committed.
+                if not postgres:
+                    await self._session.rollback()
+                continue
+            return MarkResult(outcome, await self._finish(agreement_id, self._clock()))
         raise RuntimeError(f"could not record an agreement in chat {request.chat.id}")
 
-    async def _mark_once(self, request: MarkRequest) -> MarkResult:
+    async def _mark_once(self, request: MarkRequest) -> tuple[int, Outcome]:
         now = self._clock()
         author = request.message.author
         if author is not None:
@@ -106,10 +116,9 @@ class AgreementService(Service):
         existing = await self._find(request.chat.id, request.message.message_id)
         if existing is None:
             recorded = await self._record(request, now)
-            return MarkResult(Outcome.RECORDED, await self._finish(recorded.id, now))
+            return recorded.id, Outcome.RECORDED
         joined = await self._add_party(existing, request.marker.id, now)
-        outcome = Outcome.JOINED if joined else Outcome.ALREADY_PARTY
-        return MarkResult(outcome, await self._finish(existing.id, now))
+        return existing.id, Outcome.JOINED if joined else Outcome.ALREADY_PARTY
 
     async def join(self, agreement_id: int, chat_id: int, person: Person) -> MarkResult:
         """A chat member presses "I agree" under the bot's answer."""

@@ -31,6 +31,7 @@ class Periodic:
         self._grace = grace
         self._wakeup = asyncio.Event()
         self._stopping = False
+        self._stop_deadline: float | None = None
 
     @property
     def stopping(self) -> bool:
@@ -40,20 +41,25 @@ class Periodic:
         self._wakeup.set()
 
     def request_stop(self) -> None:
-        """Finish the step under way and start no other; ``running()`` waits for it."""
+        """Finish the step under way and start no other; ``running()`` waits for it, up to
+        ``grace`` seconds from the first request."""
+        if self._stop_deadline is None:
+            self._stop_deadline = asyncio.get_running_loop().time() + self._grace
         self._stopping = True
         self._wakeup.set()
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
-        self._stopping = False
+        self._stopping, self._stop_deadline = False, None
         task = asyncio.create_task(self._run(), name=self._name)
         try:
             yield
         finally:
             self.request_stop()
+            assert self._stop_deadline is not None
+            left = max(0.0, self._stop_deadline - asyncio.get_running_loop().time())
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(asyncio.shield(task), self._grace)
+                await asyncio.wait_for(asyncio.shield(task), left)
             if not task.done():
                 logger.warning("%s: still busy after %.0f s; cancelled", self._name, self._grace)
             task.cancel()

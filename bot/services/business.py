@@ -58,6 +58,13 @@ class Deletion:
 
 class BusinessService(Service):
     async def connection_changed(self, info: ConnectionInfo) -> ConnectionChange:
+        """A business_connection update: store what changed, and commit."""
+        change = await self.remember_connection(info)
+        await self._session.commit()
+        return change
+
+    async def remember_connection(self, info: ConnectionInfo) -> ConnectionChange:
+        """Store the connection in the update's transaction (not committed here)."""
         now = self._clock()
         await remember_user(self._session, info.owner, now)
         stored = await self._session.get(BusinessConnection, info.id)
@@ -77,7 +84,7 @@ class BusinessService(Service):
         stored.can_reply = info.can_reply
         stored.is_enabled = info.is_enabled
         stored.updated_at = now
-        await self._session.commit()
+        await self._session.flush()
         logger.info(
             "business connection %s owner=%s connection=%s can_reply=%s",
             change,
@@ -88,19 +95,27 @@ class BusinessService(Service):
         return change
 
     async def connection(self, connection_id: str) -> BusinessConnection | None:
-        return await self._session.get(BusinessConnection, connection_id)
+        # Only a read: the update's pending writes wait, so that no write lock is held
+        # while the handler downloads a file.
+        with self._session.no_autoflush:
+            return await self._session.get(BusinessConnection, connection_id)
 
-    async def chat_key(self, connection_id: str, client: Person) -> int:
+    async def chat_key(self, owner_id: int, client: Person) -> int:
         """The key of the owner's chat with this client, made on first use."""
-        found = await self._find_chat(connection_id, client.id)
+        found = await self._find_chat(owner_id, client.id)
         if found is None:
-            try:
-                async with self._session.begin_nested():
-                    found = BusinessChat(connection_id=connection_id, telegram_chat_id=client.id)
-                    self._session.add(found)
-            except IntegrityError:  # made meanwhile by a concurrent update
-                found = await self._find_chat(connection_id, client.id)
-                assert found is not None
+            found = BusinessChat(owner_id=owner_id, telegram_chat_id=client.id)
+            if self._session.get_bind().dialect.name != "postgresql":
+                # One process writes at a time on SQLite: nobody can make it meanwhile.
+                self._session.add(found)
+                await self._session.flush()
+            else:
+                try:
+                    async with self._session.begin_nested():
+                        self._session.add(found)
+                except IntegrityError:  # another replica made it meanwhile
+                    found = await self._find_chat(owner_id, client.id)
+                    assert found is not None
         key = BUSINESS_CHAT_BASE + found.id
         await remember_chat(
             self._session, ChatInfo(id=key, type=BUSINESS, title=client.full_name), self._clock()
@@ -164,10 +179,10 @@ class BusinessService(Service):
                 queued += 1
         return queued
 
-    async def _find_chat(self, connection_id: str, telegram_chat_id: int) -> BusinessChat | None:
+    async def _find_chat(self, owner_id: int, telegram_chat_id: int) -> BusinessChat | None:
         return await self._session.scalar(
             select(BusinessChat).where(
-                BusinessChat.connection_id == connection_id,
+                BusinessChat.owner_id == owner_id,
                 BusinessChat.telegram_chat_id == telegram_chat_id,
             )
         )

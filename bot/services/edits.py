@@ -95,7 +95,9 @@ class EditService(Service):
         if agreement is None:
             return EditResult(EditOutcome.NOT_AGREED)
         text = edit.text or ""
-        new_hash = content_hash(text, edit.entities, _file_of(edit.media))
+        # Agreements recorded before files were (agreement.media is None) hashed no file.
+        file = _file_of(edit.media) if agreement.media is not None else None
+        new_hash = content_hash(text, edit.entities, file)
         latest = await self._latest_version(agreement.id)
         if new_hash == (latest.content_hash if latest else agreement.content_hash):
             return EditResult(EditOutcome.UNCHANGED)
@@ -237,4 +239,6 @@ def _file_of(media: Media | None) -> str | None:
 
 
 def _file_replaced(agreement: Agreement, versions: Sequence[MessageVersion]) -> bool:
-    return bool(versions) and file_replaced(agreement.media, versions[-1].media)
+    if agreement.media is None or not versions:  # no file was agreed: none to replace
+        return False
+    return file_replaced(agreement.media, versions[-1].media)

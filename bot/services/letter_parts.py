@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -54,9 +55,20 @@ def media_view(media: dict[str, Any] | None, attached: bool) -> MediaView | None
     )
 
 
+# The sender picks a document's MIME type and name: only a plain type is used, never one that
+# the record's and timestamp's own attachments (or MIME structure itself) use.
+_PLAIN_TYPE = re.compile(r"(application|image|audio|video|font|model)/[a-z0-9][a-z0-9.+-]{0,99}")
+_RESERVED_TYPES = frozenset({"application/json", STAMP_TYPE})
+
+
 def file_attachment(media: dict[str, Any], content: bytes) -> Attachment:
-    mime = media.get("mime_type") or mimetypes.guess_type(file_name(media))[0]
-    return Attachment(file_name(media), content, mime or "application/octet-stream")
+    mime = (media.get("mime_type") or mimetypes.guess_type(file_name(media))[0] or "").lower()
+    if not _PLAIN_TYPE.fullmatch(mime) or mime in _RESERVED_TYPES:
+        mime = "application/octet-stream"
+    name = file_name(media)
+    if name.startswith("agreement-"):  # the record's and timestamp's names
+        name = f"file-{name}"
+    return Attachment(name, content, mime)
 
 
 def file_name(media: dict[str, Any]) -> str:

@@ -90,7 +90,7 @@ class Letters:
         mail_from: str,
         zone: ZoneInfo,
         signer: DkimSigner | None = None,
-        max_attachment_bytes: int = 10 * 1024 * 1024,
+        max_attachment_bytes: int = 7 * 1024 * 1024,
     ) -> None:
         self._renderer = renderer
         self._mail_from = mail_from
@@ -218,7 +218,9 @@ class Letters:
             "latest_text": previous_text,
             "total_edits": len(versions),
             "digest": agreed.digest,
-            "file_replaced": bool(versions) and file_replaced(agreement.media, versions[-1].media),
+            "file_replaced": bool(versions)
+            and agreement.media is not None
+            and file_replaced(agreement.media, versions[-1].media),
         }
         return self._mail(
             "edit_alert",

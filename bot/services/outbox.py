@@ -99,7 +99,7 @@ class MailWorker:
             self._limiter = AsyncLimiter(1, 60 / max_per_minute)
             self._batch_size = max(1, min(BATCH_SIZE, max_per_minute // 12))
         # A stop lets the SMTP transaction under way finish (the bot exits within 10 s).
-        self._loop = Periodic("mail-worker", self.deliver_pending, retry_interval, grace=6.0)
+        self._loop = Periodic("mail-worker", self.deliver_pending, retry_interval, grace=5.0)
 
     def wake(self) -> None:
         self._loop.wake()
@@ -191,6 +191,8 @@ class MailWorker:
             return Delivery.FAILED
         if self._limiter is not None:
             await self._limiter.acquire()
+            if self._loop.stopping:  # the pause outlasted the stop: leave it for next time
+                return Delivery.DEFERRED
         mail.attempts += 1
         try:
             await smtp.send_raw(self._envelope_from, [mail.to_address], mail.raw)

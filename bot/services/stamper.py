@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from sqlalchemy import select
@@ -22,11 +22,13 @@ from bot.services.background import Periodic
 from bot.services.deliveries import queue_agreement_mails
 from bot.services.letters import Letters
 from bot.services.outbox import MailWaker
-from bot.services.timestamping import TimestampError
+from bot.services.timestamping import TimestampError, read_timestamp
 
 logger = logging.getLogger(__name__)
 
 STAMP_WAIT = timedelta(minutes=10)
+CLAIM = timedelta(minutes=1)
+MAX_CLOCK_SKEW = timedelta(minutes=10)
 MAX_PAUSE = 60.0
 BATCH_SIZE = 20
 
@@ -46,7 +48,9 @@ class Stamper:
         mail_waker: MailWaker,
         clock: Callable[[], datetime],
         give_up_after: timedelta = STAMP_WAIT,
+        roots: list[bytes] | None = None,
     ) -> None:
+        self._roots = roots
         self._session_factory = session_factory
         self._authority = authority
         self._letters = letters
@@ -69,41 +73,55 @@ class Stamper:
     async def stamp_pending(self) -> bool:
         """Stamp the due records; True when a full batch was due (look for more)."""
         async with self._session_factory() as session:
-            due = (
-                await session.scalars(
-                    select(Timestamp)
-                    .where(
-                        Timestamp.stamped_at.is_(None),
-                        Timestamp.given_up_at.is_(None),
-                        Timestamp.next_attempt_at <= self._clock(),
-                    )
-                    .order_by(Timestamp.requested_at)
-                    .limit(BATCH_SIZE)
-                )
-            ).all()
-            await session.commit()  # no transaction open while the authority answers
-            for stamp in due:
-                await self._stamp(session, stamp)
+            due = await self._claim(session)
+            for stamp, record in due:
+                await self._stamp(stamp, record)
+                await session.commit()  # the token (or the failure) first, on its own
+                await self._release(session, stamp)
+                # Again in a fresh transaction: parties who joined, or verified, while the
+                # stamp was being written are mailed too (queueing never mails twice).
+                await session.commit()
+                await self._release(session, stamp)
                 await session.commit()
             if due:
                 self._mail_waker.wake()
             return len(due) == BATCH_SIZE
 
-    async def _stamp(self, session: AsyncSession, stamp: Timestamp) -> None:
-        agreement = (
-            await session.get(Agreement, stamp.agreement_id) if stamp.agreement_id else None
-        )
-        amendment = (
-            await session.get(Amendment, stamp.amendment_id) if stamp.amendment_id else None
-        )
-        record = agreement.record if agreement else amendment.record if amendment else None
-        if record is None:  # cannot happen while records are append-only
-            logger.error("no record to stamp digest=%s", stamp.digest)
-            stamp.given_up_at = self._clock()
-            return
+    async def _claim(self, session: AsyncSession) -> list[tuple[Timestamp, bytes]]:
+        """Due stamps nobody else holds, with their records, in a short transaction: no
+        transaction stays open while the authority answers. A replica that dies leaves a
+        claim that runs out after a minute."""
+        now = self._clock()
+        stamps = (
+            await session.scalars(
+                select(Timestamp)
+                .where(
+                    Timestamp.stamped_at.is_(None),
+                    Timestamp.given_up_at.is_(None),
+                    Timestamp.next_attempt_at <= now,
+                )
+                .order_by(Timestamp.requested_at)
+                .limit(BATCH_SIZE)
+                .with_for_update(skip_locked=True)
+            )
+        ).all()
+        due = []
+        for stamp in stamps:
+            stamp.next_attempt_at = now + CLAIM
+            record = await _record_of(session, stamp)
+            if record is None:  # cannot happen while records are append-only
+                logger.error("no record to stamp digest=%s", stamp.digest)
+                stamp.given_up_at = now
+                continue
+            due.append((stamp, record))
+        await session.commit()
+        return due
+
+    async def _stamp(self, stamp: Timestamp, record: bytes) -> None:
         stamp.attempts += 1
         try:
-            stamp.token = await self._authority.stamp(record)
+            token = await self._authority.stamp(record)
+            self._check(token, record)
         except TimestampError as exc:
             now = self._clock()
             stamp.last_error = str(exc)
@@ -114,11 +132,66 @@ class Stamper:
                 return
             stamp.given_up_at = now
             logger.error("timestamp given up digest=%s; mails go without: %s", stamp.digest, exc)
-        else:
-            stamp.stamped_at = self._clock()
-            logger.info("record stamped digest=%s attempts=%s", stamp.digest, stamp.attempts)
+            return
+        stamp.token = token
+        stamp.stamped_at = self._clock()
+        logger.info("record stamped digest=%s attempts=%s", stamp.digest, stamp.attempts)
+
+    def _check(self, token: bytes, record: bytes) -> None:
+        """A token is put in the mails only if it is one the parties can rely on: signed by
+        the configured root (TSA_CA_FILE, when set) and dated now, not whenever."""
+        check = read_timestamp(token, record, self._roots)
+        if not check.valid:
+            raise TimestampError(f"unusable timestamp: {', '.join(check.reasons)}")
+        assert check.stamped_at is not None
+        if abs(check.stamped_at - datetime.now(UTC)) > MAX_CLOCK_SKEW:
+            raise TimestampError(f"the timestamp's time {check.stamped_at} is not now")
+
+    async def _release(self, session: AsyncSession, stamp: Timestamp) -> None:
+        await release_mails(session, self._letters, stamp, self._clock())
+
+
+async def release_mails(
+    session: AsyncSession, letters: Letters, stamp: Timestamp, now: datetime
+) -> None:
+    """Queue the mails that waited for this stamp, once it has a token or was given up."""
+    if stamp.token is None and stamp.given_up_at is None:
+        return  # still waiting for a token
+    if stamp.agreement_id is not None:
+        await queue_agreement_mails(session, letters, [stamp.agreement_id], now)
+    elif stamp.amendment_id is not None:
+        await queue_amendment_mails(session, letters, stamp.amendment_id, now)
+
+
+async def _record_of(session: AsyncSession, stamp: Timestamp) -> bytes | None:
+    if stamp.agreement_id is not None:
+        agreement = await session.get(Agreement, stamp.agreement_id)
+        return agreement.record if agreement else None
+    if stamp.amendment_id is not None:
+        amendment = await session.get(Amendment, stamp.amendment_id)
+        return amendment.record if amendment else None
+    return None
+
+
+async def release_held_mails(
+    session_factory: async_sessionmaker[AsyncSession],
+    letters: Letters,
+    clock: Callable[[], datetime],
+) -> int:
+    """With TSA_URL unset now, stamps still pending will never come: their mails go without."""
+    async with session_factory() as session:
+        pending = (
+            await session.scalars(
+                select(Timestamp).where(
+                    Timestamp.stamped_at.is_(None), Timestamp.given_up_at.is_(None)
+                )
+            )
+        ).all()
+        for stamp in pending:
+            stamp.given_up_at = clock()
+            stamp.last_error = "TSA_URL is no longer set"
         await session.flush()
-        if agreement is not None:
-            await queue_agreement_mails(session, self._letters, [agreement.id], self._clock())
-        elif amendment is not None:
-            await queue_amendment_mails(session, self._letters, amendment.id, self._clock())
+        for stamp in pending:
+            await release_mails(session, letters, stamp, clock())
+        await session.commit()
+    return len(pending)

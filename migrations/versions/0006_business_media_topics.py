@@ -65,18 +65,16 @@ def upgrade() -> None:
     op.create_table(
         "business_chats",
         sa.Column("id", ID, autoincrement=True, nullable=False),
-        sa.Column("connection_id", sa.String(255), nullable=False),
+        sa.Column("owner_id", sa.BigInteger(), nullable=False),
         sa.Column("telegram_chat_id", sa.BigInteger(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["connection_id"],
-            ["business_connections.id"],
-            name=op.f("fk_business_chats_connection_id_business_connections"),
+            ["owner_id"], ["users.id"], name=op.f("fk_business_chats_owner_id_users")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_business_chats")),
         sa.UniqueConstraint(
-            "connection_id",
+            "owner_id",
             "telegram_chat_id",
-            name=op.f("uq_business_chats_connection_id_telegram_chat_id"),
+            name=op.f("uq_business_chats_owner_id_telegram_chat_id"),
         ),
     )
     op.create_table(

@@ -38,10 +38,10 @@ async def test_two_owners_talking_to_one_client_have_separate_chats(
     session, business, agreements = one_update(session_factory, letters, clock)
     assert await business.connection_changed(connection("A", OLGA)) is ConnectionChange.CONNECTED
     await business.connection_changed(connection("B", IVAN))
-    olga_chat = await business.chat_key("A", CARL)
-    ivan_chat = await business.chat_key("B", CARL)
+    olga_chat = await business.chat_key(OLGA.id, CARL)
+    ivan_chat = await business.chat_key(IVAN.id, CARL)
     assert olga_chat != ivan_chat and min(olga_chat, ivan_chat) > BUSINESS_CHAT_BASE
-    assert await business.chat_key("A", CARL) == olga_chat  # stable
+    assert await business.chat_key(OLGA.id, CARL) == olga_chat  # stable
 
     # Message 7 in each chat is a different message: each gets its own agreement #1.
     for key, owner in ((olga_chat, OLGA), (ivan_chat, IVAN)):
@@ -75,7 +75,7 @@ async def test_a_deletion_is_noted_and_mailed_once(
     await bind(session_factory, CARL, "carl@example.com", clock)
     session, business, agreements = one_update(session_factory, letters, clock)
     await business.connection_changed(connection("A", OLGA))
-    key = await business.chat_key("A", CARL)
+    key = await business.chat_key(OLGA.id, CARL)
     chat = ChatInfo(id=key, type=BUSINESS, title="Carl")
     await agreements.mark(
         MarkRequest(chat, said(CARL, "Price 100", message_id=7), OLGA, counterpart=CARL)

@@ -17,11 +17,11 @@ from bot.db.models import Agreement, Mail, Timestamp
 from bot.services.agreements import AgreementService, MarkRequest
 from bot.services.integrity import Verdict, check_stamp, read_evidence
 from bot.services.letters import Letters
-from bot.services.stamper import STAMP_WAIT, Stamper
+from bot.services.stamper import STAMP_WAIT, Stamper, release_held_mails
 from bot.services.timestamping import TimestampAuthority
 from tests.conftest import FakeClock, RecordingWaker
 from tests.services.test_agreements import ALICE, BOB, GROUP, bind, said
-from tests.support.tsa import LocalTsa
+from tests.support.tsa import LocalTsa, make_tsa_keys
 
 
 @pytest.fixture
@@ -142,3 +142,34 @@ async def test_without_an_authority_nothing_waits(session_factory, letters, cloc
         await service.mark(MarkRequest(GROUP, said(ALICE, "Price 150 000 EUR"), BOB))
         assert (await session.scalars(select(Timestamp))).all() == []
     assert len(await agreement_mails(session_factory)) == 1
+
+
+async def test_a_token_from_an_authority_the_root_does_not_vouch_for_is_not_used(
+    session_factory, letters, clock, tsa: LocalTsa, tmp_path: Path
+) -> None:
+    stranger = make_tsa_keys(tmp_path / "stranger", "Stranger TSA", rsa=False)
+    await mark(session_factory, letters, clock)
+    async with TimestampAuthority(tsa.url, timeout=5) as authority:
+        stamper = Stamper(
+            session_factory,
+            authority,
+            letters,
+            RecordingWaker(),
+            clock,
+            roots=[stranger.ca_certificate.read_bytes()],
+        )
+        await stamper.stamp_pending()
+    assert await agreement_mails(session_factory) == []  # still waiting for a good one
+    async with session_factory() as session:
+        [stamp] = (await session.scalars(select(Timestamp))).all()
+    assert stamp.token is None and "unusable timestamp" in (stamp.last_error or "")
+
+
+async def test_with_tsa_url_unset_the_held_mails_go_without_a_stamp(
+    session_factory, letters, clock
+) -> None:
+    await mark(session_factory, letters, clock)
+    assert await agreement_mails(session_factory) == []
+    assert await release_held_mails(session_factory, letters, clock) == 1
+    assert len(await agreement_mails(session_factory)) == 2
+    assert await release_held_mails(session_factory, letters, clock) == 0
