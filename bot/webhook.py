@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher
@@ -21,6 +22,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.config import Settings
 
 logger = logging.getLogger(__name__)
+
+# Updates handled at once; the rest wait in line (Telegram itself sends at most 40).
+UPDATES_AT_ONCE = 4
 
 
 def webhook_path(settings: Settings) -> str:
@@ -37,11 +41,12 @@ async def serve_webhook(
     grace: float,
 ) -> None:
     """Serve until ``stop`` is set; requests under way then get ``grace`` seconds."""
-    app = web.Application()
+    path = webhook_path(settings)
+    app = web.Application(middlewares=[_bounded(path, UPDATES_AT_ONCE)])
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     SimpleRequestHandler(
         dispatcher, bot, secret_token=secret, handle_in_background=False
-    ).register(app, path=webhook_path(settings))
+    ).register(app, path=path)
     app.router.add_get("/healthz", _healthz(session_factory))
     setup_application(app, dispatcher, bot=bot)
     runner = web.AppRunner(app, shutdown_timeout=grace, access_log=None)
@@ -58,6 +63,21 @@ async def serve_webhook(
         await stop.wait()
     finally:
         await runner.cleanup()
+
+
+def _bounded(path: str, limit: int) -> Any:
+    """Handle at most ``limit`` updates at once: each takes database connections from a
+    bounded pool, and a burst of requests would otherwise starve them all."""
+    slots = asyncio.Semaphore(limit)
+
+    @web.middleware
+    async def bounded(request: web.Request, handler: Any) -> web.StreamResponse:
+        if request.path != path:
+            return await handler(request)
+        async with slots:
+            return await handler(request)
+
+    return bounded
 
 
 def _healthz(
