@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from bot.config import ConfigError, DatabaseSettings, Settings, load_settings
+from bot.logs import configure_logging
 
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -44,7 +45,11 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log_format = os.environ.get("LOG_FORMAT", "text").lower()
+    if log_format not in {"text", "json"}:
+        print("Configuration error: LOG_FORMAT is invalid: use text or json", file=sys.stderr)
+        return 2
+    configure_logging(level, log_format)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # start-up noise
     try:
         # Settings first, the heavy imports after: a bad setting is reported at once.

@@ -30,6 +30,7 @@ from bot.middlewares.handled import HandledUpdates
 from bot.middlewares.i18n import UserLanguageMiddleware
 from bot.middlewares.in_flight import FinishInFlight
 from bot.middlewares.journal import JournalMiddleware
+from bot.middlewares.metrics import MetricsMiddleware
 from bot.middlewares.once import OnceMiddleware
 from bot.middlewares.services import ServicesMiddleware
 from bot.middlewares.topics import TopicNamesMiddleware
@@ -137,6 +138,7 @@ def build_dispatcher(
     dispatcher = Dispatcher(settings=settings, journal=journal, handled_updates=HandledUpdates())
     dispatcher.update.outer_middleware(FinishInFlight(grace=HANDLER_GRACE_SECONDS))
     dispatcher.update.outer_middleware(dispatcher["handled_updates"])
+    dispatcher.update.outer_middleware(MetricsMiddleware())
     dispatcher.update.outer_middleware(DatabaseSessionMiddleware(session_factory))
     dispatcher.update.outer_middleware(OnceMiddleware(utc_now))
     dispatcher.message.outer_middleware(TopicNamesMiddleware(session_factory))

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -48,6 +49,7 @@ async def serve_webhook(
         dispatcher, bot, secret_token=secret, handle_in_background=False
     ).register(app, path=path)
     app.router.add_get("/healthz", _healthz(session_factory))
+    app.router.add_get("/metrics", _metrics)
     setup_application(app, dispatcher, bot=bot)
     runner = web.AppRunner(app, shutdown_timeout=grace, access_log=None)
     await runner.setup()
@@ -78,6 +80,10 @@ def _bounded(path: str, limit: int) -> Any:
             return await handler(request)
 
     return bounded
+
+
+async def _metrics(_request: web.Request) -> web.Response:
+    return web.Response(body=generate_latest(), headers={"Content-Type": CONTENT_TYPE_LATEST})
 
 
 def _healthz(

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.db.models import Agreement, AgreementFile, Party, PartyRole
+from bot.metrics import AGREEMENTS
 from bot.services.agreement_views import AgreementView, load_views, with_parties
 from bot.services.base import Service
 from bot.services.chain import latest_digest
@@ -180,6 +181,7 @@ class AgreementService(Service):
         await self._add_party(agreement, request.marker.id, now, PartyRole.MARKER)
         if request.counterpart is not None:
             await self._add_party(agreement, request.counterpart.id, now)
+        AGREEMENTS.inc()
         logger.info(
             "agreement recorded chat=%s agreement=%s number=%s message=%s",
             agreement.chat_id,

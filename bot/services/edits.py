@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Agreement, Amendment, EditAlert, Mail, MessageVersion
+from bot.metrics import EDITS
 from bot.services.alert_mail import agreed_text, queue_alert_mails
 from bot.services.base import Service
 from bot.services.deliveries import AGREEMENT_MAIL
@@ -126,6 +127,7 @@ class EditService(Service):
         await self._session.commit()
         if queued:
             self._mail_waker.wake()
+        EDITS.inc()
         logger.info(
             "edit recorded chat=%s agreement=%s version=%s alert=%s",
             agreement.chat_id,

@@ -19,10 +19,11 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from aiolimiter import AsyncLimiter
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Mail, MailStatus, User
+from bot.metrics import MAILS, OUTBOX_BACKLOG
 from bot.services.background import Periodic
 from mailer import SmtpConnectionError
 
@@ -116,6 +117,7 @@ class MailWorker:
         async with self._session_factory() as session:
             mails = await self._claim(session)
             if not mails:
+                OUTBOX_BACKLOG.set(await _backlog(session))
                 return False
             outcomes = await self._send_all(mails)
             for mail in mails:
@@ -126,6 +128,9 @@ class MailWorker:
             for mail, outcome in outcomes.items():
                 if outcome is Delivery.FAILED:
                     await self._tell_recipient(session, mail)
+            for outcome in outcomes.values():
+                MAILS.labels(outcome.value).inc()
+            OUTBOX_BACKLOG.set(await _backlog(session))
             unavailable = Delivery.SERVER_UNAVAILABLE in outcomes.values()
             return len(mails) == self._batch_size and not unavailable
 
@@ -250,3 +255,8 @@ class MailWorker:
         at random, so mails that failed together don't all come back together."""
         seconds = min(self._retry_interval * 2 ** min(attempts - 1, 16), MAX_RETRY_PAUSE)
         return timedelta(seconds=seconds * random.uniform(1 - JITTER, 1))
+
+
+async def _backlog(session: AsyncSession) -> int:
+    pending = select(func.count()).select_from(Mail).where(Mail.status == MailStatus.PENDING)
+    return int(await session.scalar(pending) or 0)

@@ -118,4 +118,9 @@ async def test_an_update_is_answered_only_after_it_was_handled(
 
         async with client.get(f"{base}/healthz") as reply:
             assert reply.status == 200 and (await reply.json()) == {"database": "ok"}
+        async with client.get(f"{base}/metrics") as reply:
+            metrics = await reply.text()
+        assert 'agreement_bot_updates_total{type="message"}' in metrics
+        assert "agreement_bot_handler_seconds_bucket" in metrics
+        assert "agreement_bot_outbox_backlog" in metrics
     assert api.errors == []
