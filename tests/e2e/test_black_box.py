@@ -133,6 +133,8 @@ async def test_whole_flow_against_the_real_process(
         ({"TSA_URL": "not a url"}, "TSA_URL is invalid"),
         ({"TSA_CA_FILE": "/nowhere/root.pem"}, "TSA_CA_FILE is invalid: no such file"),
         ({"SMTP_CONNECTIONS": "0"}, "SMTP_CONNECTIONS is invalid"),
+        ({"LOG_FORMAT": "xml"}, "LOG_FORMAT is invalid"),
+        ({"WEBHOOK_SECRET": "no spaces please"}, "WEBHOOK_SECRET is invalid"),
     ],
 )
 async def test_a_bad_setting_is_one_clear_line(
