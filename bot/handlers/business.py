@@ -123,7 +123,7 @@ async def edited(
     if result.outcome is not EditOutcome.NEW_ALERT or result.alert is None:
         return
     with i18n.use_locale(result.alert.language):
-        body = edit_texts.edit_alert(result.alert, settings.zone)
+        body = edit_texts.edit_alert(result.alert, settings.zone, acceptable=False)
     await _answer(bot, message, connection, body, reply_to=message)
 
 
@@ -141,12 +141,14 @@ async def deleted(
     for deletion in await business.record_deletions(key, event.message_ids):
         with i18n.use_locale(deletion.language):
             text = texts.deleted(deletion, settings.zone)
-            if not connection.can_reply:
-                text = texts.in_chat_with(client_of(event.chat).full_name, text)
+            to_owner = texts.in_chat_with(client_of(event.chat).full_name, text)
         if connection.can_reply:
-            await bot.send_message(event.chat.id, text, business_connection_id=connection.id)
-        else:
-            await bot.send_message(connection.user_chat_id, text)
+            try:
+                await bot.send_message(event.chat.id, text, business_connection_id=connection.id)
+                continue
+            except TelegramAPIError as exc:  # e.g. the client has not written for a day
+                logger.warning("deletion notice refused in the chat, told the owner: %s", exc)
+        await bot.send_message(connection.user_chat_id, to_owner)
 
 
 async def _connection(
@@ -175,19 +177,23 @@ async def _answer(
     *,
     reply_to: Message | None = None,
 ) -> Message:
-    """In the business chat when the bot may reply there, else to the owner privately."""
+    """In the business chat when the bot may reply there, else (or when Telegram refuses,
+    say the client has not written for a day) to the owner privately."""
     if connection.can_reply:
         reply = None
         if reply_to is not None:
             reply = ReplyParameters(
                 message_id=reply_to.message_id, allow_sending_without_reply=True
             )
-        return await bot.send_message(
-            message.chat.id,
-            text,
-            business_connection_id=message.business_connection_id,
-            reply_parameters=reply,
-        )
+        try:
+            return await bot.send_message(
+                message.chat.id,
+                text,
+                business_connection_id=message.business_connection_id,
+                reply_parameters=reply,
+            )
+        except TelegramAPIError as exc:
+            logger.warning("business chat answer refused, told the owner instead: %s", exc)
     return await bot.send_message(
         connection.user_chat_id, texts.in_chat_with(client_of(message.chat).full_name, text)
     )

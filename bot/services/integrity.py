@@ -113,10 +113,11 @@ def check_stamp(evidence: Evidence, verdict: Verdict, roots: list[bytes] | None)
     if check.trusted:
         verdict.passed.append(f"timestamped {when} by {by}, whose certificate TSA_CA_FILE trusts")
         return
-    verdict.passed.append(f"timestamped {when}: the token's signature holds")
+    # Anyone can make a key that calls itself an authority: without a trusted root this
+    # proves the token is intact, not who dated the record.
     verdict.notes.append(
-        f"the token names {by} as its authority; set TSA_CA_FILE to that authority's root "
-        "certificate to check who signed it"
+        f"a timestamp dates the record {when} and its signature holds, but who signed it was "
+        f"not checked: it names {by}; set TSA_CA_FILE to that authority's root certificate"
     )
 
 

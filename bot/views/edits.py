@@ -19,7 +19,9 @@ from bot.views.common import clip, utf16_length
 CALLBACK_TEXT_LIMIT = 200
 
 
-def edit_alert(alert: AlertView, zone: ZoneInfo) -> str:
+def edit_alert(alert: AlertView, zone: ZoneInfo, *, acceptable: bool = True) -> str:
+    """``acceptable``: the chat has the "Accept new version" button (groups do; business
+    chats don't, where the bot speaks for the owner)."""
     number = alert.agreement_number
     if alert.edits_in_alert == 1:
         head = _("✏️ <b>The message of agreement #{number} was edited</b> at {time}.").format(
@@ -43,10 +45,16 @@ def edit_alert(alert: AlertView, zone: ZoneInfo) -> str:
         stands = _("The agreed text stays the original one, recorded on {date}.").format(
             date=format_utc(alert.agreed_at)
         )
-    note = _(
-        'An edit is not an agreement: it becomes one only when every party presses "Accept new '
-        'version". Edits of this message so far: {total}.'
-    ).format(total=alert.total_edits)
+    if acceptable:
+        note = _(
+            'An edit is not an agreement: it becomes one only when every party presses "Accept '
+            'new version". Edits of this message so far: {total}.'
+        ).format(total=alert.total_edits)
+    else:
+        note = _(
+            "An edit is not an agreement: the recorded text stands, and every party has it by "
+            "email. Edits of this message so far: {total}."
+        ).format(total=alert.total_edits)
     if alert.file_replaced:
         head += "\n" + _("📎 The attached file was replaced with another one.")
     return "\n".join((head, stands, note))

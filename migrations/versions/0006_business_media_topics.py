@@ -24,6 +24,8 @@ RECORDED = (
     "digest, content_hash"
 )
 NEW_RECORDED = RECORDED + ", author_kind, media, forwarded_from, topic"
+# What a record's file and a deletion notice rest on: never changed or removed.
+APPEND_ONLY = ("agreement_files", "message_deletions")
 
 
 def upgrade() -> None:
@@ -88,6 +90,8 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("agreement_id", name=op.f("pk_message_deletions")),
     )
+    for table in APPEND_ONLY:
+        _refuse_changes(table)
     op.create_table(
         "forum_topics",
         sa.Column("chat_id", sa.BigInteger(), autoincrement=False, nullable=False),
@@ -98,6 +102,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for table in APPEND_ONLY:
+        _allow_changes(table)
     for table in ("forum_topics", "message_deletions", "business_chats"):
         op.drop_table(table)
     op.drop_table("business_connections")
@@ -126,3 +132,26 @@ def _protect_agreements(columns: str) -> None:
         f"CREATE TRIGGER agreements_no_update BEFORE UPDATE OF {columns} ON agreements BEGIN "
         "SELECT RAISE(ABORT, 'agreements is append-only'); END"
     )
+
+
+def _refuse_changes(table: str) -> None:
+    """The refuse_change() function and the trigger style of revision 0003."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION refuse_change()"
+        )
+        return
+    for event, name in (("UPDATE", "no_update"), ("DELETE", "no_delete")):
+        op.execute(
+            f"CREATE TRIGGER {table}_{name} BEFORE {event} ON {table} BEGIN "
+            f"SELECT RAISE(ABORT, '{table} is append-only'); END"
+        )
+
+
+def _allow_changes(table: str) -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"DROP TRIGGER {table}_append_only ON {table}")
+        return
+    op.execute(f"DROP TRIGGER {table}_no_update")
+    op.execute(f"DROP TRIGGER {table}_no_delete")

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import delete, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from bot.db.models import Agreement, Party
+from bot.db.models import Agreement, AgreementFile, MessageDeletion, Party
 from bot.services.agreements import AgreementService, MarkedMessage, MarkRequest
 from bot.services.people import ChatInfo, Person
 
@@ -51,3 +51,26 @@ async def test_bookkeeping_beside_the_record_may_change(session_factory, agreeme
         )
         await session.commit()
         assert await session.scalar(text("SELECT answer_message_id FROM agreements")) == 9
+
+
+async def test_a_records_file_and_deletion_notice_cannot_be_changed(
+    session_factory, agreement_id: int
+) -> None:
+    async with session_factory() as session:
+        session.add(AgreementFile(agreement_id=agreement_id, content=b"%PDF"))
+        session.add(MessageDeletion(agreement_id=agreement_id, deleted_at=datetime.now(UTC)))
+        await session.commit()
+    for statement in (
+        update(AgreementFile).values(content=b"forged"),
+        delete(AgreementFile),
+        update(MessageDeletion).values(deleted_at=datetime(2020, 1, 1, tzinfo=UTC)),
+        delete(MessageDeletion),
+    ):
+        async with session_factory() as session:
+            with pytest.raises((IntegrityError, DBAPIError)) as refused:
+                await session.execute(statement)
+            assert "append-only" in str(refused.value)
+    # The file part of an agreement is a recorded column too.
+    async with session_factory() as session:
+        with pytest.raises((IntegrityError, DBAPIError)):
+            await session.execute(update(Agreement).values(media={"kind": "photo"}))
