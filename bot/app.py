@@ -140,13 +140,13 @@ def build_dispatcher(
     dispatcher.update.outer_middleware(dispatcher["handled_updates"])
     dispatcher.update.outer_middleware(MetricsMiddleware())
     dispatcher.update.outer_middleware(DatabaseSessionMiddleware(session_factory))
-    dispatcher.update.outer_middleware(OnceMiddleware(utc_now))
     dispatcher.message.outer_middleware(TopicNamesMiddleware(session_factory))
     if settings.journal:
         for observer in (dispatcher.message, dispatcher.edited_message):
             observer.outer_middleware(JournalMiddleware(journal))
     UserLanguageMiddleware(create_i18n()).setup(dispatcher)
     coalesce = timedelta(seconds=settings.edit_alert_coalesce_seconds)
+    once = OnceMiddleware(utc_now)
     services = ServicesMiddleware(letters, mail_waker, utc_now, coalesce, stamper)
     for observer in (
         dispatcher.message,
@@ -158,6 +158,7 @@ def build_dispatcher(
         dispatcher.edited_business_message,
         dispatcher.deleted_business_messages,
     ):
+        observer.middleware(once)
         observer.middleware(services)
     dispatcher.include_router(build_router(reactions=settings.journal))
     return dispatcher

@@ -24,7 +24,9 @@ logger = logging.getLogger(__name__)
 
 
 class OnceMiddleware(BaseMiddleware):
-    """Runs inside DatabaseSessionMiddleware (it needs the update's session)."""
+    """An inner middleware of each observer: it runs only when a handler matched, so the
+    many updates nothing handles (plain group messages) cost no database round trip.
+    Needs the update's session from DatabaseSessionMiddleware."""
 
     def __init__(self, clock: Callable[[], datetime]) -> None:
         self._clock = clock
@@ -35,13 +37,14 @@ class OnceMiddleware(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        if not isinstance(event, Update):
+        update = data.get("event_update")
+        if not isinstance(update, Update):
             return await handler(event, data)
         session: AsyncSession = data["session"]
-        if await session.get(HandledUpdate, event.update_id) is not None:
-            logger.info("update=%s was handled before; skipped", event.update_id)
+        if await session.get(HandledUpdate, update.update_id) is not None:
+            logger.info("update=%s was handled before; skipped", update.update_id)
             return UNHANDLED
-        session.add(HandledUpdate(update_id=event.update_id, handled_at=self._clock()))
+        session.add(HandledUpdate(update_id=update.update_id, handled_at=self._clock()))
         if session.get_bind().dialect.name == "postgresql":
             # Replicas may get the same update at once (a webhook resent while the first
             # try still runs): the second insert waits for the first one's commit, then
@@ -52,6 +55,6 @@ class OnceMiddleware(BaseMiddleware):
                 await session.flush()
             except IntegrityError:
                 await session.rollback()
-                logger.info("update=%s is handled elsewhere; skipped", event.update_id)
+                logger.info("update=%s is handled elsewhere; skipped", update.update_id)
                 return UNHANDLED
         return await handler(event, data)
