@@ -25,6 +25,7 @@ from tests.e2e.conftest import Harness
 from tests.e2e.test_agreement_flow import is_agreement
 from tests.e2e.test_black_box import servers_environment, start_bot
 from tests.e2e.test_edits import is_edit_alert
+from tests.support.eventually import eventually
 from tests.support.mailbox import Mailbox, ReceivedMail
 
 TRIALS = 20
@@ -34,6 +35,16 @@ async def started(env: dict[str, str], cwd: Path, api: BotAPIServer, n: int):
     process = await start_bot(env, cwd / f"run{n}")
     await api.wait_until_polling(timeout=30)
     return process
+
+
+async def all_sent(database_url: str) -> bool:
+    engine = create_engine(database_url)
+    try:
+        async with create_session_factory(engine)() as session:
+            states = set((await session.scalars(select(Mail.status))).all())
+    finally:
+        await engine.dispose()
+    return states == {MailStatus.SENT}
 
 
 def by_message_id(mails: list[ReceivedMail]) -> dict[str, list[bytes]]:
@@ -48,7 +59,15 @@ async def test_random_kills_lose_nothing_and_repeat_nothing(
 ) -> None:
     for n in range(TRIALS + 2):
         (tmp_path / f"run{n}").mkdir()
-    env = servers_environment(api, mailbox, database_url, EDIT_ALERT_COALESCE_SECONDS="0")
+    # A mail the killed process had claimed is another's to send once the claim runs out.
+    env = servers_environment(
+        api,
+        mailbox,
+        database_url,
+        EDIT_ALERT_COALESCE_SECONDS="0",
+        OUTBOX_CLAIM_SECONDS="1",
+        MAIL_RETRY_SECONDS="0.5",
+    )
     harness = Harness(api, TelegramWorld(api), mailbox)
     world = harness.world
     ann, ben = world.user("Ann"), world.user("Ben")
@@ -82,6 +101,7 @@ async def test_random_kills_lose_nothing_and_repeat_nothing(
             await mailbox.wait_for(address, TRIALS, where=is_agreement, timeout=30)
             await mailbox.wait_for(address, TRIALS - 1, where=is_edit_alert, timeout=30)
         await harness.mail_barrier()
+        await eventually(lambda: all_sent(database_url), timeout=20, what="every mail sent")
     finally:
         process.send_signal(signal.SIGTERM)  # a clean stop marks the last mails sent
         await asyncio.wait_for(process.wait(), timeout=10)
