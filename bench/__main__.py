@@ -30,12 +30,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from bench.databases import DATABASES
 from bench.edits import edit_lookup
 from bench.ingest import CEILING, ingest
 from bench.latency import latency
+from bench.load import ForeignLoad, until_quiet
 from bench.outbox import outbox
+from bench.processes import PROJECT_ROOT
 from bench.report import derive, table
-from bench.world import DATABASES, PROJECT_ROOT, ForeignLoad, until_quiet
 
 PARTS = ("ingest", "latency", "outbox", "edits")
 INGEST_ROUNDS = 2

@@ -15,17 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.databases import address_of, bind_addresses, fresh_database, known_person
+from bench.processes import BotProcess, bot_environment
 from bench.seed import CHAT_IDS, seed
-from bench.world import (
-    BotProcess,
-    ServedClock,
-    address_of,
-    bind_addresses,
-    bot_environment,
-    fresh_database,
-    known_person,
-    servers,
-)
+from bench.servers import ServedClock, servers
 from tests.botapi import BotAPIServer
 from tests.botapi.scenario import TelegramWorld
 

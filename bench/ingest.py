@@ -12,7 +12,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bench.world import BotProcess, ServedClock, bot_environment, fresh_database, servers
+from bench.databases import fresh_database
+from bench.processes import BotProcess, bot_environment
+from bench.servers import ServedClock, servers
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import JournalEntry
 from tests.botapi.scenario import TelegramWorld

@@ -15,16 +15,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.world import (
-    BotProcess,
-    ServedClock,
-    address_of,
-    bind_addresses,
-    bot_environment,
-    fresh_database,
-    known_person,
-    servers,
-)
+from bench.databases import address_of, bind_addresses, fresh_database, known_person
+from bench.processes import BotProcess, bot_environment
+from bench.servers import ServedClock, servers
 from tests.botapi.scenario import TelegramWorld
 from tests.support.mailbox import Mailbox
 

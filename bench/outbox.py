@@ -21,14 +21,9 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from bench.world import (
-    BotProcess,
-    bind_addresses,
-    bot_environment,
-    fresh_database,
-    peak_rss_mb,
-    smtp_server,
-)
+from bench.databases import bind_addresses, fresh_database
+from bench.processes import BotProcess, bot_environment, peak_rss_mb
+from bench.servers import smtp_server
 from bot.app import build_letters, build_mail_worker
 from bot.config import Settings, load_settings
 from bot.db.engine import create_engine, create_session_factory
@@ -56,6 +51,8 @@ class _Asleep:
 
 
 async def outbox(database: str, mails: int, workdir: Path) -> OutboxRun:
+    if mails < 2 * TEMPLATES:
+        raise ValueError(f"queue at least {2 * TEMPLATES} mails")
     async with fresh_database(database, workdir) as url, smtp_server() as mailbox:
         await _queue_mails(url, mails)
         result = workdir / "outbox.json"
@@ -88,7 +85,8 @@ async def _queue_mails(url: str, count: int) -> None:
                 await service.mark(MarkRequest(chat, said, people[2 * n + 1]))
             templates = list(await session.scalars(select(Mail).order_by(Mail.id)))
             clones = [_clone(templates[n % len(templates)], n, now) for n in range(count)]
-            await session.execute(insert(Mail), clones[len(templates) :])
+            if count > len(templates):
+                await session.execute(insert(Mail), clones[len(templates) :])
             await session.commit()
     finally:
         await engine.dispose()
