@@ -12,7 +12,6 @@ from email.utils import parseaddr
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
@@ -45,6 +44,7 @@ from bot.services.stamper import Stamper, release_held_mails
 from bot.services.stamps import StampWaker
 from bot.services.status import describe, mail_status
 from bot.services.timestamping import TimestampAuthority
+from bot.telegram_session import TelegramSession
 from bot.webhook import serve_webhook
 from mailer import DkimSigner, MailRenderer, SmtpConfig, SmtpSender
 
@@ -60,7 +60,7 @@ def utc_now() -> datetime:
 
 
 def build_bot(settings: Settings) -> Bot:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.api_base_url))
+    session = TelegramSession(api=TelegramAPIServer.from_base(settings.api_base_url))
     return Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,

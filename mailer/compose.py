@@ -81,7 +81,7 @@ def _text_cte(body: str) -> str:
     non-ASCII (Cyrillic is ~3x larger as QP). Never 7bit/8bit: those cannot carry NUL or
     lines over 998 bytes, and both encodings pass any relay unchanged."""
     encoded = body.encode("utf-8")
-    non_ascii = sum(byte > 0x7F for byte in encoded)
+    non_ascii = len(encoded) - len(body.encode("ascii", "ignore"))  # bytes of non-ASCII
     return "base64" if non_ascii * 6 > len(encoded) else "quoted-printable"
 
 
