@@ -31,7 +31,9 @@ from bot.middlewares.in_flight import FinishInFlight
 from bot.middlewares.journal import JournalMiddleware
 from bot.middlewares.metrics import MetricsMiddleware
 from bot.middlewares.once import OnceMiddleware
+from bot.middlewares.quiet import QuietMessages
 from bot.middlewares.services import ServicesMiddleware
+from bot.middlewares.stored_first import JournalBeforeConfirm
 from bot.middlewares.topics import TopicNamesMiddleware
 from bot.notifications import TelegramNotifier
 from bot.recovery import post_owed_cards
@@ -135,15 +137,19 @@ def build_dispatcher(
     journal: Journal,
     stamper: StampWaker | None = None,
 ) -> Dispatcher:
-    dispatcher = Dispatcher(settings=settings, journal=journal, handled_updates=HandledUpdates())
+    handled = HandledUpdates()
+    dispatcher = Dispatcher(settings=settings, journal=journal, handled_updates=handled)
+    topics = TopicNamesMiddleware(session_factory)
+    journaling = JournalMiddleware(journal) if settings.journal else None
+    dispatcher.update.outer_middleware(QuietMessages(handled, topics, journaling))
     dispatcher.update.outer_middleware(FinishInFlight(grace=HANDLER_GRACE_SECONDS))
-    dispatcher.update.outer_middleware(dispatcher["handled_updates"])
+    dispatcher.update.outer_middleware(handled)
     dispatcher.update.outer_middleware(MetricsMiddleware())
     dispatcher.update.outer_middleware(DatabaseSessionMiddleware(session_factory))
-    dispatcher.message.outer_middleware(TopicNamesMiddleware(session_factory))
-    if settings.journal:
+    dispatcher.message.outer_middleware(topics)
+    if journaling is not None:
         for observer in (dispatcher.message, dispatcher.edited_message):
-            observer.outer_middleware(JournalMiddleware(journal))
+            observer.outer_middleware(journaling)
     UserLanguageMiddleware(create_i18n()).setup(dispatcher)
     coalesce = timedelta(seconds=settings.edit_alert_coalesce_seconds)
     once = OnceMiddleware(utc_now)
@@ -217,6 +223,7 @@ async def run(
             )
         else:
             await bot.delete_webhook(drop_pending_updates=False)
+            bot.session.middleware(JournalBeforeConfirm(journal))
         await register_commands(bot, create_i18n())
         await post_owed_cards(
             bot, session_factory, letters, worker, utc_now, create_i18n(), settings.zone
@@ -236,8 +243,9 @@ async def run(
             _stop_when_set(stop, dispatcher, worker, polling=settings.webhook_url is None),
         ):
             if settings.webhook_url is not None:
+                grace = HANDLER_GRACE_SECONDS
                 await serve_webhook(
-                    settings, dispatcher, bot, session_factory, stop, HANDLER_GRACE_SECONDS
+                    settings, dispatcher, bot, session_factory, journal, stop, grace
                 )
                 await journal.flush()
             else:

@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
+from bot.services.journal import Journal
 
 logger = logging.getLogger(__name__)
 
@@ -38,12 +39,15 @@ async def serve_webhook(
     dispatcher: Dispatcher,
     bot: Bot,
     session_factory: async_sessionmaker[AsyncSession],
+    journal: Journal,
     stop: asyncio.Event,
     grace: float,
 ) -> None:
     """Serve until ``stop`` is set; requests under way then get ``grace`` seconds."""
     path = webhook_path(settings)
-    app = web.Application(middlewares=[_bounded(path, UPDATES_AT_ONCE)])
+    app = web.Application(
+        middlewares=[_bounded(path, UPDATES_AT_ONCE), _journal_stored(path, journal)]
+    )
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     SimpleRequestHandler(
         dispatcher, bot, secret_token=secret, handle_in_background=False
@@ -80,6 +84,19 @@ def _bounded(path: str, limit: int) -> Any:
             return await handler(request)
 
     return bounded
+
+
+def _journal_stored(path: str, journal: Journal) -> Any:
+    """Telegram hears an update was taken only once what it journaled is stored."""
+
+    @web.middleware
+    async def stored(request: web.Request, handler: Any) -> web.StreamResponse:
+        response = await handler(request)
+        if request.path == path:
+            await journal.flush()  # requests at once share one transaction
+        return response
+
+    return stored
 
 
 async def _metrics(_request: web.Request) -> web.Response:

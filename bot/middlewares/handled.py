@@ -26,8 +26,11 @@ class HandledUpdates(BaseMiddleware):
         # Not on an error or a cut-off handler: Telegram must deliver that update again.
         result = await handler(event, data)
         if isinstance(event, Update):
-            self.last_update_id = max(self.last_update_id or 0, event.update_id)
+            self.note(event.update_id)
         return result
+
+    def note(self, update_id: int) -> None:
+        self.last_update_id = max(self.last_update_id or 0, update_id)
 
     async def confirm(self, bot: Bot) -> None:
         """Tell Telegram that everything up to the last handled update is done."""

@@ -22,10 +22,15 @@ class JournalMiddleware(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        if isinstance(event, Message) and event.chat.type in {"group", "supergroup"}:
-            seen = marked_message_from(event)
-            # Kept are the text messages that could be agreed later by a reaction: not
-            # service messages, posts made as a chat, or media (whose file it doesn't keep).
-            if not (seen.is_service or seen.author_chat or seen.media):
-                self._journal.note(event.chat.id, seen)
+        if isinstance(event, Message):
+            self.note(event)
         return await handler(event, data)
+
+    def note(self, message: Message) -> None:
+        if message.chat.type not in {"group", "supergroup"}:
+            return
+        seen = marked_message_from(message)
+        # Kept are the text messages that could be agreed later by a reaction: not
+        # service messages, posts made as a chat, or media (whose file it doesn't keep).
+        if not (seen.is_service or seen.author_chat or seen.media):
+            self._journal.note(message.chat.id, seen)

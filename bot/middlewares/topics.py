@@ -29,17 +29,23 @@ class TopicNamesMiddleware(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        if isinstance(event, Message) and event.is_topic_message and event.message_thread_id:
-            name = _topic_name(event)
-            key = (event.chat.id, event.message_thread_id)
-            if name is not None and self._known.get(key) != name:
-                # Its own short transaction: a plain message has no handler that commits.
-                async with self._session_factory() as session:
-                    await remember_topic(session, *key, name)
-                    with contextlib.suppress(IntegrityError):  # learnt meanwhile elsewhere
-                        await session.commit()
-                self._known[key] = name
+        if isinstance(event, Message):
+            await self.learn(event)
         return await handler(event, data)
+
+    async def learn(self, message: Message) -> None:
+        """Stores the topic's name when this message tells a new one."""
+        if not (message.is_topic_message and message.message_thread_id):
+            return
+        name = _topic_name(message)
+        key = (message.chat.id, message.message_thread_id)
+        if name is not None and self._known.get(key) != name:
+            # Its own short transaction: a plain message has no handler that commits.
+            async with self._session_factory() as session:
+                await remember_topic(session, *key, name)
+                with contextlib.suppress(IntegrityError):  # learnt meanwhile elsewhere
+                    await session.commit()
+            self._known[key] = name
 
 
 def _topic_name(message: Message) -> str | None:

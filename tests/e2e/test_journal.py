@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -15,6 +17,7 @@ from tests.botapi import BotAPIServer
 from tests.botapi.scenario import Group, Person, TelegramWorld
 from tests.e2e.conftest import Harness, bot_settings, running_bot
 from tests.e2e.test_agreement_flow import is_agreement
+from tests.e2e.test_black_box import servers_environment, start_bot
 from tests.support.mailbox import Mailbox
 
 
@@ -90,3 +93,44 @@ async def test_journal_off_keeps_nothing_but_agreements(
     async with create_session_factory(engine)() as session:
         assert (await session.scalars(select(JournalEntry))).all() == []
     await engine.dispose()
+
+
+async def test_messages_are_stored_before_telegram_hears_they_were_taken(
+    api: BotAPIServer, mailbox: Mailbox, database_url: str, tmp_path: Path
+) -> None:
+    """SIGKILL the instant getUpdates confirms a burst: every message is in the journal."""
+    world = TelegramWorld(api)
+    people = [world.user(f"Person{n}") for n in range(3)]
+    groups = [world.group(f"Team {n}") for n in range(3)]
+    all_confirmed = asyncio.Event()
+    confirm = api.updates.confirm
+    last_update: list[int] = []
+
+    def confirming(offset: int) -> None:
+        confirm(offset)
+        if last_update and offset > last_update[0]:
+            all_confirmed.set()
+
+    api.updates.confirm = confirming  # type: ignore[method-assign]
+    process = await start_bot(servers_environment(api, mailbox, database_url), tmp_path)
+    try:
+        await api.wait_until_polling(timeout=30)
+        said = [
+            people[n % 3].says(groups[n % 3], f"Draft {n}: price {100 + n}") for n in range(300)
+        ]
+        last_update.append(api.updates.next_update_id - 1)
+        await asyncio.wait_for(all_confirmed.wait(), timeout=60)
+        process.kill()
+    finally:
+        if process.returncode is None:
+            process.kill()
+        await process.wait()
+
+    engine = create_engine(database_url)
+    async with create_session_factory(engine)() as session:
+        stored = {
+            (entry.chat_id, entry.message_id, entry.text)
+            for entry in await session.scalars(select(JournalEntry))
+        }
+    await engine.dispose()
+    assert stored == {(m["chat"]["id"], m["message_id"], m["text"]) for m in said}
