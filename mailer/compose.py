@@ -33,7 +33,7 @@ class _HeaderClasses(HeaderRegistry):
     """The standard header registry, building each header's class once.
 
     The stock registry makes a new class with ``type()`` on every header it parses;
-    that alone was about a fifth of composing a mail.
+    caching them made composing a mail about a quarter faster.
     """
 
     def __init__(self) -> None:
