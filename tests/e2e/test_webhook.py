@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from bot.app import run
 from bot.db.engine import create_engine, create_session_factory
-from bot.db.models import Agreement
+from bot.db.models import Agreement, JournalEntry
 from tests.botapi import BotAPIServer
 from tests.botapi.scenario import TelegramWorld
 from tests.e2e.conftest import TOKEN, bot_settings
@@ -124,3 +124,30 @@ async def test_an_update_is_answered_only_after_it_was_handled(
         assert "agreement_bot_handler_seconds_bucket" in metrics
         assert "agreement_bot_outbox_backlog" in metrics
     assert api.errors == []
+
+
+async def test_a_plain_message_is_journaled_before_the_answer(
+    local_api: BotAPIServer, mailbox: Mailbox, database_url: str
+) -> None:
+    api = local_api
+    world = TelegramWorld(api)
+    ben = world.user("Ben")
+    group = world.group("Hooks")
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    async with webhook_bot(api, mailbox, database_url) as (client, base):
+        said = ben.says(group, "Price 100, delivery on Friday")
+        async with client.post(f"{base}/tg/hook", json=take_update(api), headers=headers) as reply:
+            assert reply.status == 200
+        # No wait: the answer itself means the row is stored.
+        engine = create_engine(database_url)
+        try:
+            async with create_session_factory(engine)() as session:
+                [entry] = (await session.scalars(select(JournalEntry))).all()
+        finally:
+            await engine.dispose()
+    assert (entry.chat_id, entry.message_id, entry.text) == (
+        group.id,
+        said["message_id"],
+        "Price 100, delivery on Friday",
+    )
+    assert api.bot_messages(group.id) == []  # a plain message gets no answer
