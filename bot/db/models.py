@@ -92,6 +92,7 @@ class Agreement(Base):
     __table_args__ = (
         UniqueConstraint("chat_id", "message_id"),
         UniqueConstraint("chat_id", "number"),
+        Index("ix_agreements_chat_marked_at", "chat_id", "marked_at"),  # the chain's head
     )
 
     id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)

@@ -103,14 +103,24 @@ async def test_a_chats_chain_holds_and_a_rewritten_record_breaks_it(
     world = harness.world
     ann, ben = world.user("Ann"), world.user("Ben")
     group = world.group("Chain")
+    offers = []
     for price in (100, 200, 300):
-        ann.says(group, "/agree", reply_to=ben.says(group, f"Price {price}"))
+        offers.append(ben.says(group, f"Price {price}"))
+        ann.says(group, "/agree", reply_to=offers[-1])
         await world.bot_reply(group, lambda m: "recorded" in m.get("text", ""))
+    # An amendment of #3, then #4: the chain runs through the amendment.
+    ben.edits(offers[-1], "Price 250")
+    alert = await world.bot_reply(group, lambda m: "was edited" in m.get("text", ""))
+    ann.presses(alert, "✅ Accept new version")
+    ben.presses(alert, "✅ Accept new version")
+    await world.bot_reply(group, lambda m: "Amendment #3.1" in m.get("text", ""))
+    ann.says(group, "/agree", reply_to=ben.says(group, "Price 400"))
+    await world.bot_reply(group, lambda m: "Agreement #4 recorded" in m.get("text", ""))
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.chdir(tmp_path)
 
     code, out = await asyncio.to_thread(verify_chain_of, group.id, capsys)
-    assert code == 0 and out.startswith("VALID") and "3 records" in out, out
+    assert code == 0 and out.startswith("VALID") and "5 records" in out, out
 
     # Someone with database access rewrites agreement #2 (past the append-only triggers).
     engine = create_engine(database_url)

@@ -18,6 +18,7 @@ from bot.services.agreements import (
     Outcome,
     Refusal,
 )
+from bot.services.chain import chat_chain, check_chain, latest_digest
 from bot.services.listing import ListingService
 from bot.services.people import ChatInfo, Person
 from bot.services.registration import RegistrationService
@@ -220,3 +221,19 @@ async def test_a_refused_agreement_mail_is_sent_again_after_a_new_address(
         ("right@example.com", "pending"),
         ("wrong@example.com", "failed"),
     ]
+
+
+async def test_each_record_names_the_last_link_of_its_chats_chain(
+    service_for, session_factory, clock: FakeClock
+) -> None:
+    # Twelve marks at one moment, then three later: records of one moment are ordered by
+    # number (#9 before #10, which a label's text would not do).
+    service = service_for()
+    for n in range(15):
+        if n >= 12:
+            clock.advance(seconds=1)
+        await service.mark(MarkRequest(GROUP, said(ALICE, f"Stage {n}", message_id=n), BOB))
+        async with session_factory() as session:
+            chain = await chat_chain(session, GROUP.id)
+            assert await latest_digest(session, GROUP.id) == chain[-1].digest
+    assert len(chain) == 15 and check_chain(chain) == []
