@@ -3,7 +3,8 @@
 Nearly every update a work chat sends is a plain message: no handler answers it, and all
 the bot does is journal it. Running each through the session, language, metrics-timing
 and routing middlewares cost about three times what aiogram itself spends on an update,
-so this outermost middleware journals such a message, counts it and stops there.
+so this outermost middleware journals such a message, counts it and stops there (it is
+counted in ``agreement_bot_updates_total``, not timed in the handler-latency histogram).
 
 A message is plain when it is no command: every message handler in ``bot.handlers`` is
 behind a command filter (``tests/unit/test_quiet.py`` holds them to that).

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import delete, exists, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Agreement, JournalEntry
@@ -85,8 +86,27 @@ class Journal:
                 return
             try:
                 await self._store(rows)
-            except BaseException:  # a failure, or a stop in the middle: keep them
+            except (DataError, IntegrityError):
+                # A row the database refuses (it will refuse it every time) must not hold
+                # the rest back: getUpdates waits for this flush.
+                await self._store_each(rows)
+            except BaseException:  # unreachable database, or a stop: keep them, try again
                 self._buffer = (rows + self._buffer)[-MAX_BUFFERED:]
+                raise
+
+    async def _store_each(self, rows: list[dict[str, Any]]) -> None:
+        for n, row in enumerate(rows):
+            try:
+                await self._store([row])
+            except (DataError, IntegrityError) as exc:
+                logger.error(
+                    "journal: message not kept chat=%s message=%s: %s",
+                    row["chat_id"],
+                    row["message_id"],
+                    exc.orig,
+                )
+            except BaseException:
+                self._buffer = (rows[n:] + self._buffer)[-MAX_BUFFERED:]
                 raise
 
     async def _store(self, rows: list[dict[str, Any]]) -> None:

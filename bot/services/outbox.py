@@ -104,6 +104,7 @@ class MailWorker:
         # A stop lets the SMTP transaction under way finish (the bot exits within 10 s).
         self._loop = Periodic("mail-worker", self.deliver_pending, retry_interval, grace=5.0)
         self._backlog_measured_at = -BACKLOG_EVERY
+        self._backlog = 0
 
     def wake(self) -> None:
         self._loop.wake()
@@ -120,7 +121,7 @@ class MailWorker:
         async with self._session_factory() as session:
             mails = await self._claim(session)
             if not mails:
-                await self._measure_backlog(session)
+                await self._measure_backlog(session, idle=True)
                 return False
             outcomes = await self._send_all(mails)
             for mail in mails:
@@ -137,13 +138,15 @@ class MailWorker:
             unavailable = Delivery.SERVER_UNAVAILABLE in outcomes.values()
             return len(mails) == self._batch_size and not unavailable
 
-    async def _measure_backlog(self, session: AsyncSession) -> None:
-        """The backlog gauge, counted at most every BACKLOG_EVERY seconds: a count per
-        pass was two of the statements an agreement's mails cost."""
+    async def _measure_backlog(self, session: AsyncSession, *, idle: bool = False) -> None:
+        """The backlog gauge, counted at most every BACKLOG_EVERY seconds while mail flows
+        (a count per pass was two of the statements an agreement's mails cost), and on an
+        idle pass whenever the last count was not zero, so it never stays stale."""
         now = time.monotonic()
-        if now - self._backlog_measured_at >= BACKLOG_EVERY:
+        if now - self._backlog_measured_at >= BACKLOG_EVERY or (idle and self._backlog):
             self._backlog_measured_at = now
-            OUTBOX_BACKLOG.set(await _backlog(session))
+            self._backlog = await _backlog(session)
+            OUTBOX_BACKLOG.set(self._backlog)
 
     async def _claim(self, session: AsyncSession) -> Sequence[Mail]:
         """Take due mails nobody else holds, in a short transaction of its own.

@@ -8,6 +8,7 @@ import itertools
 from datetime import timedelta
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -234,3 +235,22 @@ async def test_a_claim_keeps_other_workers_off_until_it_runs_out(
     for received in mailbox.received:
         assert received.message["Message-ID"] == ids[received.recipients[0]]
     assert {r for m in mailbox.received for r in m.recipients} == set(ids)
+
+
+async def test_the_backlog_gauge_reaches_zero_once_the_queue_is_empty(
+    worker, session_factory, letters, clock, mailbox: Mailbox
+) -> None:
+    def backlog() -> float | None:
+        return REGISTRY.get_sample_value("agreement_bot_outbox_backlog")
+
+    mailbox.reject["late@example.com"] = "451 4.3.0 Try again later"
+    await queue_codes(session_factory, letters, clock, "late@example.com")
+    await worker.deliver_pending()
+    assert backlog() == 1  # refused for now, still queued
+
+    del mailbox.reject["late@example.com"]
+    clock.advance(minutes=5)
+    await worker.deliver_pending()  # sent; within seconds of the last count, none is made
+    assert len(mailbox.to("late@example.com")) == 1
+    await worker.deliver_pending()  # nothing due: the stale count is replaced
+    assert backlog() == 0
