@@ -15,15 +15,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-import asyncpg  # type: ignore[import-untyped]
-from sqlalchemy.engine import make_url
-
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade
 from bot.db.models import EmailBinding
 from bot.services import people
 from bot.services.directory import remember_user
 from tests.botapi import Person
+from tests.support.database import postgres_database
 
 POSTGRES_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
@@ -44,23 +42,9 @@ async def fresh_database(kind: str, workdir: Path) -> AsyncIterator[str]:
         finally:
             _remove_with_journals(path)
         return
-    server = make_url(POSTGRES_URL)
-    name = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = await asyncpg.connect(
-        host=server.host or "127.0.0.1",
-        port=server.port or 5432,
-        user=server.username or "postgres",
-        password=server.password,
-        database=server.database or "postgres",
-    )
-    try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        url = server.set(database=name).render_as_string(hide_password=False)
+    async with postgres_database(POSTGRES_URL, "bench") as url:
         await asyncio.to_thread(upgrade, url)
         yield url
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
 
 
 def _remove_with_journals(database: Path) -> None:

@@ -20,8 +20,15 @@ async def fresh_database(tmp_path: Path) -> AsyncIterator[str]:
     if not TEST_DATABASE_URL:
         yield f"sqlite+aiosqlite:///{tmp_path / 'agreements.db'}"
         return
-    server = make_url(TEST_DATABASE_URL)
-    name = f"test_{uuid.uuid4().hex[:12]}"
+    async with postgres_database(TEST_DATABASE_URL, "test") as url:
+        yield url
+
+
+@asynccontextmanager
+async def postgres_database(server_url: str, prefix: str) -> AsyncIterator[str]:
+    """A new, empty database on the server ``server_url`` names, dropped afterwards."""
+    server = make_url(server_url)
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = await asyncpg.connect(
         host=server.host or "127.0.0.1",
         port=server.port or 5432,
