@@ -25,7 +25,7 @@ class ChainLink:
     digest: str
     # Orders records made at the same moment: agreements before amendments, then by
     # number (as numbers: #9 before #10).
-    rank: tuple[int, int, int] = (0, 0, 0)
+    rank: tuple[int, int, int]
 
     @property
     def order(self) -> tuple[datetime, tuple[int, int, int]]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import JournalEntry
@@ -96,19 +97,24 @@ async def test_journal_off_keeps_nothing_but_agreements(
 
 
 async def test_messages_are_stored_before_telegram_hears_they_were_taken(
-    api: BotAPIServer, mailbox: Mailbox, database_url: str, tmp_path: Path
+    api: BotAPIServer,
+    mailbox: Mailbox,
+    database_url: str,
+    session_factory: async_sessionmaker[AsyncSession],
+    tmp_path: Path,
 ) -> None:
     """SIGKILL the instant getUpdates confirms a burst: every message is in the journal."""
     world = TelegramWorld(api)
     people = [world.user(f"Person{n}") for n in range(3)]
     groups = [world.group(f"Team {n}") for n in range(3)]
+    messages = 300
+    last_update_id = api.updates.next_update_id + messages - 1
     all_confirmed = asyncio.Event()
     confirm = api.updates.confirm
-    last_update: list[int] = []
 
     def confirming(offset: int) -> None:
         confirm(offset)
-        if last_update and offset > last_update[0]:
+        if offset > last_update_id:
             all_confirmed.set()
 
     api.updates.confirm = confirming  # type: ignore[method-assign]
@@ -116,9 +122,9 @@ async def test_messages_are_stored_before_telegram_hears_they_were_taken(
     try:
         await api.wait_until_polling(timeout=30)
         said = [
-            people[n % 3].says(groups[n % 3], f"Draft {n}: price {100 + n}") for n in range(300)
+            people[n % 3].says(groups[n % 3], f"Draft {n}: price {100 + n}")
+            for n in range(messages)
         ]
-        last_update.append(api.updates.next_update_id - 1)
         await asyncio.wait_for(all_confirmed.wait(), timeout=60)
         process.kill()
     finally:
@@ -126,11 +132,9 @@ async def test_messages_are_stored_before_telegram_hears_they_were_taken(
             process.kill()
         await process.wait()
 
-    engine = create_engine(database_url)
-    async with create_session_factory(engine)() as session:
+    async with session_factory() as session:
         stored = {
             (entry.chat_id, entry.message_id, entry.text)
             for entry in await session.scalars(select(JournalEntry))
         }
-    await engine.dispose()
     assert stored == {(m["chat"]["id"], m["message_id"], m["text"]) for m in said}

@@ -11,6 +11,7 @@ from typing import Any
 import aiohttp
 import pytest
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import run
 from bot.db.engine import create_engine, create_session_factory
@@ -127,7 +128,10 @@ async def test_an_update_is_answered_only_after_it_was_handled(
 
 
 async def test_a_plain_message_is_journaled_before_the_answer(
-    local_api: BotAPIServer, mailbox: Mailbox, database_url: str
+    local_api: BotAPIServer,
+    mailbox: Mailbox,
+    database_url: str,
+    session_factory: async_sessionmaker[AsyncSession],
 ) -> None:
     api = local_api
     world = TelegramWorld(api)
@@ -139,12 +143,8 @@ async def test_a_plain_message_is_journaled_before_the_answer(
         async with client.post(f"{base}/tg/hook", json=take_update(api), headers=headers) as reply:
             assert reply.status == 200
         # No wait: the answer itself means the row is stored.
-        engine = create_engine(database_url)
-        try:
-            async with create_session_factory(engine)() as session:
-                [entry] = (await session.scalars(select(JournalEntry))).all()
-        finally:
-            await engine.dispose()
+        async with session_factory() as session:
+            [entry] = (await session.scalars(select(JournalEntry))).all()
     assert (entry.chat_id, entry.message_id, entry.text) == (
         group.id,
         said["message_id"],
