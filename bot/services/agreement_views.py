@@ -99,6 +99,12 @@ def with_parties(statement: Any) -> Any:
     return statement.options(selectinload(Agreement.parties).selectinload(Party.user))
 
 
+def new_view(agreement: Agreement, addresses: dict[int, str]) -> AgreementView:
+    """The view of an agreement recorded in this transaction: no edits, no amendments yet.
+    Needs its parties' users loaded."""
+    return _view(agreement, addresses)
+
+
 def _view(agreement: Agreement, addresses: dict[int, str]) -> AgreementView:
     parties = [
         PartyView(

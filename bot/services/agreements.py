@@ -12,13 +12,19 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from bot.db.models import Agreement, AgreementFile, Party, PartyRole
+from bot.db.models import Agreement, AgreementFile, Chat, Party, PartyRole, User
 from bot.metrics import AGREEMENTS
-from bot.services.agreement_views import AgreementView, load_views, with_parties
+from bot.services.agreement_views import AgreementView, load_views, new_view, with_parties
 from bot.services.base import Service
 from bot.services.chain import latest_digest
-from bot.services.deliveries import queue_agreement_mails
-from bot.services.directory import remember_chat, remember_user, topic_name
+from bot.services.deliveries import queue_agreement_mails, queue_new_agreement_mails
+from bot.services.directory import (
+    remember_chat,
+    remember_user,
+    remember_users,
+    topic_name,
+    verified_addresses,
+)
 from bot.services.media import Download, Media, describe
 from bot.services.people import BUSINESS_CHAT_BASE, ChatInfo, Person, language_for
 from bot.services.records import RECORD_FORMAT, content_hash, iso_utc, seal
@@ -95,29 +101,28 @@ class AgreementService(Service):
                 # SQLite one process writes at a time and no race happens; pysqlite's
                 # savepoints would end the transaction early, so none is used there.
                 async with self._session.begin_nested() if postgres else nullcontext():
-                    agreement_id, outcome = await self._mark_once(request)
+                    marked = await self._mark_once(request)
             except IntegrityError:
                 # Another marking took this number, or this very message, first. The next
                 # attempt sees what it committed.
                 if not postgres:
                     await self._session.rollback()
                 continue
+            if isinstance(marked, Agreement):
+                return MarkResult(Outcome.RECORDED, await self._finish_new(marked, request))
+            agreement_id, outcome = marked
             return MarkResult(outcome, await self._finish(agreement_id, self._clock()))
         raise RuntimeError(f"could not record an agreement in chat {request.chat.id}")
 
-    async def _mark_once(self, request: MarkRequest) -> tuple[int, Outcome]:
+    async def _mark_once(self, request: MarkRequest) -> Agreement | tuple[int, Outcome]:
+        """The new agreement, or the existing one's id and what marking it again did."""
         now = self._clock()
-        author = request.message.author
-        if author is not None:
-            await remember_user(self._session, author, now)
-        await remember_user(self._session, request.marker, now)
-        if request.counterpart is not None:
-            await remember_user(self._session, request.counterpart, now)
-        await remember_chat(self._session, request.chat, now)
+        people = [request.message.author, request.marker, request.counterpart]
+        users = await remember_users(self._session, [p for p in people if p is not None], now)
+        chat = await remember_chat(self._session, request.chat, now)
         existing = await self._find(request.chat.id, request.message.message_id)
         if existing is None:
-            recorded = await self._record(request, now)
-            return recorded.id, Outcome.RECORDED
+            return await self._record(request, now, chat, users)
         joined = await self._add_party(existing, request.marker.id, now)
         return existing.id, Outcome.JOINED if joined else Outcome.ALREADY_PARTY
 
@@ -163,24 +168,24 @@ class AgreementService(Service):
             )
         )
 
-    async def _record(self, request: MarkRequest, now: datetime) -> Agreement:
+    async def _record(
+        self, request: MarkRequest, now: datetime, chat: Chat, users: dict[int, User]
+    ) -> Agreement:
+        """Insert the agreement with its first parties; its chat and parties' users stay
+        in memory for the mails and the card, so nothing is read back."""
         number = await self._next_number(request.chat.id)
         previous = await latest_digest(self._session, request.chat.id)
         topic = await topic_name(self._session, request.chat.id, request.message.thread_id)
         agreement = _new_agreement(request, number, previous, now, topic)
+        agreement.chat = chat
+        agreement.parties = _first_parties(request, users, now)
         self._session.add(agreement)
         await self._session.flush()  # the unique keys speak here if we lost a race
         if self._stamper is not None:
             request_stamp(self._session, agreement.digest, now, agreement_id=agreement.id)
-        content = request.download.content if request.download else None
-        if content is not None and self._letters.attachable(len(content)):
+        content = self._attachable(request)
+        if content is not None:
             self._session.add(AgreementFile(agreement_id=agreement.id, content=content))
-        author = request.message.author
-        if author is not None:
-            await self._add_party(agreement, author.id, now, PartyRole.AUTHOR)
-        await self._add_party(agreement, request.marker.id, now, PartyRole.MARKER)
-        if request.counterpart is not None:
-            await self._add_party(agreement, request.counterpart.id, now)
         AGREEMENTS.inc()
         logger.info(
             "agreement recorded chat=%s agreement=%s number=%s message=%s",
@@ -197,35 +202,73 @@ class AgreementService(Service):
         )
         return (current or 0) + 1
 
-    async def _add_party(
-        self,
-        agreement: Agreement,
-        user_id: int,
-        now: datetime,
-        role: PartyRole = PartyRole.JOINED,
-    ) -> bool:
+    async def _add_party(self, agreement: Agreement, user_id: int, now: datetime) -> bool:
+        """A party joining an agreement recorded before; False if already one."""
         if await self._session.get(Party, (agreement.id, user_id)) is not None:
             return False
         self._session.add(
-            Party(agreement_id=agreement.id, user_id=user_id, role=role, joined_at=now)
+            Party(agreement_id=agreement.id, user_id=user_id, role=PartyRole.JOINED, joined_at=now)
         )
         await self._session.flush()
         return True
+
+    def _attachable(self, request: MarkRequest) -> bytes | None:
+        """The marked message's file, if it goes with the email (and so is stored)."""
+        content = request.download.content if request.download else None
+        if content is not None and self._letters.attachable(len(content)):
+            return content
+        return None
+
+    async def _finish_new(self, agreement: Agreement, request: MarkRequest) -> AgreementView:
+        """_finish for an agreement recorded in this transaction, from what is in memory."""
+        addresses = await verified_addresses(self._session, [p.user_id for p in agreement.parties])
+        queued = 0
+        if self._stamper is None:  # else the stamper mails it once the timestamp is there
+            queued = await queue_new_agreement_mails(
+                self._session,
+                self._letters,
+                agreement,
+                addresses,
+                self._clock(),
+                self._attachable(request),
+            )
+        await self._session.commit()
+        self._wake(queued)
+        return new_view(agreement, addresses)
 
     async def _finish(self, agreement_id: int, now: datetime) -> AgreementView:
         """Queue the mails the change calls for, commit, and wake the mail worker."""
         queued = await queue_agreement_mails(self._session, self._letters, [agreement_id], now)
         await self._session.commit()
-        if queued:
-            self._mail_waker.wake()
-        if self._stamper is not None:
-            self._stamper.wake()
+        self._wake(queued)
         agreement = await self._session.scalar(
             with_parties(select(Agreement)).where(Agreement.id == agreement_id),
             execution_options={"populate_existing": True},
         )
         assert agreement is not None
         return (await load_views(self._session, [agreement]))[0]
+
+    def _wake(self, queued_mails: int) -> None:
+        if queued_mails:
+            self._mail_waker.wake()
+        if self._stamper is not None:
+            self._stamper.wake()
+
+
+def _first_parties(request: MarkRequest, users: dict[int, User], now: datetime) -> list[Party]:
+    """The author, whoever marked it and, in a business chat, the other person: each once,
+    in the order a loaded agreement lists its parties."""
+    candidates = [
+        (request.message.author, PartyRole.AUTHOR),
+        (request.marker, PartyRole.MARKER),
+        (request.counterpart, PartyRole.JOINED),
+    ]
+    parties: dict[int, Party] = {}
+    for person, role in candidates:
+        if person is not None and person.id not in parties:
+            user = users[person.id]
+            parties[person.id] = Party(user_id=user.id, user=user, role=role, joined_at=now)
+    return list(parties.values())
 
 
 def _refusal_for(request: MarkRequest) -> Refusal | None:

@@ -9,7 +9,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.db.models import Agreement, AgreementFile, JournalEntry, Mail, MailStatus, Party
+from bot.db.models import (
+    Agreement,
+    AgreementFile,
+    JournalEntry,
+    Mail,
+    MailStatus,
+    Party,
+    User,
+)
 from bot.services.directory import verified_addresses
 from bot.services.letters import EarlierVersion, Letters
 from bot.services.stamps import stamp_states
@@ -67,7 +75,7 @@ async def queue_agreement_mails(
         stamp = stamps.get(agreement.digest)
         if stamp is not None and stamp.pending:
             continue  # the stamper queues these once the timestamp is there
-        earlier: list[EarlierVersion] | None = None  # looked up once, if anyone is mailed
+        recipients: list[tuple[User, str]] = []
         for party in agreement.parties:
             if only_user_id is not None and party.user_id != only_user_id:
                 continue
@@ -82,15 +90,48 @@ async def queue_agreement_mails(
                 # Kept as the record of what bounced; its topic goes to the new attempt.
                 previous.topic = f"{previous.topic}:refused:{previous.id}"
                 await session.flush()
-            if earlier is None:
-                earlier = await _earlier_versions(session, agreement)
-            token = stamp.token if stamp is not None else None
-            file = files.get(agreement.id)
-            session.add(
-                letters.agreement(agreement, party.user, address, now, earlier, token, file)
-            )
-            queued += 1
+            recipients.append((party.user, address))
+        token = stamp.token if stamp is not None else None
+        queued += await _queue(
+            session, letters, agreement, recipients, now, token, files.get(agreement.id)
+        )
     return queued
+
+
+async def queue_new_agreement_mails(
+    session: AsyncSession,
+    letters: Letters,
+    agreement: Agreement,
+    addresses: dict[int, str],
+    now: datetime,
+    file: bytes | None,
+) -> int:
+    """queue_agreement_mails for an agreement recorded in this very transaction, with its
+    chat and parties' users in memory: nothing was mailed yet, so nothing is looked up
+    again. Not for one awaiting a trusted timestamp (the stamper mails those)."""
+    recipients = [
+        (party.user, addresses[party.user_id])
+        for party in agreement.parties
+        if party.user_id in addresses
+    ]
+    return await _queue(session, letters, agreement, recipients, now, None, file)
+
+
+async def _queue(
+    session: AsyncSession,
+    letters: Letters,
+    agreement: Agreement,
+    recipients: list[tuple[User, str]],
+    now: datetime,
+    stamp: bytes | None,
+    file: bytes | None,
+) -> int:
+    if not recipients:
+        return 0
+    earlier = await _earlier_versions(session, agreement)
+    for user, address in recipients:
+        session.add(letters.agreement(agreement, user, address, now, earlier, stamp, file))
+    return len(recipients)
 
 
 async def agreements_awaiting_mail(session: AsyncSession, user_id: int) -> list[int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -13,7 +14,24 @@ from bot.services.people import ChatInfo, Person
 
 async def remember_user(session: AsyncSession, person: Person, now: datetime) -> User:
     """Insert the user or refresh the profile we last saw."""
-    user = await session.get(User, person.id)
+    return _refreshed(session, await session.get(User, person.id), person, now)
+
+
+async def remember_users(
+    session: AsyncSession, people: Sequence[Person], now: datetime
+) -> dict[int, User]:
+    """remember_user for several people, with one query for all of them."""
+    ids = list({person.id for person in people})
+    known = {user.id: user for user in await session.scalars(select(User).where(User.id.in_(ids)))}
+    users: dict[int, User] = {}
+    for person in people:
+        users[person.id] = _refreshed(
+            session, users.get(person.id, known.get(person.id)), person, now
+        )
+    return users
+
+
+def _refreshed(session: AsyncSession, user: User | None, person: Person, now: datetime) -> User:
     if user is None:
         user = User(id=person.id, first_name=person.first_name, created_at=now)
         session.add(user)

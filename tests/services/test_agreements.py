@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.models import Agreement, EmailBinding, Mail, MailStatus
+from bot.services.agreement_views import load_views, with_parties
 from bot.services.agreements import (
     AgreementService,
     MarkedMessage,
@@ -237,3 +238,26 @@ async def test_each_record_names_the_last_link_of_its_chats_chain(
             chain = await chat_chain(session, GROUP.id)
             assert await latest_digest(session, GROUP.id) == chain[-1].digest
     assert len(chain) == 15 and check_chain(chain) == []
+
+
+@pytest.mark.parametrize(
+    ("author", "marker", "counterpart"),
+    [(ALICE, BOB, None), (ALICE, ALICE, None), (ALICE, BOB, ALICE), (ALICE, BOB, CAROL)],
+    ids=["two people", "own message", "counterpart is the author", "three people"],
+)
+async def test_a_new_agreements_answer_is_what_the_database_holds(
+    service_for, session_factory, clock, author, marker, counterpart
+) -> None:
+    """A new agreement's view is built from memory, not read back: it must match."""
+    await bind(session_factory, BOB, "bob@example.com", clock)
+    request = MarkRequest(GROUP, said(author, "Price 150 000"), marker, counterpart=counterpart)
+    result = await service_for().mark(request)
+    assert result.outcome is Outcome.RECORDED and result.agreement is not None
+    async with session_factory() as session:
+        stored = await session.scalar(with_parties(select(Agreement)))
+        assert stored is not None
+        [loaded] = await load_views(session, [stored])
+    assert result.agreement == loaded
+    expected = {person.id for person in (author, marker, counterpart) if person is not None}
+    assert {party.user_id for party in loaded.parties} == expected
+    assert [p.has_email for p in loaded.parties] == [p.user_id == BOB.id for p in loaded.parties]
