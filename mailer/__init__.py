@@ -1,8 +1,8 @@
 """Composing and sending the bot's emails. Knows nothing of where the data comes from.
 
     renderer = MailRenderer(Path("templates"), Path("locales"))   # once per process
-    message = compose(spec, mail_from, renderer)                  # EmailMessage
-    await SmtpSender(SmtpConfig(host=...)).send(message)          # MailDeliveryError
+    raw = compose(spec, mail_from, renderer)                      # bytes, CRLF
+    await SmtpSender(SmtpConfig(host=...)).send_raw(sender, [to], raw)  # MailDeliveryError
 
 Translations live in locales/{en,ru}/LC_MESSAGES/mail.po. After changing a template:
 

@@ -1,12 +1,22 @@
-"""Building the MIME message for one MailSpec."""
+"""Building the MIME message for one MailSpec, as the bytes that go on the wire."""
 
 import re
+import secrets
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from email.headerregistry import Address, HeaderRegistry
-from email.message import EmailMessage
-from email.policy import SMTP
-from typing import Any
+from email import encoders
+from email.charset import BASE64, QP, Charset
+from email.generator import BytesGenerator
+from email.headerregistry import Address, AddressHeader, HeaderRegistry
+from email.message import Message
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.nonmultipart import MIMENonMultipart
+from email.policy import compat32
+from email.utils import format_datetime, formataddr
+from functools import lru_cache
+from io import BytesIO
+from typing import cast
 
 from .filters import normalize_newlines
 from .languages import normalize_language
@@ -28,33 +38,18 @@ _RESERVED_HEADERS = frozenset(
     }
 )  # fmt: skip
 
-
-class _HeaderClasses(HeaderRegistry):
-    """The standard header registry, building each header's class once.
-
-    The stock registry makes a new class with ``type()`` on every header it parses;
-    caching them made composing a mail about a quarter faster.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._built: dict[str, type[Any]] = {}
-
-    def __getitem__(self, name: str) -> type[Any]:
-        key = name.lower()
-        built = self._built.get(key)
-        if built is None:
-            built = self._built[key] = super().__getitem__(name)
-        return built
-
-
-_POLICY = SMTP.clone(header_factory=_HeaderClasses())
+# The classic email API (email.mime, compat32) rather than EmailMessage: the latter parses
+# and refolds every header through its full RFC 5322 parser, which made up most of an
+# /agree's CPU. Every value set here is one line (one_line(), validated ids and
+# addresses), and the legacy Header refuses a value that would start a header of its own;
+# non-ASCII values become RFC 2047 encoded words.
+_WIRE = compat32.clone(linesep="\r\n")
 
 
 def compose(
     spec: MailSpec, mail_from: str, renderer: MailRenderer, now: datetime | None = None
-) -> EmailMessage:
-    """Render `spec` and wrap it in a ready-to-send message.
+) -> bytes:
+    """Render `spec` and wrap it in a ready-to-send message, serialized with CRLF.
 
     Structure: multipart/alternative (text/plain, then text/html, both UTF-8), inside
     multipart/mixed with the attachments when there are any."""
@@ -66,19 +61,24 @@ def compose(
         raise ValueError(f"invalid Message-ID {spec.message_id!r}")
     if spec.in_reply_to is not None and not is_message_id(spec.in_reply_to):
         raise ValueError(f"invalid In-Reply-To {spec.in_reply_to!r}")
+    to = Address(addr_spec=spec.to.strip()).addr_spec  # refuses anything but one address
 
     rendered = renderer.render(spec.kind, spec.language, spec.context)
-    message = EmailMessage(policy=_POLICY)
-    _set_body(message, rendered.text, rendered.html)
-    for attachment in spec.attachments:
-        _attach(message, attachment)
-
-    # Headers only through the email API: it refuses CR/LF in values and does the
-    # RFC 2047 encoding; one_line() additionally keeps every value on a single line.
-    message["From"] = mail_from
-    message["To"] = Address(addr_spec=spec.to.strip())
+    message: Message = MIMEMultipart(
+        "alternative",
+        _boundary(),
+        _subparts=[_text(rendered.text, "plain"), _text(rendered.html, "html")],
+    )
+    if spec.attachments:
+        message = MIMEMultipart(
+            "mixed",
+            _boundary(),
+            _subparts=[_subpart(message), *(_attachment(item) for item in spec.attachments)],
+        )
+    message["From"] = _from_header(mail_from)
+    message["To"] = to
     message["Subject"] = one_line(rendered.subject, SUBJECT_LIMIT)
-    message["Date"] = now
+    message["Date"] = format_datetime(now)
     message["Message-ID"] = spec.message_id
     if spec.in_reply_to is not None:
         message["In-Reply-To"] = spec.in_reply_to
@@ -87,16 +87,40 @@ def compose(
     # Keeps Exchange/Outlook out-of-office replies away from the bot's mailbox.
     message["X-Auto-Response-Suppress"] = "All"
     _set_extra_headers(message, spec.extra_headers)
-    # Set last: turning the body into multipart/mixed moves Content-* headers down a level.
     message["Content-Language"] = normalize_language(spec.language)
-    return message
+    wire = BytesIO()
+    BytesGenerator(wire, mangle_from_=False, policy=_WIRE).flatten(message)
+    return wire.getvalue()
 
 
-def _set_body(message: EmailMessage, text: str, html: str) -> None:
-    text = normalize_newlines(scrub_surrogates(text))
-    html = normalize_newlines(scrub_surrogates(html))
-    message.set_content(text, subtype="plain", charset="utf-8", cte=_text_cte(text))
-    message.add_alternative(html, subtype="html", charset="utf-8", cte=_text_cte(html))
+def _boundary() -> str:
+    """A boundary no part can contain, so the generator need not search the parts for
+    one: every part is base64 or quoted-printable, and neither can produce "=_"."""
+    return f"=_{secrets.token_hex(16)}"
+
+
+@lru_cache(maxsize=8)
+def _from_header(mail_from: str) -> str:
+    """MAIL_FROM as a header: the display name encoded if it has to be, the address as is
+    (its domain in IDNA form). Parsed as the settings check parses it."""
+    header = cast(AddressHeader, HeaderRegistry()("From", mail_from))
+    [address] = header.addresses
+    domain = address.domain.encode("idna").decode("ascii")
+    return formataddr((address.display_name, f"{address.username}@{domain}"), "utf-8")
+
+
+def _text(body: str, subtype: str) -> Message:
+    body = normalize_newlines(scrub_surrogates(body))
+    charset = Charset("utf-8")
+    charset.body_encoding = BASE64 if _text_cte(body) == "base64" else QP
+    part = MIMENonMultipart("text", subtype, charset="utf-8")
+    part.set_payload(body, charset)  # encoded here, with its Content-Transfer-Encoding
+    return _subpart(part)
+
+
+def _subpart(part: Message) -> Message:
+    del part["MIME-Version"]  # the classic API adds it to every part; it belongs on top
+    return part
 
 
 def _text_cte(body: str) -> str:
@@ -108,25 +132,23 @@ def _text_cte(body: str) -> str:
     return "base64" if non_ascii * 6 > len(encoded) else "quoted-printable"
 
 
-def _attach(message: EmailMessage, attachment: Attachment) -> None:
+def _attachment(attachment: Attachment) -> Message:
     match = _MIME_TYPE.fullmatch(attachment.mime_type.strip().lower())
     if match is None:
         raise ValueError(f"invalid MIME type {attachment.mime_type!r}")
     filename = one_line(attachment.filename, FILENAME_LIMIT).replace("/", "_").replace("\\", "_")
     if not filename:
         raise ValueError("attachment filename is empty")
+    part = _subpart(MIMEBase(match[1], match[2]))  # no charset: nothing adds it back
     # base64 for every attachment: the bytes (e.g. a hashed JSON record) must arrive
     # exactly as given, with no newline or charset conversion on the way.
-    message.add_attachment(
-        bytes(attachment.content),
-        maintype=match[1],
-        subtype=match[2],
-        filename=filename,
-        cte="base64",
-    )
+    part.set_payload(bytes(attachment.content))
+    encoders.encode_base64(part)
+    part.add_header("Content-Disposition", "attachment", filename=filename)
+    return part
 
 
-def _set_extra_headers(message: EmailMessage, headers: Mapping[str, str]) -> None:
+def _set_extra_headers(message: Message, headers: Mapping[str, str]) -> None:
     for name, value in headers.items():
         if not _HEADER_NAME.fullmatch(name) or name.lower() in _RESERVED_HEADERS:
             raise ValueError(f"extra header {name!r} is not allowed")

@@ -38,6 +38,7 @@ class MailRenderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,  # templates change with a release, not while running
         )
         self._env.policies["ext.i18n.trimmed"] = True
         self._env.filters.update(FILTERS)

@@ -95,9 +95,10 @@ def agreement_spec(language: str = "en", **overrides: Any) -> MailSpec:
     )
 
 
-def round_trip(message: EmailMessage) -> EmailMessage:
+def round_trip(raw: bytes) -> EmailMessage:
     """What a recipient sees: the serialized bytes parsed back."""
-    parsed = message_from_bytes(bytes(message), policy=default)
+    assert b"\r\n" in raw and b"\n" not in raw.replace(b"\r\n", b"")  # CRLF only
+    parsed = message_from_bytes(raw, policy=default)
     assert isinstance(parsed, EmailMessage)
     return parsed
 
@@ -178,10 +179,12 @@ def test_headers() -> None:
 
 
 def test_date_defaults_to_now_and_keeps_offset() -> None:
-    message = compose(agreement_spec(), MAIL_FROM, renderer())
+    message = round_trip(compose(agreement_spec(), MAIL_FROM, renderer()))
     assert abs(message["Date"].datetime - datetime.now(UTC)) < timedelta(minutes=1)
     msk = datetime(2026, 11, 29, 12, 0, tzinfo=timezone(timedelta(hours=3)))
-    assert compose(agreement_spec(), MAIL_FROM, renderer(), now=msk)["Date"].endswith("+0300")
+    assert round_trip(compose(agreement_spec(), MAIL_FROM, renderer(), now=msk))["Date"].endswith(
+        "+0300"
+    )
     with pytest.raises(ValueError):
         compose(agreement_spec(), MAIL_FROM, renderer(), now=datetime(2026, 1, 1))
 
@@ -197,7 +200,7 @@ def test_threading_headers() -> None:
 
 def test_non_ascii_subject_is_encoded_words() -> None:
     spec = agreement_spec("ru", chat_title="Закупки", title="Поставка")
-    raw = bytes(compose(spec, MAIL_FROM, renderer(), now=NOW))
+    raw = compose(spec, MAIL_FROM, renderer(), now=NOW)
     header_block = raw.split(b"\r\n\r\n", 1)[0]
     header_block.decode("ascii")  # every header is 7-bit on the wire
     assert b"=?utf-8?" in header_block
@@ -208,7 +211,7 @@ def test_non_ascii_subject_is_encoded_words() -> None:
 
 def test_header_injection_through_chat_title() -> None:
     spec = agreement_spec(chat_title="Evil\r\nBcc: victim@example.com", title="x\nCc: a@b.c")
-    raw = bytes(compose(spec, MAIL_FROM, renderer(), now=NOW))
+    raw = compose(spec, MAIL_FROM, renderer(), now=NOW)
     message = message_from_bytes(raw, policy=default)
     assert "Bcc" not in message and "Cc" not in message
     assert message["Subject"] == "Agreement #7 · Evil Bcc: victim@example.com · x Cc: a@b.c"
@@ -277,7 +280,7 @@ def test_long_subject_is_capped_as_a_whole() -> None:
 
 def test_summary_is_used_when_there_is_no_title() -> None:
     spec = agreement_spec(title=None, summary="We ship 40 laptops")
-    subject = compose(spec, MAIL_FROM, renderer(), now=NOW)["Subject"]
+    subject = round_trip(compose(spec, MAIL_FROM, renderer(), now=NOW))["Subject"]
     assert subject == "Agreement #7 · Procurement Q4 · We ship 40 laptops"
 
 
@@ -307,7 +310,7 @@ def test_user_text_is_escaped_in_html_and_verbatim_in_plain_text() -> None:
 
 def test_html_has_no_external_resources() -> None:
     for spec in (agreement_spec(), agreement_spec("ru")):
-        _, html = body_parts(compose(spec, MAIL_FROM, renderer(), now=NOW))
+        _, html = body_parts(round_trip(compose(spec, MAIL_FROM, renderer(), now=NOW)))
         assert "<img" not in html and "<link" not in html and "<style" not in html
         assert "url(" not in html and "@import" not in html
         assert re.findall(r'href="([^"]+)"', html) == ["https://t.me/c/1001234/45"]
@@ -315,13 +318,13 @@ def test_html_has_no_external_resources() -> None:
 
 def test_non_https_link_is_not_made_clickable() -> None:
     spec = agreement_spec(message_link="javascript:alert(1)")
-    _, html = body_parts(compose(spec, MAIL_FROM, renderer(), now=NOW))
+    _, html = body_parts(round_trip(compose(spec, MAIL_FROM, renderer(), now=NOW)))
     assert "href" not in html and "javascript:alert(1)" in html
 
 
 def test_text_part_carries_all_the_information() -> None:
     spec = agreement_spec(edited_before_marking=True, marked_at_local="2026-11-29 12:41 MSK")
-    plain, _ = body_parts(compose(spec, MAIL_FROM, renderer(), now=NOW))
+    plain, _ = body_parts(round_trip(compose(spec, MAIL_FROM, renderer(), now=NOW)))
     for expected in (
         "Hello, Ivan Petrov!",
         "Agreement #7 was recorded in the chat “Procurement Q4”.",
@@ -343,7 +346,7 @@ def test_text_part_carries_all_the_information() -> None:
 
 def test_optional_fields_can_be_absent() -> None:
     spec = agreement_spec(message_link=None, message_time_local=None, title=None)
-    plain, html = body_parts(compose(spec, MAIL_FROM, renderer(), now=NOW))
+    plain, html = body_parts(round_trip(compose(spec, MAIL_FROM, renderer(), now=NOW)))
     assert "Message link" not in plain and "t.me" not in html
     assert "None" not in plain and "None" not in visible_text(html)
     assert "edited" not in plain
@@ -399,7 +402,9 @@ def test_russian_render() -> None:
 
 
 def test_english_render() -> None:
-    plain, html = body_parts(compose(agreement_spec("en"), MAIL_FROM, renderer(), now=NOW))
+    plain, html = body_parts(
+        round_trip(compose(agreement_spec("en"), MAIL_FROM, renderer(), now=NOW))
+    )
     assert "Hello, Ivan Petrov!" in plain
     assert "the text, the times and the digest are the same in every copy." in html
     assert re.search("[а-яё]", visible_text(html).replace("Иван Петров", "")) is None
@@ -409,7 +414,7 @@ def test_english_render() -> None:
     "language, expected", [("ru-RU", "ru"), ("RU", "ru"), ("de", "en"), ("", "en")]
 )
 def test_language_fallback(language: str, expected: str) -> None:
-    message = compose(agreement_spec(language), MAIL_FROM, renderer(), now=NOW)
+    message = round_trip(compose(agreement_spec(language), MAIL_FROM, renderer(), now=NOW))
     assert message["Content-Language"] == expected
 
 

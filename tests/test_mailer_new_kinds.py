@@ -184,7 +184,7 @@ def spec(kind: str, language: str = "en", **overrides: Any) -> MailSpec:
 
 def mail(kind: str, language: str = "en", **overrides: Any) -> EmailMessage:
     """Composed, serialized and parsed back, as a recipient gets it."""
-    raw = bytes(compose(spec(kind, language, **overrides), MAIL_FROM, renderer()))
+    raw = compose(spec(kind, language, **overrides), MAIL_FROM, renderer())
     parsed = message_from_bytes(raw, policy=default)
     assert isinstance(parsed, EmailMessage)
     return parsed

@@ -159,7 +159,10 @@ def message_to(to: str) -> EmailMessage:
         message_id=make_message_id(MAIL_FROM),
         attachments=[Attachment("agreement--1001234-7.json", RECORD, "application/json")],
     )
-    return compose(spec, MAIL_FROM, renderer, now=datetime(2026, 11, 29, 9, 41, tzinfo=UTC))
+    raw = compose(spec, MAIL_FROM, renderer, now=datetime(2026, 11, 29, 9, 41, tzinfo=UTC))
+    parsed = message_from_bytes(raw, policy=SMTP_POLICY)
+    assert isinstance(parsed, EmailMessage)
+    return parsed
 
 
 def plain_config(port: int, **overrides: Any) -> SmtpConfig:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import email.policy
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -351,8 +350,7 @@ class Letters:
             attachments=attachments,
             in_reply_to=in_reply_to,
         )
-        message = compose(spec, self._mail_from, self._renderer, now=now)
-        raw = message.as_bytes(policy=email.policy.SMTP)
+        raw = compose(spec, self._mail_from, self._renderer, now=now)
         # Signed once, here: a resend after a crash sends these same bytes.
         raw = self._signer.sign(raw) if self._signer else raw
         return Mail(
