@@ -141,6 +141,9 @@ class Settings(TimestampSettings):
             address = None
         if address is None or not address.username or not address.domain:
             raise ValueError("expected an address such as 'Agreements <bot@example.com>'")
+        if not address.username.isascii():
+            # Would need SMTPUTF8 in every mail's From header; the domain may be IDN.
+            raise ValueError("the part before @ must be ASCII")
         return value
 
     @field_validator("timezone")

@@ -549,3 +549,9 @@ def test_earlier_versions_seen_by_the_bot_are_shown() -> None:
     assert "Earlier versions seen by the bot" in plain
     assert "--- 2026-11-29 09:30:00 UTC ---\nPrice <i>170 000</i>" in plain.replace("\r\n", "\n")
     assert "Price &lt;i&gt;170 000&lt;/i&gt;" in html
+
+
+def test_idn_sender_domain_goes_out_in_ascii() -> None:
+    raw = compose(agreement_spec(), "Договоры <bot@почта.рф>", renderer(), now=NOW)
+    assert round_trip(raw)["From"].addresses[0].addr_spec == "bot@xn--80a1acny.xn--p1ai"
+    raw.split(b"\r\n\r\n", 1)[0].decode("ascii")  # every header is 7-bit on the wire

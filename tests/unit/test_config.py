@@ -28,6 +28,7 @@ def test_the_example_env_file_loads_with_empty_values_meaning_unset(
         ({"bot_token": "not-a-token"}, "BOT_TOKEN is invalid"),
         ({"mail_from": "Agreements"}, "MAIL_FROM is invalid"),
         ({"mail_from": "a@example.com, b@example.com"}, "MAIL_FROM is invalid"),
+        ({"mail_from": "бот@example.com"}, "MAIL_FROM is invalid"),
         ({"timezone": "Europe/Atlantis"}, "TIMEZONE is invalid"),
         ({"edit_alert_coalesce_seconds": -1}, "EDIT_ALERT_COALESCE_SECONDS is invalid"),
         (
