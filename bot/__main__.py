@@ -7,6 +7,7 @@ import asyncio
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.config import ConfigError, DatabaseSettings, Settings, load_settings
@@ -25,6 +26,16 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     verify.add_argument("file", type=Path, nargs="?")
     verify.add_argument("--chain", type=int, metavar="CHAT_ID", help="check a chat's chain")
     return parser.parse_args(argv)
+
+
+def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop where it is installed (not on Windows): libuv's loop lets one process take
+    about a tenth more /agree marks a second (bench/); else asyncio's own."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,7 +78,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings(Settings)
         from bot.app import run
 
-        asyncio.run(run(settings))
+        with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
+            runner.run(run(settings))
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 2

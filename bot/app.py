@@ -228,7 +228,12 @@ async def run(
         await post_owed_cards(
             bot, session_factory, letters, worker, utc_now, create_i18n(), settings.zone
         )
-        logger.info("starting as @%s, database %s", me.username, engine.url.render_as_string())
+        logger.info(
+            "starting as @%s, database %s, event loop %s",
+            me.username,
+            engine.url.render_as_string(),
+            type(asyncio.get_running_loop()).__module__.partition(".")[0],
+        )
         if not me.can_read_all_group_messages:
             logger.warning(
                 "privacy mode is on: in groups where the bot is not an admin, Telegram does not "

@@ -110,6 +110,7 @@ async def test_whole_flow_against_the_real_process(
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr, stderr[stderr.find("Traceback") - 300 :][:3000]
     assert "stopped" in stderr.splitlines()[-1]
+    assert "event loop uvloop" in stderr  # a dependency on Linux: the deployed loop
 
 
 @pytest.mark.parametrize(
