@@ -2,6 +2,9 @@
 
     renderer = MailRenderer(Path("templates"), Path("locales"))   # once per process
     raw = compose(spec, mail_from, renderer)                      # bytes, CRLF
+    # or, the same body for several recipients (rendered and encoded once):
+    body = compose_body(renderer, kind, language, context, attachments)
+    raw = address_body(body, mail_from, to=..., message_id=...)
     await SmtpSender(SmtpConfig(host=...)).send_raw(sender, [to], raw)  # MailDeliveryError
 
 Translations live in locales/{en,ru}/LC_MESSAGES/mail.po. After changing a template:
@@ -14,7 +17,7 @@ Translations live in locales/{en,ru}/LC_MESSAGES/mail.po. After changing a templ
 tests/test_mailer_catalogs.py fails when any of these steps was skipped.
 """
 
-from .compose import compose
+from .compose import MailBody, address_body, compose, compose_body
 from .dkim import DkimSigner
 from .errors import MailDeliveryError, SmtpConnectionError
 from .message_id import make_message_id
@@ -25,6 +28,7 @@ from .spec import Attachment, MailSpec
 __all__ = [
     "Attachment",
     "DkimSigner",
+    "MailBody",
     "MailDeliveryError",
     "MailRenderer",
     "MailSpec",
@@ -33,6 +37,8 @@ __all__ = [
     "SmtpConfig",
     "SmtpConnectionError",
     "SmtpSender",
+    "address_body",
     "compose",
+    "compose_body",
     "make_message_id",
 ]

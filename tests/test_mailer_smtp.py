@@ -154,7 +154,6 @@ def message_to(to: str) -> EmailMessage:
             "message_link": None,
             "digest": hashlib.sha256(RECORD).hexdigest(),
             "record_filename": "agreement--1001234-7.json",
-            "recipient_name": "Иван",
         },
         message_id=make_message_id(MAIL_FROM),
         attachments=[Attachment("agreement--1001234-7.json", RECORD, "application/json")],

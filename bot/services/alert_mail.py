@@ -20,7 +20,7 @@ from bot.db.models import (
 )
 from bot.services.deliveries import AGREEMENT_MAIL
 from bot.services.directory import verified_addresses
-from bot.services.letters import AgreedText, Letters
+from bot.services.letters import AgreedText, Letters, parties_to_mail
 
 
 async def queue_alert_mails(
@@ -44,28 +44,21 @@ async def queue_alert_mails(
         )
     )
     addresses = await verified_addresses(session, [p.user_id for p in agreement.parties])
-    queued = 0
-    for party in agreement.parties:
-        address = addresses.get(party.user_id)
-        if address is None:
-            continue
-        session.add(
-            letters.edit_alert(
-                agreement,
-                alert,
-                versions,
-                agreed,
-                editors,
-                party.user,
-                address,
-                now,
-                agreement_mailed_at=mailed_at or agreement.marked_at,
-                in_reply_to=threads.get(party.user_id),
-            )
+    recipients = parties_to_mail(agreement, addresses, threads)
+    session.add_all(
+        letters.edit_alert(
+            agreement,
+            alert,
+            versions,
+            agreed,
+            editors,
+            recipients,
+            now,
+            agreement_mailed_at=mailed_at or agreement.marked_at,
         )
-        queued += 1
+    )
     alert.mailed_at = now
-    return queued
+    return len(recipients)
 
 
 async def queue_due_alerts(session: AsyncSession, letters: Letters, now: datetime) -> int:

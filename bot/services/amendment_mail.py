@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from bot.db.models import Acceptance, Agreement, Amendment, Party, User
 from bot.services.alert_mail import agreement_threads
 from bot.services.directory import verified_addresses
-from bot.services.letters import AgreedText, Letters
+from bot.services.letters import AgreedText, Letters, parties_to_mail
 from bot.services.stamps import stamp_states
 
 
@@ -46,26 +46,19 @@ async def queue_amendment_mails(
     ]
     addresses = await verified_addresses(session, [p.user_id for p in agreement.parties])
     threads = await agreement_threads(session, agreement.id)
-    queued = 0
-    for party in agreement.parties:
-        address = addresses.get(party.user_id)
-        if address is None:
-            continue
-        session.add(
-            letters.amendment(
-                agreement,
-                amendment,
-                previous,
-                acceptances,
-                party.user,
-                address,
-                now,
-                in_reply_to=threads.get(party.user_id),
-                stamp=stamp.token if stamp is not None else None,
-            )
+    recipients = parties_to_mail(agreement, addresses, threads)
+    session.add_all(
+        letters.amendment(
+            agreement,
+            amendment,
+            previous,
+            acceptances,
+            recipients,
+            now,
+            stamp=stamp.token if stamp is not None else None,
         )
-        queued += 1
-    return queued
+    )
+    return len(recipients)
 
 
 async def _replaced(

@@ -26,6 +26,7 @@ from bot.db.models import (
 from bot.services.alert_mail import agreed_text, agreement_threads
 from bot.services.base import Service
 from bot.services.directory import remember_chat, remember_user, verified_addresses
+from bot.services.letters import parties_to_mail
 from bot.services.people import BUSINESS, BUSINESS_CHAT_BASE, ChatInfo, Person
 
 logger = logging.getLogger(__name__)
@@ -162,22 +163,9 @@ class BusinessService(Service):
         addresses = await verified_addresses(self._session, [p.user_id for p in agreement.parties])
         threads = await agreement_threads(self._session, agreement.id)
         agreed = await agreed_text(self._session, agreement)
-        queued = 0
-        for party in agreement.parties:
-            address = addresses.get(party.user_id)
-            if address is not None:
-                self._session.add(
-                    self._letters.deletion(
-                        agreement,
-                        agreed,
-                        party.user,
-                        address,
-                        now,
-                        in_reply_to=threads.get(party.user_id),
-                    )
-                )
-                queued += 1
-        return queued
+        recipients = parties_to_mail(agreement, addresses, threads)
+        self._session.add_all(self._letters.deletion(agreement, agreed, recipients, now))
+        return len(recipients)
 
     async def _find_chat(self, owner_id: int, telegram_chat_id: int) -> BusinessChat | None:
         return await self._session.scalar(

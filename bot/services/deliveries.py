@@ -19,7 +19,7 @@ from bot.db.models import (
     User,
 )
 from bot.services.directory import verified_addresses
-from bot.services.letters import EarlierVersion, Letters
+from bot.services.letters import EarlierVersion, Letters, Recipient
 from bot.services.stamps import stamp_states
 from bot.services.timefmt import format_utc
 
@@ -129,8 +129,8 @@ async def _queue(
     if not recipients:
         return 0
     earlier = await _earlier_versions(session, agreement)
-    for user, address in recipients:
-        session.add(letters.agreement(agreement, user, address, now, earlier, stamp, file))
+    parties = [Recipient(user, address) for user, address in recipients]
+    session.add_all(letters.agreement(agreement, parties, now, earlier, stamp, file))
     return len(recipients)
 
 

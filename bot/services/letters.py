@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -22,7 +22,15 @@ from bot.services.letter_parts import (
 from bot.services.media import file_replaced
 from bot.services.people import ChatInfo, full_name, language_for, message_link
 from bot.services.timefmt import format_local, format_utc
-from mailer import Attachment, DkimSigner, MailRenderer, MailSpec, compose, make_message_id
+from mailer import (
+    Attachment,
+    DkimSigner,
+    MailBody,
+    MailRenderer,
+    address_body,
+    compose_body,
+    make_message_id,
+)
 
 SUMMARY_WORDS = 8
 
@@ -63,6 +71,25 @@ class EarlierVersion:
 class AcceptanceView:
     person: PersonView
     time_utc: str
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    user: User
+    address: str
+    in_reply_to: str | None = None  # the Message-ID this party's thread goes on from
+
+
+def parties_to_mail(
+    agreement: Agreement, addresses: Mapping[int, str], threads: Mapping[int, str]
+) -> list[Recipient]:
+    """The parties with a verified address, each with the thread its mails go on in.
+    Needs ``agreement.parties`` with their users loaded."""
+    return [
+        Recipient(party.user, addresses[party.user_id], threads.get(party.user_id))
+        for party in agreement.parties
+        if party.user_id in addresses
+    ]
 
 
 def summary_of(text: str, words: int = SUMMARY_WORDS, max_length: int = 80) -> str:
@@ -118,27 +145,32 @@ class Letters:
         }
         topic = f"verification:{verification_id}"
         expires_at = now + timedelta(minutes=valid_minutes)
-        return self._mail(
-            "verification_code", user, address, context, now, topic=topic, expires_at=expires_at
+        [mail] = self._mails(
+            "verification_code",
+            [Recipient(user, address)],
+            context,
+            now,
+            topic=topic,
+            expires_at=expires_at,
         )
+        return mail
 
     def agreement(
         self,
         agreement: Agreement,
-        recipient: User,
-        address: str,
+        recipients: Sequence[Recipient],
         now: datetime,
         earlier: Sequence[EarlierVersion] = (),
         stamp: bytes | None = None,
         file: bytes | None = None,
-    ) -> Mail:
+    ) -> list[Mail]:
         """Needs ``agreement.chat`` and ``agreement.parties`` with their users loaded.
 
         ``earlier``: how the message read before it was marked, as the journal saw it.
         """
         marked_by = next(p.user for p in agreement.parties if p.user_id == agreement.marked_by_id)
         context = {
-            **self._about(agreement, recipient),
+            **self._about(agreement),
             "text": agreement.text,
             "text_html": entities_to_html(agreement.text, agreement.entities),
             "author": PersonView(
@@ -163,10 +195,9 @@ class Letters:
         attachments = with_stamp(record, stamp)
         if file is not None and agreement.media is not None:
             attachments += (file_attachment(agreement.media, file),)
-        return self._mail(
+        return self._mails(
             "agreement",
-            recipient,
-            address,
+            recipients,
             context | timestamp_context(stamp, agreement.record, record.filename),
             now,
             topic=f"agreement:{agreement.id}",
@@ -182,13 +213,11 @@ class Letters:
         versions: list[MessageVersion],
         agreed: AgreedText,
         editors: dict[int, User],
-        recipient: User,
-        address: str,
+        recipients: Sequence[Recipient],
         now: datetime,
         *,
         agreement_mailed_at: datetime,
-        in_reply_to: str | None,
-    ) -> Mail:
+    ) -> list[Mail]:
         """``versions``: every version of the message so far, oldest first."""
         author = PersonView(agreement.author_name, agreement.author_username, agreement.author_id)
         edits = []
@@ -208,7 +237,7 @@ class Letters:
                 )
             previous_text = version.text
         context = {
-            **self._about(agreement, recipient),
+            **self._about(agreement),
             "agreed_text": agreed.text,
             "agreed_label": agreed.label,
             "agreement_mailed_at_utc": format_utc(agreement_mailed_at),
@@ -221,43 +250,36 @@ class Letters:
             and agreement.media is not None
             and file_replaced(agreement.media, versions[-1].media),
         }
-        return self._mail(
+        return self._mails(
             "edit_alert",
-            recipient,
-            address,
+            recipients,
             context,
             now,
             topic=f"edit-alert:{alert.id}",
             agreement_id=agreement.id,
-            in_reply_to=in_reply_to,
         )
 
     def deletion(
         self,
         agreement: Agreement,
         agreed: AgreedText,
-        recipient: User,
-        address: str,
+        recipients: Sequence[Recipient],
         now: datetime,
-        *,
-        in_reply_to: str | None,
-    ) -> Mail:
+    ) -> list[Mail]:
         """Telegram reported the agreed message deleted. Needs ``agreement.chat`` loaded."""
         context = {
-            **self._about(agreement, recipient),
+            **self._about(agreement),
             "deleted_at_utc": format_utc(now),
             "agreed_text": agreed.text,
             "digest": agreed.digest,
         }
-        return self._mail(
+        return self._mails(
             "deletion",
-            recipient,
-            address,
+            recipients,
             context,
             now,
             topic=f"deletion:{agreement.id}",
             agreement_id=agreement.id,
-            in_reply_to=in_reply_to,
         )
 
     def amendment(
@@ -266,18 +288,16 @@ class Letters:
         amendment: Amendment,
         previous: AgreedText,
         acceptances: list[tuple[datetime, User]],
-        recipient: User,
-        address: str,
+        recipients: Sequence[Recipient],
         now: datetime,
         *,
-        in_reply_to: str | None,
         stamp: bytes | None = None,
-    ) -> Mail:
+    ) -> list[Mail]:
         """Needs ``agreement.chat`` and ``agreement.parties`` with their users loaded."""
         label = f"{agreement.number}.{amendment.number}"
         filename = f"agreement-{agreement.chat_id}-{label}.json"
         context = {
-            **self._about(agreement, recipient),
+            **self._about(agreement),
             "amendment_number": label,
             "previous_text": previous.text,
             "previous_label": previous.label,
@@ -297,21 +317,20 @@ class Letters:
             "parties": [_person(party.user) for party in agreement.parties],
         }
         record = Attachment(filename, amendment.record, "application/json")
-        return self._mail(
+        return self._mails(
             "amendment",
-            recipient,
-            address,
+            recipients,
             context | timestamp_context(stamp, amendment.record, filename),
             now,
             topic=f"amendment:{amendment.id}",
             agreement_id=agreement.id,
             headers={"X-Agreement-Digest": amendment.digest},
             attachments=with_stamp(record, stamp),
-            in_reply_to=in_reply_to,
         )
 
-    def _about(self, agreement: Agreement, recipient: User) -> dict[str, Any]:
-        """What every mail about an agreement names."""
+    def _about(self, agreement: Agreement) -> dict[str, Any]:
+        """What every mail about an agreement names. Nothing in it depends on the
+        recipient: every party gets the same body."""
         chat = agreement.chat
         return {
             "number": agreement.number,
@@ -321,15 +340,13 @@ class Letters:
             "message_link": message_link(
                 ChatInfo(chat.id, chat.type, chat.title, chat.username), agreement.message_id
             ),
-            "recipient_name": _person(recipient).name,
             "topic": agreement.topic,
         }
 
-    def _mail(
+    def _mails(
         self,
         kind: str,
-        user: User,
-        address: str,
+        recipients: Sequence[Recipient],
         context: dict[str, Any],
         now: datetime,
         *,
@@ -337,33 +354,45 @@ class Letters:
         agreement_id: int | None = None,
         headers: dict[str, str] | None = None,
         attachments: tuple[Attachment, ...] = (),
-        in_reply_to: str | None = None,
         expires_at: datetime | None = None,
-    ) -> Mail:
-        spec = MailSpec(
-            kind=kind,
-            to=address,
-            language=language_for(user.language_code),
-            context=context,
-            message_id=make_message_id(self._mail_from),
-            extra_headers=headers or {},
-            attachments=attachments,
-            in_reply_to=in_reply_to,
-        )
-        raw = compose(spec, self._mail_from, self._renderer, now=now)
-        # Signed once, here: a resend after a crash sends these same bytes.
-        raw = self._signer.sign(raw) if self._signer else raw
-        return Mail(
-            kind=kind,
-            topic=topic,
-            user_id=user.id,
-            agreement_id=agreement_id,
-            to_address=address,
-            message_id=spec.message_id,
-            raw=raw,
-            status=MailStatus.PENDING,
-            attempts=0,
-            created_at=now,
-            next_attempt_at=now,
-            expires_at=expires_at,
-        )
+    ) -> list[Mail]:
+        """One mail per recipient, each body rendered once per language: rendering and
+        encoding were most of an /agree's CPU, and the parties get the same bytes."""
+        bodies: dict[str, MailBody] = {}
+        mails = []
+        for recipient in recipients:
+            language = language_for(recipient.user.language_code)
+            body = bodies.get(language)
+            if body is None:
+                body = bodies[language] = compose_body(
+                    self._renderer, kind, language, context, attachments
+                )
+            message_id = make_message_id(self._mail_from)
+            raw = address_body(
+                body,
+                self._mail_from,
+                to=recipient.address,
+                message_id=message_id,
+                now=now,
+                in_reply_to=recipient.in_reply_to,
+                extra_headers=headers,
+            )
+            # Signed once, here: a resend after a crash sends these same bytes.
+            raw = self._signer.sign(raw) if self._signer else raw
+            mails.append(
+                Mail(
+                    kind=kind,
+                    topic=topic,
+                    user_id=recipient.user.id,
+                    agreement_id=agreement_id,
+                    to_address=recipient.address,
+                    message_id=message_id,
+                    raw=raw,
+                    status=MailStatus.PENDING,
+                    attempts=0,
+                    created_at=now,
+                    next_attempt_at=now,
+                    expires_at=expires_at,
+                )
+            )
+        return mails

@@ -58,6 +58,34 @@ async def test_two_parties_register_and_one_marks_the_others_message(harness: Ha
     assert shown in text_of(to_bob.message)
 
 
+async def test_parties_with_one_language_get_the_same_bytes(harness: Harness) -> None:
+    """Only the routing headers differ: each party can hold theirs against the other's."""
+    world, mailbox = harness.world, harness.mailbox
+    anna = world.user("Анна", username="anna", language_code="ru")
+    oleg = world.user("Олег", username="oleg", language_code="ru")
+    group = world.group("Ремонт")
+    await harness.register(anna, "anna@example.com")
+    await harness.register(oleg, "oleg@example.com")
+    offer = oleg.says(group, "Смета 150 000 ₽, срок 15 декабря.")
+    anna.says(group, "/agree", reply_to=offer)
+
+    [to_anna] = await mailbox.wait_for(to="anna@example.com", where=is_agreement)
+    [to_oleg] = await mailbox.wait_for(to="oleg@example.com", where=is_agreement)
+    routing = {}
+    for mail in (to_anna, to_oleg):
+        headers, separator, _ = mail.raw.partition(b"\r\nContent-Type: multipart/mixed")
+        assert separator, mail.raw[:400]
+        routing[mail.recipients[0]] = headers
+        assert text_of(mail.message).startswith("Здравствуйте!\n")  # no name: the same
+    assert (
+        to_anna.raw.partition(b"\r\nContent-Type:")[2]
+        == (to_oleg.raw.partition(b"\r\nContent-Type:")[2])
+    )
+    assert b"To: anna@example.com" in routing["anna@example.com"]
+    assert b"To: oleg@example.com" in routing["oleg@example.com"]
+    assert to_anna.message["Message-ID"] != to_oleg.message["Message-ID"]
+
+
 def is_agreement(message) -> bool:
     """The agreement email itself (amendments carry a digest header too)."""
     subject = str(message["Subject"])
