@@ -23,6 +23,7 @@ from bot.config import ConfigError, Settings
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import PROJECT_ROOT, upgrade
 from bot.handlers import build_router
+from bot.handlers.cards import CardPoster
 from bot.i18n import create_i18n
 from bot.middlewares.database import DatabaseSessionMiddleware
 from bot.middlewares.handled import HandledUpdates
@@ -55,6 +56,8 @@ logger = logging.getLogger(__name__)
 # A stop waits this long for the update being handled (the mail worker's grace runs
 # beside it), so that the process is gone within 10 seconds of SIGTERM.
 HANDLER_GRACE_SECONDS = 5.0
+# Then the cards still under way get this long (recovery.py posts any cut off).
+CARDS_GRACE_SECONDS = 3.0
 
 
 def utc_now() -> datetime:
@@ -135,10 +138,13 @@ def build_dispatcher(
     letters: Letters,
     mail_waker: MailWaker,
     journal: Journal,
+    cards: CardPoster,
     stamper: StampWaker | None = None,
 ) -> Dispatcher:
     handled = HandledUpdates()
-    dispatcher = Dispatcher(settings=settings, journal=journal, handled_updates=handled)
+    dispatcher = Dispatcher(
+        settings=settings, journal=journal, cards=cards, handled_updates=handled
+    )
     topics = TopicNamesMiddleware(session_factory)
     journaling = JournalMiddleware(journal) if settings.journal else None
     dispatcher.update.outer_middleware(QuietMessages(handled, topics, journaling))
@@ -187,8 +193,8 @@ async def run(
 ) -> None:
     """Serve until SIGINT/SIGTERM (or until ``stop`` is set, for embedding and tests).
 
-    A stop takes no further update, lets the update being handled and the SMTP transaction
-    under way finish, and exits within 10 seconds.
+    A stop takes no further update, lets the update being handled, the cards and the SMTP
+    transaction under way finish, and exits within 10 seconds.
     """
     stop = stop or asyncio.Event()
     if handle_signals:
@@ -211,7 +217,10 @@ async def run(
         stamper = build_stamper(settings, session_factory, letters, worker)
         if stamper is None and await release_held_mails(session_factory, letters, utc_now):
             logger.warning("TSA_URL is unset: mails that waited for a timestamp go without")
-        dispatcher = build_dispatcher(settings, session_factory, letters, worker, journal, stamper)
+        cards = CardPoster(bot, session_factory, settings.zone)
+        dispatcher = build_dispatcher(
+            settings, session_factory, letters, worker, journal, cards, stamper
+        )
         housekeeping = Housekeeping(session_factory, journal, utc_now)
         allowed_updates = dispatcher.resolve_used_update_types()
         if settings.webhook_url is not None:
@@ -252,6 +261,7 @@ async def run(
                 await serve_webhook(
                     settings, dispatcher, bot, session_factory, journal, stop, grace
                 )
+                await cards.drain(CARDS_GRACE_SECONDS)
                 await journal.flush()
             else:
                 # Handling each update before asking for the next batch means an update is
@@ -263,6 +273,7 @@ async def run(
                     handle_signals=False,
                     close_bot_session=False,
                 )
+                await cards.drain(CARDS_GRACE_SECONDS)
                 await journal.flush()  # before telling Telegram these updates are done
                 await dispatcher["handled_updates"].confirm(bot)
     finally:

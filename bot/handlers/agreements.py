@@ -11,9 +11,8 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 
 from bot.adapters import chat_from, mark_request_from, person_from
-from bot.config import Settings
 from bot.files import FileUnavailable, fetch_file
-from bot.handlers.cards import post_card, refresh_card
+from bot.handlers.cards import CardPoster
 from bot.handlers.filters import GROUPS, PRIVATE
 from bot.services.agreements import AgreementService, Outcome, Refusal
 from bot.services.journal import Journal
@@ -36,9 +35,9 @@ async def agree(
     command: CommandObject,
     agreements: AgreementService,
     journal: Journal,
+    cards: CardPoster,
     bot: Bot,
     i18n: I18n,
-    settings: Settings,
 ) -> None:
     target = _replied_message(message)
     if target is None:
@@ -61,12 +60,11 @@ async def agree(
         return
     agreement = result.agreement
     if result.outcome is Outcome.RECORDED:
-        card_id = await post_card(bot, agreement, settings.zone)
-        await agreements.remember_answer(agreement.id, card_id)
+        await cards.post(agreement)
         return
     await message.reply(texts.joined_notice(result.outcome, agreement))
     if result.outcome is Outcome.JOINED:
-        await refresh_card(bot, i18n, agreement, settings.zone)
+        await cards.refresh(i18n, agreement)
 
 
 async def agree_in_private(message: Message) -> None:
@@ -77,9 +75,8 @@ async def join(
     query: CallbackQuery,
     callback_data: JoinAgreement,
     agreements: AgreementService,
-    bot: Bot,
+    cards: CardPoster,
     i18n: I18n,
-    settings: Settings,
 ) -> None:
     assert query.message is not None
     chat = chat_from(query.message.chat)
@@ -91,7 +88,7 @@ async def join(
         return
     await query.answer(texts.joined_notice(result.outcome, result.agreement))
     if result.outcome is Outcome.JOINED:
-        await refresh_card(bot, i18n, result.agreement, settings.zone)
+        await cards.refresh(i18n, result.agreement)
 
 
 def build_router() -> Router:

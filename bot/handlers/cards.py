@@ -1,16 +1,29 @@
-"""The agreement card: the bot's answer under a marked message, kept up to date."""
+"""The agreement card: the bot's answer under a marked message, kept up to date.
+
+Cards are posted beside the handling of the updates after them (CardPoster): polling
+handles one update at a time, and Telegram takes tens of milliseconds to answer a
+sendMessage, so a handler that waited for its card held every later update back that
+long. The agreement is committed before its card is started, so a card is still posted at
+least once: one that fails, or is cut off by a crash, has no stored id, and the next start
+posts it (recovery.py).
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections import OrderedDict
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
 from aiogram.types import InlineKeyboardMarkup, ReplyParameters
 from aiogram.utils.i18n import I18n
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.agreement_views import AgreementView
+from bot.services.agreements import remember_answer
 from bot.views import agreements as texts
 
 logger = logging.getLogger(__name__)
@@ -78,3 +91,78 @@ async def update_bot_message(
         logger.warning(
             "could not update %s chat=%s message=%s: %s", what, chat_id, message_id, exc
         )
+
+
+# Cards under way at once; a handler that would start one more waits for a free slot.
+IN_FLIGHT = 32
+# Ids of cards posted lately, for a party who joins before the id is read back.
+REMEMBERED = 1024
+
+
+class CardPoster:
+    def __init__(
+        self,
+        bot: Bot,
+        session_factory: async_sessionmaker[AsyncSession],
+        zone: ZoneInfo,
+        in_flight: int = IN_FLIGHT,
+    ) -> None:
+        self._bot = bot
+        self._session_factory = session_factory
+        self._zone = zone
+        self._slots = asyncio.Semaphore(in_flight)
+        self._posting: dict[int, asyncio.Task[int | None]] = {}
+        self._posted: OrderedDict[int, int] = OrderedDict()
+
+    async def post(self, agreement: AgreementView) -> None:
+        """Start posting the card of a just recorded agreement, in the current locale (the
+        task inherits the handler's context); returns once it is under way."""
+        await self._slots.acquire()
+        task = asyncio.create_task(self._post(agreement), name=f"card-{agreement.id}")
+        self._posting[agreement.id] = task
+
+    async def refresh(self, i18n: I18n, agreement: AgreementView) -> None:
+        """Show a new party on the card, once the card is there."""
+        answer_id = await self._answer_id(agreement)
+        if answer_id is not None:
+            agreement = replace(agreement, answer_message_id=answer_id)
+        await refresh_card(self._bot, i18n, agreement, self._zone)
+
+    async def drain(self, timeout: float) -> None:
+        """At a stop: give the cards under way up to ``timeout`` seconds to go out."""
+        if self._posting:
+            await asyncio.wait(list(self._posting.values()), timeout=timeout)
+
+    async def _answer_id(self, agreement: AgreementView) -> int | None:
+        if agreement.answer_message_id is not None:
+            return agreement.answer_message_id
+        posting = self._posting.get(agreement.id)
+        if posting is not None:
+            return await asyncio.shield(posting)
+        return self._posted.get(agreement.id)
+
+    async def _post(self, agreement: AgreementView) -> int | None:
+        try:
+            card_id = await post_card(self._bot, agreement, self._zone)
+            async with self._session_factory() as session:
+                await remember_answer(session, agreement.id, card_id)
+        except TelegramAPIError as exc:  # removed from the chat meanwhile, say
+            logger.warning(
+                "card not posted chat=%s agreement=%s: %s", agreement.chat_id, agreement.id, exc
+            )
+            return None
+        except Exception:
+            logger.exception(
+                "card not posted chat=%s agreement=%s", agreement.chat_id, agreement.id
+            )
+            return None
+        else:
+            self._posted[agreement.id] = card_id
+            if len(self._posted) > REMEMBERED:
+                self._posted.popitem(last=False)
+            return card_id
+        finally:
+            # Known as posted (or failed) before it stops being in flight: a join never
+            # finds neither.
+            del self._posting[agreement.id]
+            self._slots.release()

@@ -5,13 +5,13 @@ Telegram sends reactions only to bots that are group administrators.
 
 from __future__ import annotations
 
-from aiogram import Bot, Router
+from aiogram import Router
 from aiogram.types import MessageReactionUpdated, ReactionTypeEmoji
 from aiogram.utils.i18n import I18n
 
 from bot.adapters import chat_from, person_from
 from bot.config import Settings
-from bot.handlers.cards import post_card, refresh_card
+from bot.handlers.cards import CardPoster
 from bot.handlers.filters import GROUPS
 from bot.services.agreements import AgreementService, MarkRequest, Outcome
 from bot.services.journal import Journal, as_marked_message
@@ -28,7 +28,7 @@ async def reacted(
     event: MessageReactionUpdated,
     agreements: AgreementService,
     journal: Journal,
-    bot: Bot,
+    cards: CardPoster,
     i18n: I18n,
     settings: Settings,
 ) -> None:
@@ -48,10 +48,9 @@ async def reacted(
     if result.agreement is None:
         return
     if result.outcome is Outcome.RECORDED:
-        card_id = await post_card(bot, result.agreement, settings.zone)
-        await agreements.remember_answer(result.agreement.id, card_id)
+        await cards.post(result.agreement)
     elif result.outcome is Outcome.JOINED:
-        await refresh_card(bot, i18n, result.agreement, settings.zone)
+        await cards.refresh(i18n, result.agreement)
 
 
 def build_router() -> Router:

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Agreement, AgreementFile, Chat, Party, PartyRole, User
 from bot.metrics import AGREEMENTS
@@ -138,10 +139,7 @@ class AgreementService(Service):
         return MarkResult(outcome, await self._finish(agreement.id, now))
 
     async def remember_answer(self, agreement_id: int, answer_message_id: int) -> None:
-        agreement = await self._session.get(Agreement, agreement_id)
-        if agreement is not None and agreement.answer_message_id is None:
-            agreement.answer_message_id = answer_message_id
-            await self._session.commit()
+        await remember_answer(self._session, agreement_id, answer_message_id)
 
     async def unanswered(self, since: datetime) -> list[AgreementView]:
         """Agreements recorded since then whose card never reached the chat: the process
@@ -269,6 +267,18 @@ def _first_parties(request: MarkRequest, users: dict[int, User], now: datetime) 
             user = users[person.id]
             parties[person.id] = Party(user_id=user.id, user=user, role=role, joined_at=now)
     return list(parties.values())
+
+
+async def remember_answer(
+    session: AsyncSession, agreement_id: int, answer_message_id: int
+) -> None:
+    """Store the id of the bot's card for an agreement (the first one, if posted twice)."""
+    await session.execute(
+        update(Agreement)
+        .where(Agreement.id == agreement_id, Agreement.answer_message_id.is_(None))
+        .values(answer_message_id=answer_message_id)
+    )
+    await session.commit()
 
 
 def _refusal_for(request: MarkRequest) -> Refusal | None:
