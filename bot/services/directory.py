@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Chat, EmailBinding, ForumTopic, User
 from bot.services.people import ChatInfo, Person
+
+TOUCH_EVERY = timedelta(hours=1)
 
 
 async def remember_user(session: AsyncSession, person: Person, now: datetime) -> User:
@@ -40,7 +42,7 @@ def _refreshed(session: AsyncSession, user: User | None, person: Person, now: da
     user.username = person.username
     if person.language_code:
         user.language_code = person.language_code
-    user.updated_at = now
+    _touch(session, user, now)
     return user
 
 
@@ -53,8 +55,16 @@ async def remember_chat(session: AsyncSession, info: ChatInfo, now: datetime) ->
     chat.title = info.title
     chat.username = info.username
     chat.is_forum = info.is_forum
-    chat.updated_at = now
+    _touch(session, chat, now)
     return chat
+
+
+def _touch(session: AsyncSession, row: User | Chat, now: datetime) -> None:
+    """updated_at: when the profile last changed, or at most TOUCH_EVERY before the last
+    time it was seen. An unchanged profile seen again is no write (it was two of the
+    statements of every /agree)."""
+    if row in session.new or session.is_modified(row) or now - row.updated_at >= TOUCH_EVERY:
+        row.updated_at = now
 
 
 async def remember_topic(session: AsyncSession, chat_id: int, thread_id: int, name: str) -> None:
