@@ -43,8 +43,11 @@ async def agree(
     if target is None:
         await message.reply(texts.agree_usage())
         return
-    await journal.flush()  # so the agreement email can show how the message read before
     request = mark_request_from(message, target, command.args)
+    if request.message.edit_date is not None:
+        # The email shows how an edited message read before, from the journal; otherwise
+        # what was noted waits for the batch's own flush (no transaction of its own here).
+        await journal.flush()
     if request.message.media is not None:
         try:
             request = replace(request, download=await fetch_file(bot, request.message.media))
