@@ -17,6 +17,7 @@ from tests.botapi.scenario import TelegramWorld
 from tests.e2e.conftest import Harness, bot_settings
 from tests.e2e.test_agreement_flow import is_agreement
 from tests.e2e.test_black_box import servers_environment, start_bot
+from tests.support.eventually import eventually
 from tests.support.mailbox import Mailbox
 
 
@@ -28,6 +29,10 @@ async def mail_states(database_url: str) -> list[tuple[str, MailStatus]]:
             return [(mail.to_address, mail.status) for mail in mails]
     finally:
         await engine.dispose()
+
+
+async def stopping(log: Path) -> bool:
+    return "INFO bot.app: stopping" in await asyncio.to_thread(log.read_text)
 
 
 async def test_sigterm_finishes_the_smtp_transaction_under_way_and_exits_within_10_s(
@@ -50,7 +55,10 @@ async def test_sigterm_finishes_the_smtp_transaction_under_way_and_exits_within_
         signalled = time.monotonic()
         # The server answers only after the signal: the bot must still be there to hear it.
         asyncio.get_running_loop().call_later(1.0, mailbox.hold.set)
-        ben.says(group, "/agreements")  # arrives after the signal: not taken any more
+        # Sent once the bot has begun to stop (a signal and an update in the same instant
+        # may come in either order): not taken any more.
+        await eventually(lambda: stopping(tmp_path / "bot.log"), what="the bot stopping")
+        ben.says(group, "/agreements")
         await asyncio.wait_for(process.wait(), timeout=10)
         took = time.monotonic() - signalled
     finally:
