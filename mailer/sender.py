@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
@@ -14,6 +15,10 @@ import aiosmtplib
 from .errors import MailDeliveryError, SmtpConnectionError
 
 QUIT_TIMEOUT = 2.0
+# A batch's connection is kept this long for the next batch. Servers wait minutes before
+# dropping an idle client (RFC 5321 asks for 5); reconnecting per batch (TCP, greeting,
+# EHLO, maybe STARTTLS and AUTH) was most of the work of sending a mail or two.
+KEEP_IDLE_SECONDS = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,10 +37,13 @@ class SmtpConfig:
 
 
 class SmtpSender:
-    """Sends each call over its own connection, or a batch over one (``batch()``)."""
+    """Sends each call over its own connection, or a batch over one (``batch()``); a
+    batch's connection is kept for the next batches for up to ``keep_idle`` seconds."""
 
-    def __init__(self, config: SmtpConfig) -> None:
+    def __init__(self, config: SmtpConfig, keep_idle: float = KEEP_IDLE_SECONDS) -> None:
         self._config = config
+        self._keep_idle = keep_idle
+        self._idle: list[tuple[aiosmtplib.SMTP, float]] = []  # (connection, idle since)
 
     async def send(self, message: EmailMessage) -> None:
         """Envelope sender and recipients come from From and To/Cc/Bcc."""
@@ -63,12 +71,31 @@ class SmtpSender:
 
     @asynccontextmanager
     async def batch(self) -> AsyncIterator[SmtpBatch]:
-        """Several messages over one connection, opened at the first send."""
-        batch = SmtpBatch(self)
+        """Several messages over one connection: a kept one, or one opened at the first
+        send. It is kept for the next batch unless a send failed on it."""
+        batch = SmtpBatch(self, await self._take_idle())
         try:
             yield batch
         finally:
-            await batch.close()
+            client = batch.detach()
+            if client is not None and client.is_connected and not batch.failed:
+                self._idle.append((client, time.monotonic()))
+            elif client is not None:
+                await _close(client)
+
+    async def close(self) -> None:
+        """QUIT the connections kept between batches (at a stop)."""
+        while self._idle:
+            client, _ = self._idle.pop()
+            await _close(client)
+
+    async def _take_idle(self) -> aiosmtplib.SMTP | None:
+        while self._idle:
+            client, since = self._idle.pop()
+            if client.is_connected and time.monotonic() - since < self._keep_idle:
+                return client
+            await _close(client)
+        return None
 
     @asynccontextmanager
     async def _connection(self) -> AsyncIterator[aiosmtplib.SMTP]:
@@ -106,19 +133,43 @@ class SmtpSender:
 class SmtpBatch:
     """One SMTP session for a run of messages; reconnects if the server hung up."""
 
-    def __init__(self, sender: SmtpSender) -> None:
+    def __init__(self, sender: SmtpSender, kept: aiosmtplib.SMTP | None = None) -> None:
         self._sender = sender
-        self._client: aiosmtplib.SMTP | None = None
+        self._client = kept
+        self._untried = kept is not None  # a kept connection nothing was sent over yet
+        self.failed = False  # a send failed: the session's state is unknown, not kept
 
     async def send_raw(self, sender: str, recipients: Sequence[str], raw: bytes) -> None:
+        try:
+            await self._send_raw(sender, recipients, raw)
+        except BaseException:
+            self.failed = True
+            raise
+
+    async def _send_raw(self, sender: str, recipients: Sequence[str], raw: bytes) -> None:
         if self._client is None or not self._client.is_connected:
             self._client = await self._sender._open()
+        elif self._untried:
+            self._untried = False
+            try:
+                await self._sender._deliver_raw(self._client, sender, recipients, raw)
+            except MailDeliveryError as exc:
+                if not isinstance(exc.__cause__, _DROPPED):
+                    raise
+                # The server dropped the kept connection while it was idle (at MAIL FROM,
+                # before any of the message went): once more, on a new one.
+                self._client.close()
+                self._client = await self._sender._open()
+            else:
+                return
         await self._sender._deliver_raw(self._client, sender, recipients, raw)
 
-    async def close(self) -> None:
-        if self._client is not None:
-            await _close(self._client)
-            self._client = None
+    def detach(self) -> aiosmtplib.SMTP | None:
+        client, self._client = self._client, None
+        return client
+
+
+_DROPPED = (aiosmtplib.SMTPServerDisconnected, ConnectionError)
 
 
 @contextmanager

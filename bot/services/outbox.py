@@ -14,7 +14,7 @@ import logging
 import random
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -54,6 +54,8 @@ class RawSender(Protocol):
 
 class MailTransport(Protocol):
     def batch(self) -> contextlib.AbstractAsyncContextManager[RawSender]: ...
+
+    async def close(self) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,8 +111,13 @@ class MailWorker:
     def wake(self) -> None:
         self._loop.wake()
 
-    def running(self) -> contextlib.AbstractAsyncContextManager[None]:
-        return self._loop.running()
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        try:
+            async with self._loop.running():
+                yield
+        finally:
+            await self._transport.close()  # the SMTP connections kept between batches
 
     def request_stop(self) -> None:
         """Send no further mail; the one under way still goes (``running()`` waits)."""

@@ -41,6 +41,7 @@ class Mailbox:
         self.most_in_data = 0  # the most transactions under way at once
         self._changed = asyncio.Condition()
         self._server: asyncio.Server | None = None
+        self._sessions: list[SMTP] = []
         self.port = 0
 
     async def handle_RCPT(
@@ -84,9 +85,20 @@ class Mailbox:
 
     def _new_session(self) -> SMTP:
         self.connections += 1
-        return SMTP(self, hostname="mail.test", decode_data=False)
+        session = SMTP(self, hostname="mail.test", decode_data=False)
+        self._sessions.append(session)
+        return session
+
+    def hang_up(self) -> None:
+        """Close every open client connection, as a server's idle timeout does."""
+        for session in self._sessions:
+            if session.transport is not None and not session.transport.is_closing():
+                session.transport.close()
+        self._sessions.clear()
 
     async def stop(self) -> None:
+        """Down, as a server that stops: no new connections, and the open ones closed."""
+        self.hang_up()
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
