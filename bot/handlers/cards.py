@@ -22,6 +22,7 @@ from aiogram.types import InlineKeyboardMarkup, ReplyParameters
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db.gate import write_gate
 from bot.services.agreement_views import AgreementView
 from bot.services.agreements import remember_answer
 from bot.views import agreements as texts
@@ -109,17 +110,22 @@ class CardPoster:
     ) -> None:
         self._bot = bot
         self._session_factory = session_factory
+        self._gate = write_gate(session_factory)
         self._zone = zone
         self._slots = asyncio.Semaphore(in_flight)
-        self._posting: dict[int, asyncio.Task[int | None]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        # Each card under way, until Telegram answered: its message id, or None.
+        self._posting: dict[int, asyncio.Future[int | None]] = {}
         self._posted: OrderedDict[int, int] = OrderedDict()
 
     async def post(self, agreement: AgreementView) -> None:
         """Start posting the card of a just recorded agreement, in the current locale (the
         task inherits the handler's context); returns once it is under way."""
         await self._slots.acquire()
+        self._posting[agreement.id] = asyncio.get_running_loop().create_future()
         task = asyncio.create_task(self._post(agreement), name=f"card-{agreement.id}")
-        self._posting[agreement.id] = task
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def refresh(self, i18n: I18n, agreement: AgreementView) -> None:
         """Show a new party on the card, once the card is there."""
@@ -130,8 +136,8 @@ class CardPoster:
 
     async def drain(self, timeout: float) -> None:
         """At a stop: give the cards under way up to ``timeout`` seconds to go out."""
-        if self._posting:
-            await asyncio.wait(list(self._posting.values()), timeout=timeout)
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=timeout)
 
     async def _answer_id(self, agreement: AgreementView) -> int | None:
         if agreement.answer_message_id is not None:
@@ -141,28 +147,41 @@ class CardPoster:
             return await asyncio.shield(posting)
         return self._posted.get(agreement.id)
 
-    async def _post(self, agreement: AgreementView) -> int | None:
+    async def _post(self, agreement: AgreementView) -> None:
+        # Neither the slot nor the answer waits for the database: a handler holding its
+        # write turn may be waiting for either (db/gate.py).
+        try:
+            card_id = await self._send(agreement)
+        finally:
+            self._slots.release()
+        if card_id is None:
+            return
+        try:
+            async with self._gate.turn(), self._session_factory() as session:
+                await remember_answer(session, agreement.id, card_id)
+        except Exception:
+            logger.exception(
+                "card id not stored chat=%s agreement=%s", agreement.chat_id, agreement.id
+            )
+
+    async def _send(self, agreement: AgreementView) -> int | None:
+        card_id = None
         try:
             card_id = await post_card(self._bot, agreement, self._zone)
-            async with self._session_factory() as session:
-                await remember_answer(session, agreement.id, card_id)
         except TelegramAPIError as exc:  # removed from the chat meanwhile, say
             logger.warning(
                 "card not posted chat=%s agreement=%s: %s", agreement.chat_id, agreement.id, exc
             )
-            return None
         except Exception:
             logger.exception(
                 "card not posted chat=%s agreement=%s", agreement.chat_id, agreement.id
             )
-            return None
         else:
             self._posted[agreement.id] = card_id
             if len(self._posted) > REMEMBERED:
                 self._posted.popitem(last=False)
-            return card_id
         finally:
-            # Known as posted (or failed) before it stops being in flight: a join never
+            # Known as posted (or failed) before it stops being under way: a join never
             # finds neither.
-            del self._posting[agreement.id]
-            self._slots.release()
+            self._posting.pop(agreement.id).set_result(card_id)
+        return card_id

@@ -1,4 +1,7 @@
-"""One database session per update, closed when the handler is done."""
+"""One database session per update, closed when the handler is done.
+
+On SQLite the update also holds the process' write turn while it is handled (db/gate.py).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +12,13 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db.gate import write_gate
+
 
 class DatabaseSessionMiddleware(BaseMiddleware):
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
+        self._gate = write_gate(session_factory)
 
     async def __call__(
         self,
@@ -20,6 +26,6 @@ class DatabaseSessionMiddleware(BaseMiddleware):
         event: TelegramObject,
         data: dict[str, Any],
     ) -> Any:
-        async with self._session_factory() as session:
+        async with self._gate.turn(), self._session_factory() as session:
             data["session"] = session
             return await handler(event, data)

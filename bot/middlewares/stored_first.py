@@ -7,6 +7,8 @@ lose a message Telegram already forgot.
 
 from __future__ import annotations
 
+import asyncio
+
 from aiogram import Bot
 from aiogram.client.session.middlewares.base import (
     BaseRequestMiddleware,
@@ -29,5 +31,8 @@ class JournalBeforeConfirm(BaseRequestMiddleware):
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
         if isinstance(method, GetUpdates):
-            await self._journal.flush()
+            # aiogram cancels its polling task at a stop, often right here: the flush goes
+            # on to its commit, or a write cut off mid-transaction would keep SQLite's
+            # write lock on a connection nobody gives back.
+            await asyncio.shield(self._journal.flush())
         return await make_request(bot, method)

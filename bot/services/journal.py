@@ -20,6 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db.gate import write_gate
 from bot.db.models import Agreement, JournalEntry
 from bot.services.agreements import MarkedMessage
 from bot.services.background import Periodic
@@ -41,6 +42,7 @@ class Journal:
         retention: timedelta,
     ) -> None:
         self._session_factory = session_factory
+        self._gate = write_gate(session_factory)
         self._clock = clock
         self._retention = retention
         self._buffer: list[dict[str, Any]] = []
@@ -80,7 +82,9 @@ class Journal:
 
     async def flush(self) -> None:
         """Store what was noted so far, in one transaction; returns once it is stored."""
-        async with self._flushing:  # a reader waits for a flush already under way
+        # The write turn first, then the flush lock: a handler that holds its turn and
+        # flushes never waits for a flush that waits for the turn.
+        async with self._gate.turn(), self._flushing:  # a reader waits for a flush under way
             rows, self._buffer = self._buffer, []
             if not rows:
                 return
@@ -143,7 +147,7 @@ class Journal:
             Agreement.chat_id == JournalEntry.chat_id,
             Agreement.message_id == JournalEntry.message_id,
         )
-        async with self._session_factory() as session:
+        async with self._gate.turn(), self._session_factory() as session:
             result = await session.execute(
                 delete(JournalEntry).where(JournalEntry.seen_at < cutoff, ~agreed)
             )

@@ -23,6 +23,7 @@ from aiolimiter import AsyncLimiter
 from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db.gate import write_gate
 from bot.db.models import Mail, MailStatus, User
 from bot.metrics import MAILS, OUTBOX_BACKLOG
 from bot.services.background import Periodic
@@ -88,6 +89,7 @@ class MailWorker:
         claim_for: timedelta = timedelta(seconds=60),
     ) -> None:
         self._session_factory = session_factory
+        self._gate = write_gate(session_factory)
         self._transport = transport
         self._envelope_from = envelope_from
         self._clock = clock
@@ -126,7 +128,8 @@ class MailWorker:
     async def deliver_pending(self) -> bool:
         """Send one batch of due mails; True when a full batch went out (look for more)."""
         async with self._session_factory() as session:
-            mails = await self._claim(session)
+            async with self._gate.turn():
+                mails = await self._claim(session)
             if not mails:
                 await self._measure_backlog(session, idle=True)
                 return False
@@ -135,7 +138,8 @@ class MailWorker:
                 mail.claimed_until = None  # the ones not tried go to whoever comes next
             # One commit for the batch: a crash before it sends these mails again, with
             # the same Message-IDs, which mail clients show once.
-            await session.commit()
+            async with self._gate.turn():
+                await session.commit()
             for mail, outcome in outcomes.items():
                 if outcome is Delivery.FAILED:
                     await self._tell_recipient(session, mail)

@@ -1,0 +1,55 @@
+"""Writers in this process take turns on SQLite.
+
+SQLite lets one connection write at a time. Another one waits in SQLite's busy handler,
+which sleeps 1 to 100 ms between tries and serves nobody in order: under load the mail
+worker's short transactions lost to the handlers' for seconds on end, and mails waited.
+Here the busiest writers (update handlers, the mail worker, the journal, the cards) queue
+for an asyncio lock instead, first come first served. A task already holding its turn
+passes through (a handler flushes the journal). On PostgreSQL, where rows are locked one
+by one, the gate lets everyone through at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from weakref import WeakKeyDictionary
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+
+class WriteGate:
+    def __init__(self, *, serialize: bool) -> None:
+        self._lock = asyncio.Lock() if serialize else None
+        self._holder: asyncio.Task[object] | None = None
+
+    @property
+    def serializes(self) -> bool:
+        return self._lock is not None
+
+    @contextlib.asynccontextmanager
+    async def turn(self) -> AsyncIterator[None]:
+        """Hold the database's write turn for the block (again, if this task holds it)."""
+        task = asyncio.current_task()
+        if self._lock is None or (task is not None and task is self._holder):
+            yield
+            return
+        async with self._lock:
+            self._holder = task
+            try:
+                yield
+            finally:
+                self._holder = None
+
+
+_GATES: WeakKeyDictionary[AsyncEngine, WriteGate] = WeakKeyDictionary()
+
+
+def write_gate(session_factory: async_sessionmaker[AsyncSession]) -> WriteGate:
+    """The gate of the factory's database, shared by everyone in the process using it."""
+    engine: AsyncEngine = session_factory.kw["bind"]
+    gate = _GATES.get(engine)
+    if gate is None:
+        gate = _GATES[engine] = WriteGate(serialize=engine.dialect.name == "sqlite")
+    return gate
