@@ -16,6 +16,7 @@ from aiogram import Dispatcher, Router
 from aiogram.types import Message
 
 from bot.app import build_bot
+from bot.__main__ import event_loop_factory
 from bot.config import Settings, load_settings
 
 router = Router()
@@ -58,4 +59,6 @@ async def run(settings: Settings) -> None:
 
 if __name__ == "__main__":
     configure_logging()
-    asyncio.run(run(load_settings(Settings)))
+    # The event loop the bot runs on (uvloop where installed): the same footing.
+    with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
+        runner.run(run(load_settings(Settings)))
