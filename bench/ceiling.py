@@ -15,8 +15,8 @@ import signal
 from aiogram import Dispatcher, Router
 from aiogram.types import Message
 
-from bot.app import build_bot
 from bot.__main__ import event_loop_factory
+from bot.app import build_bot
 from bot.config import Settings, load_settings
 
 router = Router()
