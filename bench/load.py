@@ -58,7 +58,9 @@ def _postgres_seconds() -> int:
             if stat.parent.stat().st_uid != _postgres_uid():
                 continue
             fields = stat.read_text().rpartition(")")[2].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime
+            # utime, stime, and cutime, cstime: the postmaster's reaped backends (a
+            # connection that closed during the part) still count as the database's.
+            total += sum(int(value) for value in fields[11:15])
         except (OSError, IndexError, ValueError):
             continue  # gone meanwhile
     return total
