@@ -28,6 +28,7 @@ from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Agreement, Party
 from bot.services.agreements import AgreementService, MarkedMessage, MarkRequest
 from bot.services.directory import verified_addresses
+from bot.services.letters import parties_to_mail
 from bot.services.people import ChatInfo, Person
 from tests.conftest import MAIL_FROM
 from tests.e2e.conftest import TOKEN
@@ -95,8 +96,7 @@ async def mark_cost(database: str, marks: int) -> tuple[float, float]:
                     addresses = await verified_addresses(session, ids)
                 started = time.process_time()
                 for agreement in agreements:
-                    for party in agreement.parties:
-                        letters.agreement(agreement, party.user, addresses[party.user_id], now)
+                    letters.agreement(agreement, parties_to_mail(agreement, addresses, {}), now)
                 composing = (time.process_time() - started) / len(agreements)
             finally:
                 await engine.dispose()
