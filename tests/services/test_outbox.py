@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import time
 from datetime import timedelta
 
 import pytest
@@ -14,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Mail, MailStatus
 from bot.services.letters import Letters
-from bot.services.outbox import MailWorker
+from bot.services.outbox import PASS_SPACING, MailWorker
 from bot.services.people import Person
 from bot.services.registration import RegistrationService
 from bot.services.status import describe, mail_status
@@ -254,3 +255,16 @@ async def test_the_backlog_gauge_reaches_zero_once_the_queue_is_empty(
     assert len(mailbox.to("late@example.com")) == 1
     await worker.deliver_pending()  # nothing due: the stale count is replaced
     assert backlog() == 0
+
+
+async def test_a_pass_right_after_another_waits_out_the_spacing(
+    session_factory, letters, clock: FakeClock, mailbox: Mailbox
+) -> None:
+    worker = worker_for(session_factory, mailbox, clock)
+    await queue_codes(session_factory, letters, clock, "a@example.com")
+    await worker.deliver_pending()
+    first_done = time.monotonic()
+    await queue_codes(session_factory, letters, clock, "b@example.com")
+    await worker.deliver_pending()  # so under load a pass carries several marks' mails
+    assert time.monotonic() - first_done >= PASS_SPACING
+    assert len(mailbox.received) == 2
