@@ -32,10 +32,10 @@ from mailer import SmtpConnectionError
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 50
-# Passes one right after another start at least this far apart, so that under load each
-# takes the mails of several marks: a pass costs two write transactions (on SQLite two
-# turns at the process' write lock, db/gate.py) however few mails it carries. The first
-# mail after a quiet spell goes at once.
+# On SQLite, passes one right after another start at least this far apart, so that under
+# load each takes the mails of several marks: a pass takes two turns at the process' write
+# lock (db/gate.py) however few mails it carries. The first mail after a quiet spell goes
+# at once. PostgreSQL locks rows, not the database: its passes go back to back.
 PASS_SPACING = 0.05
 BACKLOG_EVERY = 5.0  # seconds between counts of the backlog gauge
 MAX_RETRY_PAUSE = 3600.0
@@ -114,7 +114,7 @@ class MailWorker:
         self._loop = Periodic("mail-worker", self.deliver_pending, retry_interval, grace=5.0)
         self._backlog_measured_at = -BACKLOG_EVERY
         self._backlog = 0
-        self._last_pass = -PASS_SPACING
+        self._last_pass = -PASS_SPACING  # the first pass waits for nothing
 
     def wake(self) -> None:
         self._loop.wake()
@@ -133,7 +133,8 @@ class MailWorker:
 
     async def deliver_pending(self) -> bool:
         """Send one batch of due mails; True when a full batch went out (look for more)."""
-        early = self._last_pass + PASS_SPACING - time.monotonic()
+        spacing = PASS_SPACING if self._gate.serializes else 0.0
+        early = self._last_pass + spacing - time.monotonic()
         if early > 0:
             await asyncio.sleep(early)
         try:

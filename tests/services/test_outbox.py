@@ -257,9 +257,11 @@ async def test_the_backlog_gauge_reaches_zero_once_the_queue_is_empty(
     assert backlog() == 0
 
 
-async def test_a_pass_right_after_another_waits_out_the_spacing(
-    session_factory, letters, clock: FakeClock, mailbox: Mailbox
+async def test_on_sqlite_a_pass_right_after_another_waits_out_the_spacing(
+    session_factory, letters, clock: FakeClock, mailbox: Mailbox, database_url: str
 ) -> None:
+    if not database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL's passes go back to back: no write lock to share")
     worker = worker_for(session_factory, mailbox, clock)
     await queue_codes(session_factory, letters, clock, "a@example.com")
     await worker.deliver_pending()
