@@ -35,7 +35,8 @@ BATCH_SIZE = 50
 # On SQLite, passes one right after another start at least this far apart, so that under
 # load each takes the mails of several marks: a pass takes two turns at the process' write
 # lock (db/gate.py) however few mails it carries. The first mail after a quiet spell goes
-# at once. PostgreSQL locks rows, not the database: its passes go back to back.
+# at once, and so does the pass after a full one. PostgreSQL locks rows, not the database:
+# its passes go back to back.
 PASS_SPACING = 0.05
 BACKLOG_EVERY = 5.0  # seconds between counts of the backlog gauge
 MAX_RETRY_PAUSE = 3600.0
@@ -115,6 +116,7 @@ class MailWorker:
         self._backlog_measured_at = -BACKLOG_EVERY
         self._backlog = 0
         self._last_pass = -PASS_SPACING  # the first pass waits for nothing
+        self._last_full = False
 
     def wake(self) -> None:
         self._loop.wake()
@@ -133,12 +135,15 @@ class MailWorker:
 
     async def deliver_pending(self) -> bool:
         """Send one batch of due mails; True when a full batch went out (look for more)."""
-        spacing = PASS_SPACING if self._gate.serializes else 0.0
+        # After a full batch there are more waiting already: no reason to gather.
+        spacing = PASS_SPACING if self._gate.serializes and not self._last_full else 0.0
         early = self._last_pass + spacing - time.monotonic()
         if early > 0:
             await asyncio.sleep(early)
+        self._last_full = False
         try:
-            return await self._deliver_batch()
+            self._last_full = await self._deliver_batch()
+            return self._last_full
         finally:
             self._last_pass = time.monotonic()
 
