@@ -16,10 +16,9 @@ from bot.db.models import (
     Mail,
     MailStatus,
     Party,
-    User,
 )
 from bot.services.directory import verified_addresses
-from bot.services.letters import EarlierVersion, Letters, Recipient
+from bot.services.letters import EarlierVersion, Letters, Recipient, parties_to_mail
 from bot.services.stamps import stamp_states
 from bot.services.timefmt import format_utc
 
@@ -75,7 +74,7 @@ async def queue_agreement_mails(
         stamp = stamps.get(agreement.digest)
         if stamp is not None and stamp.pending:
             continue  # the stamper queues these once the timestamp is there
-        recipients: list[tuple[User, str]] = []
+        recipients: list[Recipient] = []
         for party in agreement.parties:
             if only_user_id is not None and party.user_id != only_user_id:
                 continue
@@ -90,7 +89,7 @@ async def queue_agreement_mails(
                 # Kept as the record of what bounced; its topic goes to the new attempt.
                 previous.topic = f"{previous.topic}:refused:{previous.id}"
                 await session.flush()
-            recipients.append((party.user, address))
+            recipients.append(Recipient(party.user, address))
         token = stamp.token if stamp is not None else None
         queued += await _queue(
             session, letters, agreement, recipients, now, token, files.get(agreement.id)
@@ -109,11 +108,7 @@ async def queue_new_agreement_mails(
     """queue_agreement_mails for an agreement recorded in this very transaction, with its
     chat and parties' users in memory: nothing was mailed yet, so nothing is looked up
     again. Not for one awaiting a trusted timestamp (the stamper mails those)."""
-    recipients = [
-        (party.user, addresses[party.user_id])
-        for party in agreement.parties
-        if party.user_id in addresses
-    ]
+    recipients = parties_to_mail(agreement, addresses, threads={})  # its first mails
     return await _queue(session, letters, agreement, recipients, now, None, file)
 
 
@@ -121,7 +116,7 @@ async def _queue(
     session: AsyncSession,
     letters: Letters,
     agreement: Agreement,
-    recipients: list[tuple[User, str]],
+    recipients: list[Recipient],
     now: datetime,
     stamp: bytes | None,
     file: bytes | None,
@@ -129,8 +124,7 @@ async def _queue(
     if not recipients:
         return 0
     earlier = await _earlier_versions(session, agreement)
-    parties = [Recipient(user, address) for user, address in recipients]
-    session.add_all(letters.agreement(agreement, parties, now, earlier, stamp, file))
+    session.add_all(letters.agreement(agreement, recipients, now, earlier, stamp, file))
     return len(recipients)
 
 
