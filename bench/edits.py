@@ -18,7 +18,7 @@ from pathlib import Path
 from bench.databases import address_of, bind_addresses, fresh_database, known_person
 from bench.processes import BotProcess, bot_environment
 from bench.seed import CHAT_IDS, seed
-from bench.servers import ServedClock, servers
+from bench.servers import ServedClock, frozen_heap, servers
 from tests.botapi import BotAPIServer
 from tests.botapi.scenario import TelegramWorld
 
@@ -80,5 +80,6 @@ async def _timed(
     for n in range(count):
         push(n)
     last = api.updates.next_update_id - 1
-    await clock.until_confirmed(last, timeout=600)
+    with frozen_heap():
+        await clock.until_confirmed(last, timeout=600)
     return clock.window_of(first, last)

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from bench.databases import fresh_database
 from bench.processes import BotProcess, bot_environment
-from bench.servers import ServedClock, servers
+from bench.servers import ServedClock, frozen_heap, servers
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import JournalEntry
 from tests.botapi.scenario import TelegramWorld
@@ -49,8 +49,9 @@ async def ingest(
         log = workdir / f"{module}-ingest.log"
         async with BotProcess(module, env, log) as process:
             await process.until_polling(api)
-            clock.release()
-            await clock.until_confirmed(last, timeout=max(120, messages / 20))
+            with frozen_heap():
+                clock.release()
+                await clock.until_confirmed(last, timeout=max(120, messages / 20))
             peak = process.peak_rss_mb()
         rows = None if module == CEILING else await _journal_rows(url)
     return IngestRun(messages / clock.window_of(first, last), peak, rows)
