@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import os
 import sys
@@ -36,6 +37,18 @@ def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
     except ImportError:
         return None
     return uvloop.new_event_loop
+
+
+def freeze_imported_heap() -> None:
+    """Takes what the imports built out of the collector's sight for good.
+
+    aiogram, SQLAlchemy, pydantic and the rest leave some 280 thousand objects that live
+    as long as the process. Each full collection walked them all, stopping the bot for
+    about 200 ms every 25 s at 50 marks a second (bench/). Frozen, they are still freed
+    by reference counting; only a cycle among them would never be.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings(Settings)
         from bot.app import run
 
+        freeze_imported_heap()
         with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
             runner.run(run(settings))
     except ConfigError as exc:
