@@ -15,7 +15,7 @@ import signal
 from aiogram import Dispatcher, Router
 from aiogram.types import Message
 
-from bot.__main__ import event_loop_factory
+from bot.__main__ import event_loop_factory, freeze_imported_heap
 from bot.app import build_bot
 from bot.config import Settings, load_settings
 
@@ -59,6 +59,8 @@ async def run(settings: Settings) -> None:
 
 if __name__ == "__main__":
     configure_logging()
-    # The event loop the bot runs on (uvloop where installed): the same footing.
+    # The event loop the bot runs on (uvloop where installed) and its frozen imports: the
+    # same footing.
+    freeze_imported_heap()
     with asyncio.Runner(loop_factory=event_loop_factory()) as runner:
         runner.run(run(load_settings(Settings)))
