@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bench.databases import DATABASES
-from bench.edits import edit_lookup
+from bench.edits import ROUNDS, edit_lookup
 from bench.ingest import CEILING, ingest
 from bench.latency import latency
 from bench.load import ForeignLoad, until_quiet
@@ -119,8 +119,9 @@ class Runner:
         self.results["outbox_rate"] = run.rate
 
     async def edits(self, folder: Path) -> None:
+        runs = await edit_lookup(self.database, self.sizes.histories, self.sizes.edits, folder)
         for key, size in zip(("small", "large"), self.sizes.histories, strict=True):
-            run = await edit_lookup(self.database, size, self.sizes.edits, folder)
+            run = runs[size]
             self.results |= {f"edit_{key}": run.ms_per_edit, f"mark_{key}": run.ms_per_mark}
 
     async def run(self, parts: list[str]) -> dict[str, float]:
@@ -178,7 +179,8 @@ async def main() -> None:
     print(
         f"\nBenchmark ({'quick' if args.quick else 'full'}): {sizes.messages} messages in 100 "
         f"chats; {sizes.marks_per_second:.0f} marks/s for {sizes.mark_seconds:.0f} s; "
-        f"{sizes.mails} mails; {sizes.edits} edits on {small} and {large} messages of history."
+        f"{sizes.mails} mails; {ROUNDS} turns of {sizes.edits} edits (the median) on each of "
+        f"{small} and {large} messages of history."
         f"\nCode at {revision()}; load average at the end {os.getloadavg()[0]:.2f}; "
         f"logs in {logs}\n"
     )

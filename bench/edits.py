@@ -1,17 +1,24 @@
 """Edit lookup: what one edit of an agreed message costs the running bot, on top of a
-history of ``size`` stored messages (see seed.py).
+history of stored messages of each size (see seed.py).
 
-After the history is seeded, ``edits`` messages are said and marked through the bot and
-their mails delivered; then each is edited once, all edits queued at once. The cost is
-the time from the first edit handed out to the last one confirmed, per edit (handling
-includes the chat alert the bot posts). The marks are timed the same way. Part of
-``python -m bench`` (``--only edits``).
+Both histories are seeded first. Then, ROUNDS times, the bot is started on each database
+in turn. Each time ``edits`` new messages are said and marked through it and their mails
+delivered; then each is edited once, all edits queued at once. A round's cost is the time
+from its first edit handed out to its last one confirmed, per edit (handling includes the
+chat alert the bot posts); the marks are timed the same way. Each size reports its median
+round. Rounds in one process agreed within a few per cent, but one process to the next,
+or one minute to the next, differed by up to 15%: the sizes take turns so that a slow
+spell of the machine does not fall on one of them only.
+Part of ``python -m bench`` (``--only edits``).
 """
 
 from __future__ import annotations
 
+import contextlib
+import itertools
+import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,9 +27,12 @@ from bench.processes import BotProcess, bot_environment
 from bench.seed import CHAT_IDS, seed
 from bench.servers import ServedClock, frozen_heap, servers
 from tests.botapi import BotAPIServer
-from tests.botapi.scenario import TelegramWorld
+from tests.botapi.scenario import Person, TelegramWorld
+from tests.botapi.scenario_chats import Group
+from tests.support.mailbox import Mailbox
 
 PEOPLE = 10
+ROUNDS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,52 +42,87 @@ class EditRun:
     seed_seconds: float
 
 
-async def edit_lookup(database: str, size: int, edits: int, workdir: Path) -> EditRun:
-    async with fresh_database(database, workdir) as url, servers() as (api, mailbox):
+async def edit_lookup(
+    database: str, sizes: Sequence[int], edits: int, workdir: Path
+) -> dict[int, EditRun]:
+    async with contextlib.AsyncExitStack() as stack:
+        api, mailbox = await stack.enter_async_context(servers())
         world = TelegramWorld(api)
         groups = [world.group(f"Chat {n}") for n in range(len(CHAT_IDS))]
         assert [g.chat["id"] for g in groups] == CHAT_IDS, "seeded chats must be the world's"
-        started = time.monotonic()
-        await seed(url, size)
-        seed_seconds = time.monotonic() - started
         authors = [world.user(f"Author{n}") for n in range(PEOPLE)]
         markers = [world.user(f"Marker{n}") for n in range(PEOPLE)]
-        await bind_addresses(url, [known_person(p) for p in authors + markers])
+        cast = _Cast(groups, authors, markers)
+        urls, seed_seconds = {}, {}
+        for size in sizes:
+            urls[size] = await stack.enter_async_context(fresh_database(database, workdir))
+            started = time.monotonic()
+            await seed(urls[size], size)
+            seed_seconds[size] = time.monotonic() - started
+            await bind_addresses(urls[size], [known_person(p) for p in authors + markers])
         clock = ServedClock(api)
-        env = bot_environment(api, mailbox, url)
-        async with BotProcess("bot", env, workdir / f"bot-edits-{size}.log") as process:
-            await process.until_polling(api)
-            messages = [
-                authors[n % PEOPLE].says(groups[n % len(groups)], f"Price {n}: 150 000 by Friday")
-                for n in range(edits)
-            ]
-            await clock.until_confirmed(api.updates.next_update_id - 1, timeout=120)
-            mark_seconds = await _timed(
-                api,
-                clock,
-                edits,
-                push=lambda n: markers[n % PEOPLE].says(
-                    groups[n % len(groups)], "/agree", reply_to=messages[n]
-                ),
-            )
-            for n, person in enumerate(authors + markers):
-                mine = len(range(n % PEOPLE, edits, PEOPLE))
-                await mailbox.wait_for(to=address_of(person), count=mine, timeout=120)
-            edit_seconds = await _timed(
-                api,
-                clock,
-                edits,
-                push=lambda n: authors[n % PEOPLE].edits(messages[n], f"Price {n}: 180 000"),
-            )
-    return EditRun(1000 * edit_seconds / edits, 1000 * mark_seconds / edits, seed_seconds)
+        rounds: dict[int, list[tuple[float, float]]] = {size: [] for size in sizes}
+        batches = (range(n, n + edits) for n in itertools.count(0, edits))
+        for round_, size in itertools.product(range(ROUNDS), sizes):
+            env = bot_environment(api, mailbox, urls[size])
+            log = workdir / f"bot-edits-{size}-{round_ + 1}.log"
+            async with BotProcess("bot", env, log) as process:
+                await process.until_polling(api)
+                rounds[size].append(await _round(api, clock, mailbox, cast, next(batches)))
+    return {
+        size: EditRun(
+            1000 * statistics.median(edit for _, edit in rounds[size]) / edits,
+            1000 * statistics.median(mark for mark, _ in rounds[size]) / edits,
+            seed_seconds[size],
+        )
+        for size in sizes
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class _Cast:
+    groups: list[Group]
+    authors: list[Person]
+    markers: list[Person]
+
+
+async def _round(
+    api: BotAPIServer, clock: ServedClock, mailbox: Mailbox, cast: _Cast, numbers: range
+) -> tuple[float, float]:
+    """Messages ``numbers`` said, marked and then edited: seconds for the marks and edits."""
+    groups, authors, markers = cast.groups, cast.authors, cast.markers
+    messages = {
+        n: authors[n % PEOPLE].says(groups[n % len(groups)], f"Price {n}: 150 000 by Friday")
+        for n in numbers
+    }
+    await clock.until_confirmed(api.updates.next_update_id - 1, timeout=120)
+    mark_seconds = await _timed(
+        api,
+        clock,
+        numbers,
+        push=lambda n: markers[n % PEOPLE].says(
+            groups[n % len(groups)], "/agree", reply_to=messages[n]
+        ),
+    )
+    for n, person in enumerate(authors + markers):
+        mine = len(range(n % PEOPLE, numbers.stop, PEOPLE))
+        await mailbox.wait_for(to=address_of(person), count=mine, timeout=120)
+    edit_seconds = await _timed(
+        api,
+        clock,
+        numbers,
+        push=lambda n: authors[n % PEOPLE].edits(messages[n], f"Price {n}: 180 000"),
+    )
+    return mark_seconds, edit_seconds
 
 
 async def _timed(
-    api: BotAPIServer, clock: ServedClock, count: int, push: Callable[[int], object]
+    api: BotAPIServer, clock: ServedClock, numbers: Iterable[int], push: Callable[[int], object]
 ) -> float:
-    """Queues ``count`` updates at once (``push(n)``); seconds until all were handled."""
+    """Queues an update for each of ``numbers`` at once (``push(n)``); seconds until all
+    were handled."""
     first = api.updates.next_update_id
-    for n in range(count):
+    for n in numbers:
         push(n)
     last = api.updates.next_update_id - 1
     with frozen_heap():
