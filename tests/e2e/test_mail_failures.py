@@ -8,6 +8,7 @@ from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Agreement, Mail, MailStatus
 from tests.e2e.conftest import Harness
 from tests.e2e.test_agreement_flow import is_agreement
+from tests.support.eventually import eventually
 from tests.support.logs import watching
 
 
@@ -34,8 +35,13 @@ async def test_mail_server_down_then_back(harness: Harness, database_url: str) -
         assert "Agreement #1 recorded" in card["text"]  # recorded first, mailed after
         line = await log.wait_for("mail deferred")
     assert "kind=agreement" in line and "cannot connect" in line
+
+    async def attempt_recorded() -> bool:  # the pass commits after it logged
+        return all(mail.attempts >= 1 for mail in await stored_mails(database_url))
+
+    await eventually(attempt_recorded, what="the failed attempt recorded")
     [pending] = await stored_mails(database_url)
-    assert pending.status is MailStatus.PENDING and pending.attempts >= 1
+    assert pending.status is MailStatus.PENDING
     assert "127.0.0.1" in (pending.last_error or "")
 
     await mailbox.start()  # same port
