@@ -49,22 +49,33 @@ class Periodic:
         self._wakeup.set()
 
     @contextlib.asynccontextmanager
-    async def running(self) -> AsyncIterator[None]:
+    async def running(
+        self, closing: Callable[[], Awaitable[object]] | None = None
+    ) -> AsyncIterator[None]:
+        """Runs the loop for the block; then stops it and awaits ``closing`` (what the
+        steps kept open between rounds, such as connections)."""
         self._stopping, self._stop_deadline = False, None
         task = asyncio.create_task(self._run(), name=self._name)
         try:
             yield
         finally:
-            self.request_stop()
-            assert self._stop_deadline is not None
-            left = max(0.0, self._stop_deadline - asyncio.get_running_loop().time())
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(asyncio.shield(task), left)
-            if not task.done():
-                logger.warning("%s: still busy after %.0f s; cancelled", self._name, self._grace)
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            try:
+                await self._stop(task)
+            finally:
+                if closing is not None:
+                    await closing()
+
+    async def _stop(self, task: asyncio.Task[None]) -> None:
+        self.request_stop()
+        assert self._stop_deadline is not None
+        left = max(0.0, self._stop_deadline - asyncio.get_running_loop().time())
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(task), left)
+        if not task.done():
+            logger.warning("%s: still busy after %.0f s; cancelled", self._name, self._grace)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
     async def _run(self) -> None:
         while not self._stopping:

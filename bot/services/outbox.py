@@ -14,7 +14,7 @@ import logging
 import random
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -121,13 +121,9 @@ class MailWorker:
     def wake(self) -> None:
         self._loop.wake()
 
-    @contextlib.asynccontextmanager
-    async def running(self) -> AsyncIterator[None]:
-        try:
-            async with self._loop.running():
-                yield
-        finally:
-            await self._transport.close()  # the SMTP connections kept between batches
+    def running(self) -> contextlib.AbstractAsyncContextManager[None]:
+        """The mail loop; at its end the SMTP connections kept between batches are closed."""
+        return self._loop.running(closing=self._transport.close)
 
     def request_stop(self) -> None:
         """Send no further mail; the one under way still goes (``running()`` waits)."""

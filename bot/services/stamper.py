@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -62,13 +62,9 @@ class Stamper:
     def wake(self) -> None:
         self._loop.wake()
 
-    @contextlib.asynccontextmanager
-    async def running(self) -> AsyncIterator[None]:
-        try:
-            async with self._loop.running():
-                yield
-        finally:
-            await self._authority.close()
+    def running(self) -> contextlib.AbstractAsyncContextManager[None]:
+        """The stamping loop; at its end the time-stamping client is closed."""
+        return self._loop.running(closing=self._authority.close)
 
     async def stamp_pending(self) -> bool:
         """Stamp the due records; True when a full batch was due (look for more)."""
