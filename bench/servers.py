@@ -94,10 +94,11 @@ class ServedClock:
 def frozen_heap() -> Iterator[None]:
     """Keeps this process' collector off what is already built for the block.
 
-    The fake world of a part holds millions of objects (every user, chat and message);
-    a full collection of them stopped the fake Bot API and the SMTP server for 200-270 ms
-    now and then, and the bot's latency measured that pause. Frozen objects are left out
-    of collections; what the block creates is still collected.
+    This process holds some 300 thousand objects by the time a part measures (its imports
+    and the fake world: every user, chat and message). A full collection of them stopped
+    the fake Bot API and the SMTP server for 200-270 ms now and then, and the bot's latency
+    measured that pause. Frozen objects are left out of collections; what the block
+    creates is still collected.
     """
     gc.collect()
     gc.freeze()
