@@ -6,7 +6,7 @@ import asyncio
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.gate import WriteGate, write_gate
+from bot.db.gate import WriteGate, session_gate, write_gate
 
 
 async def test_turns_are_taken_one_at_a_time_in_the_order_asked() -> None:
@@ -76,4 +76,6 @@ async def test_one_gate_per_database_serializing_only_sqlite(
 ) -> None:
     gate = write_gate(session_factory)
     assert write_gate(session_factory) is gate
+    async with session_factory() as session:
+        assert session_gate(session) is gate  # what a service holding a session takes
     assert gate.serializes == database_url.startswith("sqlite")

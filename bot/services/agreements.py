@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.gate import session_gate
 from bot.db.models import Agreement, AgreementFile, Chat, Party, PartyRole, User
 from bot.metrics import AGREEMENTS
 from bot.services.agreement_views import AgreementView, load_views, new_view, with_parties
@@ -94,6 +95,13 @@ class AgreementService(Service):
         refusal = _refusal_for(request)
         if refusal is not None:
             return MarkResult(refusal)
+        # Marks take turns per chat, from reading the chat's last number to the commit: on
+        # SQLite the process' writers take turns anyway (a handler holds the turn already),
+        # on PostgreSQL the chat's row is locked (FOR UPDATE) by each attempt.
+        async with session_gate(self._session).turn():
+            return await self._mark(request)
+
+    async def _mark(self, request: MarkRequest) -> MarkResult:
         postgres = self._session.get_bind().dialect.name == "postgresql"
         for _attempt in range(MARK_ATTEMPTS):
             try:
@@ -102,10 +110,10 @@ class AgreementService(Service):
                 # SQLite one process writes at a time and no race happens; pysqlite's
                 # savepoints would end the transaction early, so none is used there.
                 async with self._session.begin_nested() if postgres else nullcontext():
-                    marked = await self._mark_once(request)
+                    marked = await self._mark_once(request, lock_chat=postgres)
             except IntegrityError:
-                # Another marking took this number, or this very message, first. The next
-                # attempt sees what it committed.
+                # Another marking recorded the chat's first agreement, or this very
+                # message, first. The next attempt sees what it committed.
                 if not postgres:
                     await self._session.rollback()
                 continue
@@ -115,12 +123,14 @@ class AgreementService(Service):
             return MarkResult(outcome, await self._finish(agreement_id, self._clock()))
         raise RuntimeError(f"could not record an agreement in chat {request.chat.id}")
 
-    async def _mark_once(self, request: MarkRequest) -> Agreement | tuple[int, Outcome]:
+    async def _mark_once(
+        self, request: MarkRequest, *, lock_chat: bool
+    ) -> Agreement | tuple[int, Outcome]:
         """The new agreement, or the existing one's id and what marking it again did."""
         now = self._clock()
+        chat = await remember_chat(self._session, request.chat, now, lock=lock_chat)
         people = [request.message.author, request.marker, request.counterpart]
         users = await remember_users(self._session, [p for p in people if p is not None], now)
-        chat = await remember_chat(self._session, request.chat, now)
         existing = await self._find(request.chat.id, request.message.message_id)
         if existing is None:
             return await self._record(request, now, chat, users)

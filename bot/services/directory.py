@@ -46,8 +46,12 @@ def _refreshed(session: AsyncSession, user: User | None, person: Person, now: da
     return user
 
 
-async def remember_chat(session: AsyncSession, info: ChatInfo, now: datetime) -> Chat:
-    chat = await session.get(Chat, info.id)
+async def remember_chat(
+    session: AsyncSession, info: ChatInfo, now: datetime, *, lock: bool = False
+) -> Chat:
+    """The chat's row, brought up to date; with ``lock``, locked until the transaction
+    ends (other writers of the chat's agreements wait for it)."""
+    chat = await session.get(Chat, info.id, with_for_update=True if lock else None)
     if chat is None:
         chat = Chat(id=info.id, type=info.type, created_at=now)
         session.add(chat)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from bot.db.models import Agreement, EmailBinding, Mail, MailStatus
 from bot.services.agreement_views import load_views, with_parties
 from bot.services.agreements import (
+    MARK_ATTEMPTS,
     AgreementService,
     MarkedMessage,
     MarkRequest,
@@ -195,6 +196,20 @@ async def test_racing_marks_make_one_agreement_and_gapless_numbers(service_for, 
     final = await listing().list_page(GROUP.id, 0, 10)
     assert [a.number for a in final.items] == [4, 3, 2, 1]
     assert {p.user_id for p in final.items[-1].parties} == {ALICE.id, BOB.id, CAROL.id}
+
+
+async def test_many_racing_marks_in_one_chat_all_get_numbers(service_for, listing) -> None:
+    # More racers than a marking has attempts: losing the race for a number must not be
+    # what decides whether a mark is recorded (replicas serving a busy chat).
+    racers = 4 * MARK_ATTEMPTS
+    results = await asyncio.gather(
+        *(
+            service_for().mark(MarkRequest(GROUP, said(ALICE, f"Deal {m}", message_id=m), BOB))
+            for m in range(1, racers + 1)
+        )
+    )
+    assert all(r.outcome is Outcome.RECORDED for r in results)
+    assert sorted(r.agreement.number for r in results if r.agreement) == list(range(1, racers + 1))
 
 
 async def test_a_refused_agreement_mail_is_sent_again_after_a_new_address(
