@@ -112,8 +112,9 @@ class AgreementService(Service):
                 async with self._session.begin_nested() if postgres else nullcontext():
                     marked = await self._mark_once(request, lock_chat=postgres)
             except IntegrityError:
-                # Another marking recorded the chat's first agreement, or this very
-                # message, first. The next attempt sees what it committed.
+                # Another marking inserted this new chat's row first: an existing chat's
+                # marks take turns (see mark), a new one has no row to lock yet. The next
+                # attempt sees it.
                 if not postgres:
                     await self._session.rollback()
                 continue
