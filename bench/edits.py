@@ -64,7 +64,13 @@ async def edit_lookup(
         rounds: dict[int, list[tuple[float, float]]] = {size: [] for size in sizes}
         batches = (range(n, n + edits) for n in itertools.count(0, edits))
         for round_, size in itertools.product(range(ROUNDS), sizes):
-            env = bot_environment(api, mailbox, urls[size])
+            # Edit alert mails wait out a coalescing window (60 s by default) in the
+            # database; a later round's bot would send an earlier round's during its timed
+            # windows, and they would count as that round's agreement mails. The chat alert,
+            # which handling an edit includes, is posted at once either way.
+            env = bot_environment(api, mailbox, urls[size]) | {
+                "EDIT_ALERT_COALESCE_SECONDS": "3600"
+            }
             log = workdir / f"bot-edits-{size}-{round_ + 1}.log"
             async with BotProcess("bot", env, log) as process:
                 await process.until_polling(api)
