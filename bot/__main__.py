@@ -26,6 +26,11 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     )
     verify.add_argument("file", type=Path, nargs="?")
     verify.add_argument("--chain", type=int, metavar="CHAT_ID", help="check a chat's chain")
+    verify.add_argument(
+        "--no-dns",
+        action="store_true",
+        help="don't look up DKIM keys in DNS (check a signature only with the DKIM_* key)",
+    )
     return parser.parse_args(argv)
 
 
@@ -61,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.file is None:
             print("verify needs a FILE or --chain CHAT_ID", file=sys.stderr)
             return 2
-        return verify_file(args.file)
+        return verify_file(args.file, use_dns=not args.no_dns)
     level = os.environ.get("LOG_LEVEL", "INFO").upper()
     if level not in logging.getLevelNamesMapping():
         print(

@@ -71,7 +71,31 @@ class TimestampSettings(DatabaseSettings):
         return [self.tsa_ca_file.read_bytes()] if self.tsa_ca_file else None
 
 
-class Settings(TimestampSettings):
+class DkimSettings(DatabaseSettings):
+    """The DKIM signing key: the bot signs with it, and ``verify`` checks with its public
+    half."""
+
+    dkim_domain: str | None = None
+    dkim_selector: str | None = None
+    dkim_private_key_file: Path | None = None
+
+    @model_validator(mode="after")
+    def _dkim_all_or_nothing(self) -> DkimSettings:
+        given = {
+            "DKIM_DOMAIN": self.dkim_domain,
+            "DKIM_SELECTOR": self.dkim_selector,
+            "DKIM_PRIVATE_KEY_FILE": self.dkim_private_key_file,
+        }
+        missing = [name for name, value in given.items() if value is None]
+        if missing and len(missing) < len(given):
+            raise ValueError(f"DKIM signing needs {', '.join(missing)} as well")
+        key = self.dkim_private_key_file
+        if key is not None and not key.is_file():
+            raise ValueError(f"DKIM_PRIVATE_KEY_FILE: no such file {key}")
+        return self
+
+
+class Settings(TimestampSettings, DkimSettings):
     bot_token: SecretStr
     telegram_api_url: AnyHttpUrl = AnyHttpUrl(TELEGRAM_PUBLIC_API)
 
@@ -94,9 +118,6 @@ class Settings(TimestampSettings):
     mail_retry_seconds: float = Field(default=30.0, gt=0)
     outbox_max_age: timedelta = Field(default=timedelta(days=7), gt=timedelta(0))
     edit_alert_coalesce_seconds: float = Field(default=60.0, ge=0)
-    dkim_domain: str | None = None
-    dkim_selector: str | None = None
-    dkim_private_key_file: Path | None = None
     journal: bool = True
     # Webhook mode: Telegram (or a self-hosted Bot API server) POSTs updates to this URL;
     # the bot serves it on WEBHOOK_HOST:WEBHOOK_PORT at the URL's path. Unset: long polling.
@@ -154,21 +175,6 @@ class Settings(TimestampSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown IANA time zone {value!r}, e.g. Europe/Moscow") from None
         return value
-
-    @model_validator(mode="after")
-    def _dkim_all_or_nothing(self) -> Settings:
-        given = {
-            "DKIM_DOMAIN": self.dkim_domain,
-            "DKIM_SELECTOR": self.dkim_selector,
-            "DKIM_PRIVATE_KEY_FILE": self.dkim_private_key_file,
-        }
-        missing = [name for name, value in given.items() if value is None]
-        if missing and len(missing) < len(given):
-            raise ValueError(f"DKIM signing needs {', '.join(missing)} as well")
-        key = self.dkim_private_key_file
-        if key is not None and not key.is_file():
-            raise ValueError(f"DKIM_PRIVATE_KEY_FILE: no such file {key}")
-        return self
 
     @property
     def zone(self) -> ZoneInfo:

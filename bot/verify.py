@@ -3,33 +3,71 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.config import ConfigError, DatabaseSettings, TimestampSettings, load_settings
+from bot.config import (
+    ConfigError,
+    DatabaseSettings,
+    DkimSettings,
+    TimestampSettings,
+    load_settings,
+)
 from bot.db.engine import create_engine, create_session_factory
 from bot.services.chain import ChainLink, chat_chain, check_chain
-from bot.services.integrity import Evidence, Verdict, check_stamp, check_store, read_evidence
+from bot.services.dkim_check import DkimKey, check_dkim
+from bot.services.integrity import Evidence, check_stamp, check_store, read_evidence
+from bot.services.stored_columns import check_columns
+from bot.services.verdict import Verdict
+from mailer.dkim_key import public_record
 
 
-def verify_file(path: Path) -> int:
+def verify_file(path: Path, use_dns: bool = True) -> int:
     try:
         content = path.read_bytes()
     except OSError as exc:
-        print(f"INVALID\n  FAIL: cannot read {path}: {exc.strerror}")
+        print(f"INVALID: cannot read {path}: {exc.strerror}")
         return 1
-    return asyncio.run(verify_content(content))
+    return asyncio.run(verify_content(content, use_dns=use_dns))
 
 
-async def verify_content(content: bytes) -> int:
+async def verify_content(content: bytes, *, use_dns: bool = True) -> int:
     verdict = Verdict()
     evidence = read_evidence(content, verdict)
+    if not _is_json(content):  # an email, not a record file
+        key, unusable = _dkim_key()
+        # dkimpy's DNS lookup blocks (up to its timeout): off the event loop.
+        await asyncio.to_thread(
+            check_dkim, content, verdict, key, use_dns=use_dns, unusable_key=unusable
+        )
     check_stamp(evidence, verdict, _trusted_roots(verdict))
     await _check_store(evidence, verdict)
     print(verdict.describe())
     return 0 if verdict.valid else 1
+
+
+def _is_json(content: bytes) -> bool:
+    try:
+        json.loads(content)
+    except ValueError:
+        return False
+    return True
+
+
+def _dkim_key() -> tuple[DkimKey | None, str | None]:
+    """The bot's DKIM key when DKIM_* are set, else why it can't be used."""
+    try:
+        settings = load_settings(DkimSettings)
+        if settings.dkim_private_key_file is None:
+            return None, None
+        assert settings.dkim_domain is not None and settings.dkim_selector is not None
+        record = public_record(settings.dkim_private_key_file.read_bytes())
+    except (ConfigError, OSError, ValueError) as exc:
+        return None, f"the DKIM_* key can't be used ({exc})"
+    return DkimKey(settings.dkim_domain, settings.dkim_selector, record), None
 
 
 def _trusted_roots(verdict: Verdict) -> list[bytes] | None:
@@ -53,34 +91,48 @@ async def _check_store(evidence: Evidence, verdict: Verdict) -> None:
             await engine.dispose()
     except (ConfigError, SQLAlchemyError, OSError) as exc:
         reason = str(exc).splitlines()[0]
-        verdict.notes.append(f"could not check the store ({reason}): checked the email only")
+        verdict.skip("store", f"could not check the store ({reason}): checked the email only")
 
 
 def verify_chain(chat_id: int) -> int:
     """``verify --chain CHAT_ID``: every record of the chat hashes right and names the one
-    before it."""
+    before it, and the columns /history and the alert mails read agree with the records."""
     try:
         database_url = load_settings(DatabaseSettings).database_url
     except ConfigError as exc:
-        print(f"INVALID\n  FAIL: {exc}")
+        print(f"INVALID: {exc}")
         return 1
-    links, problems = asyncio.run(_load_chain(database_url, chat_id))
+    links, problems, column_problems = asyncio.run(_load_chain(database_url, chat_id))
     verdict = Verdict()
     verdict.check(
-        bool(links), f"{len(links)} records in chat {chat_id}", "no records in that chat"
+        bool(links),
+        "records",
+        f"{len(links)} records in chat {chat_id}",
+        "no records in that chat",
     )
-    verdict.failed.extend(problems)
+    for problem in problems:
+        verdict.fail("chain", problem)
     if links and not problems:
-        verdict.passed.append("each record hashes to its digest and names the one before it")
+        verdict.ok("chain", "each record hashes to its digest and names the one before it")
+    for problem in column_problems:
+        verdict.fail("stored columns", problem)
+    if links and not column_problems:
+        verdict.ok(
+            "stored columns",
+            "the texts, versions and names stored beside the records agree with them",
+        )
     print(verdict.describe())
     return 0 if verdict.valid else 1
 
 
-async def _load_chain(database_url: str, chat_id: int) -> tuple[list[ChainLink], list[str]]:
+async def _load_chain(
+    database_url: str, chat_id: int
+) -> tuple[list[ChainLink], list[str], list[str]]:
     engine = create_engine(database_url)
     try:
         async with create_session_factory(engine)() as session:
             links = await chat_chain(session, chat_id)
+            columns = await check_columns(session, chat_id)
     finally:
         await engine.dispose()
-    return links, check_chain(links)
+    return links, check_chain(links), columns

@@ -209,3 +209,31 @@ def _set_extra_headers(message: Message, headers: Mapping[str, str]) -> None:
         if name.lower().startswith("content-"):
             raise ValueError(f"extra header {name!r} is not allowed")
         message[name] = one_line(value, HEADER_VALUE_LIMIT)
+
+
+def recompose_body(message: Message) -> bytes:
+    """The body of a received `message` encoded as compose() encodes one: what the bot
+    sent, if a client changed only transfer encodings and line endings on the way. The
+    parts' decoded contents and the boundaries are kept; anything else becomes bytes
+    compose() would not have written (so a signature over them fails, as it should)."""
+    wire = _wire(_rebuilt(message))
+    return wire[wire.index(b"\r\n\r\n") + 4 :]
+
+
+def _rebuilt(part: Message) -> Message:
+    if part.is_multipart():
+        children = cast(list[Message], part.get_payload())
+        return _subpart(
+            MIMEMultipart(
+                part.get_content_subtype(),
+                part.get_boundary(),
+                _subparts=[_rebuilt(child) for child in children],
+            )
+        )
+    content = part.get_payload(decode=True)
+    assert isinstance(content, bytes)
+    filename = part.get_filename()
+    if filename is None and part.get_content_maintype() == "text":
+        charset = part.get_content_charset() or "utf-8"
+        return _text(content.decode(charset, "replace"), part.get_content_subtype())
+    return _attachment(Attachment(filename or "", content, part.get_content_type()))

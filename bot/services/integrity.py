@@ -9,38 +9,22 @@ from __future__ import annotations
 import email
 import email.policy
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.message import EmailMessage
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Agreement, Amendment
+from bot.services.mail_checks import check_shown
+from bot.services.mail_view import read_view
 from bot.services.records import digest_of
 from bot.services.timefmt import format_utc
 from bot.services.timestamping import REPLY_TYPE as STAMP_TYPE
 from bot.services.timestamping import read_timestamp
+from bot.services.verdict import Verdict
 
-
-@dataclass
-class Verdict:
-    passed: list[str] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def valid(self) -> bool:
-        return not self.failed and bool(self.passed)
-
-    def check(self, ok: bool, passed: str, failed: str) -> None:
-        (self.passed if ok else self.failed).append(passed if ok else failed)
-
-    def describe(self) -> str:
-        lines = ["VALID" if self.valid else "INVALID"]
-        lines += [f"  ok:   {line}" for line in self.passed]
-        lines += [f"  FAIL: {line}" for line in self.failed]
-        lines += [f"  note: {line}" for line in self.notes]
-        return "\n".join(lines)
+__all__ = ["Evidence", "Verdict", "check_stamp", "check_store", "read_evidence"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,37 +51,39 @@ def _read_email(content: bytes, verdict: Verdict) -> Evidence:
     assert isinstance(message, EmailMessage)
     header = message["X-Agreement-Digest"]
     claimed = str(header).strip() if header is not None else None
-    verdict.check(claimed is not None, "the email names its digest", "no X-Agreement-Digest")
-    records = [
-        part.get_payload(decode=True)
-        for part in message.iter_attachments()
-        if part.get_content_type() == "application/json"
-    ]
-    record = records[0] if len(records) == 1 and isinstance(records[0], bytes) else None
-    verdict.check(record is not None, "the record is attached", "no single JSON record attached")
-    if record is not None and claimed is not None:
+    record = _single(message, "application/json")
+    if record is None:
+        verdict.fail("record", "no single JSON record attached")
+    elif claimed is None:
+        verdict.fail("digest", "the mail has no X-Agreement-Digest header")
+    else:
         actual = digest_of(record)
         verdict.check(
             actual == claimed,
-            f"the attached record hashes to the named digest {claimed}",
-            f"the attached record hashes to {actual}, not to the named {claimed}",
+            "digest",
+            f"the attached record hashes to the header's digest {claimed}",
+            f"the attached record hashes to {actual}, not to the header's {claimed}",
         )
-    body = message.get_body(("plain",))
-    if claimed is not None and body is not None:
-        verdict.check(
-            claimed in body.get_content(),
-            "the text names the same digest",
-            "the text does not name the digest of the header",
-        )
-    stamps = [
+    if record is not None:
+        check_shown(read_view(message), record, verdict)
+    stamps = _attached(message, STAMP_TYPE)
+    if len(stamps) > 1:
+        verdict.fail("timestamp", "more than one timestamp attached")
+    return Evidence(record, claimed, stamps[0] if len(stamps) == 1 else None)
+
+
+def _attached(message: EmailMessage, content_type: str) -> list[bytes]:
+    found = [
         part.get_payload(decode=True)
         for part in message.iter_attachments()
-        if part.get_content_type() == STAMP_TYPE
+        if part.get_content_type() == content_type
     ]
-    stamp = stamps[0] if len(stamps) == 1 and isinstance(stamps[0], bytes) else None
-    if len(stamps) > 1:
-        verdict.failed.append("more than one timestamp attached")
-    return Evidence(record, claimed, stamp)
+    return [payload for payload in found if isinstance(payload, bytes)]
+
+
+def _single(message: EmailMessage, content_type: str) -> bytes | None:
+    found = _attached(message, content_type)
+    return found[0] if len(found) == 1 else None
 
 
 def check_stamp(evidence: Evidence, verdict: Verdict, roots: list[bytes] | None) -> None:
@@ -107,17 +93,20 @@ def check_stamp(evidence: Evidence, verdict: Verdict, roots: list[bytes] | None)
     check = read_timestamp(evidence.stamp, evidence.record, roots)
     when = format_utc(check.stamped_at) if check.stamped_at else "?"
     if not check.valid:
-        verdict.failed.extend(f"timestamp: {reason}" for reason in check.reasons)
+        for reason in check.reasons:
+            verdict.fail("timestamp", reason)
         return
     by = f"{check.authority or 'an unnamed authority'}"
     if check.trusted:
-        verdict.passed.append(f"timestamped {when} by {by}, whose certificate TSA_CA_FILE trusts")
+        verdict.ok("timestamp", f"dated {when} by {by}, whose certificate TSA_CA_FILE trusts")
         return
     # Anyone can make a key that calls itself an authority: without a trusted root this
     # proves the token is intact, not who dated the record.
-    verdict.notes.append(
-        f"a timestamp dates the record {when} and its signature holds, but who signed it was "
-        f"not checked: it names {by}; set TSA_CA_FILE to that authority's root certificate"
+    verdict.ok("timestamp", f"dates the record {when} and its signature holds")
+    verdict.skip(
+        "timestamp authority",
+        f"its signature holds, but who signed it was not checked: it names {by}; set "
+        "TSA_CA_FILE to that authority's root certificate",
     )
 
 
@@ -131,14 +120,12 @@ async def check_store(session: AsyncSession, evidence: Evidence, verdict: Verdic
     )
     if stored is None:
         stored = await session.scalar(select(Amendment).where(Amendment.digest == digest))
+    if stored is None:
+        verdict.fail("store", f"the store holds no record with digest {digest}")
+        return
     verdict.check(
-        stored is not None,
-        f"the store holds a record with digest {digest}",
-        f"the store holds no record with digest {digest}",
+        stored.record == evidence.record and digest_of(stored.record) == stored.digest,
+        "store",
+        f"the stored record with digest {digest} has exactly these bytes",
+        f"the stored record with digest {digest} differs from this one",
     )
-    if stored is not None:
-        verdict.check(
-            stored.record == evidence.record and digest_of(stored.record) == stored.digest,
-            "the stored record has exactly these bytes",
-            "the stored record differs from this one",
-        )

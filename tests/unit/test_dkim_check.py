@@ -1,0 +1,62 @@
+"""The DKIM check of ``verify``: a key from DNS, DNS out of reach, a key nobody published."""
+
+from __future__ import annotations
+
+import dns.exception
+import pytest
+
+from bot.services.dkim_check import check_dkim
+from bot.services.verdict import NOT_CHECKED, PASSED, Verdict
+from mailer import DkimSigner
+from tests.support.dkim_keys import DkimKeys, make_keys
+
+MAIL = (
+    b"From: Agreements <bot@agreements.test>\r\nTo: ann@example.com\r\n"
+    b"Subject: Agreement #1\r\nDate: Mon, 30 Nov 2026 09:00:00 +0000\r\n"
+    b"Message-ID: <1@agreements.test>\r\n\r\nPrice 150 000\r\n"
+)
+
+
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory: pytest.TempPathFactory) -> DkimKeys:
+    return make_keys(tmp_path_factory.mktemp("dkim"))
+
+
+def signed(keys: DkimKeys, domain: str = "agreements.test") -> bytes:
+    return DkimSigner(domain, "mail", keys.private).sign(MAIL)
+
+
+def checked(raw: bytes, lookup) -> str:  # type: ignore[no-untyped-def]
+    verdict = Verdict()
+    check_dkim(raw, verdict, None, use_dns=True, dns_lookup=lookup)
+    [line] = verdict.lines
+    return str(line)
+
+
+def test_a_key_published_in_dns_checks_the_signature(keys: DkimKeys) -> None:
+    line = checked(signed(keys), keys.dns("agreements.test", "mail"))
+    assert line.startswith(PASSED) and "the key published in DNS" in line
+
+
+def test_dns_out_of_reach_leaves_the_signature_not_checked(keys: DkimKeys) -> None:
+    def unreachable(name: bytes, timeout: int = 5) -> bytes:
+        raise dns.exception.Timeout()
+
+    line = checked(signed(keys), unreachable)
+    assert line.startswith(NOT_CHECKED) and "DNS could not be reached" in line
+
+
+def test_a_key_nobody_published_leaves_it_not_checked(keys: DkimKeys) -> None:
+    line = checked(signed(keys), lambda name, timeout=5: None)
+    assert line.startswith(NOT_CHECKED) and "no key is published" in line
+
+
+def test_a_signature_by_another_domain_than_the_senders_is_invalid(keys: DkimKeys) -> None:
+    line = checked(signed(keys, "forger.test"), keys.dns("forger.test", "mail"))
+    assert line.startswith("INVALID") and "not by the From address's domain" in line
+
+
+def test_a_changed_body_is_invalid(keys: DkimKeys) -> None:
+    raw = signed(keys).replace(b"150 000", b"950 000")
+    line = checked(raw, keys.dns("agreements.test", "mail"))
+    assert line.startswith("INVALID ") and "does not hold" in line
