@@ -9,7 +9,7 @@ from bot.services.limits import Limited, Scope
 
 
 def not_a_member() -> str:
-    return _("Only members of this chat can agree to its agreements.")
+    return _("Only members of this chat can record or join its agreements.")
 
 
 def membership_unknown() -> str:
