@@ -23,8 +23,10 @@ from bot.config import ConfigError, Settings
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import PROJECT_ROOT, upgrade
 from bot.handlers import build_router
+from bot.handlers.access import Gatekeeper
 from bot.handlers.cards import CardPoster
 from bot.i18n import create_i18n
+from bot.membership import Membership
 from bot.middlewares.database import DatabaseSessionMiddleware
 from bot.middlewares.handled import HandledUpdates
 from bot.middlewares.i18n import UserLanguageMiddleware
@@ -42,6 +44,7 @@ from bot.services.alert_scheduler import AlertScheduler
 from bot.services.housekeeping import Housekeeping
 from bot.services.journal import Journal
 from bot.services.letters import Letters
+from bot.services.limits import ActionLimits
 from bot.services.outbox import FailureNotifier, MailWaker, MailWorker
 from bot.services.stamper import Stamper, release_held_mails
 from bot.services.stamps import StampWaker
@@ -142,8 +145,16 @@ def build_dispatcher(
     stamper: StampWaker | None = None,
 ) -> Dispatcher:
     handled = HandledUpdates()
+    gatekeeper = Gatekeeper(
+        Membership(),
+        ActionLimits(settings.agree_limit_per_user, settings.agree_limit_per_chat),
+    )
     dispatcher = Dispatcher(
-        settings=settings, journal=journal, cards=cards, handled_updates=handled
+        settings=settings,
+        journal=journal,
+        cards=cards,
+        handled_updates=handled,
+        gatekeeper=gatekeeper,
     )
     topics = TopicNamesMiddleware(session_factory)
     journaling = JournalMiddleware(journal) if settings.journal else None

@@ -132,6 +132,10 @@ class Settings(TimestampSettings, DkimSettings):
     outbox_claim_seconds: float = Field(default=60.0, gt=0)
     journal_retention_days: int = Field(default=30, ge=1)
     agree_reaction: str = Field(default="🤝", min_length=1)
+    # Marks and joins (/agree, a reaction, "I agree") a minute: by one person in all chats,
+    # and in one chat by everyone. Each process counts its own (see services/limits.py).
+    agree_limit_per_user: int = Field(default=20, ge=1)
+    agree_limit_per_chat: int = Field(default=60, ge=1)
 
     @field_validator("webhook_secret")
     @classmethod

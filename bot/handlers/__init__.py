@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import agreements, business, edits, listing, registration, start
+from bot.handlers import (
+    agreements,
+    business,
+    edits,
+    listing,
+    registration,
+    stale_buttons,
+    start,
+)
 from bot.handlers.reactions import build_router as reactions_router
 
 
@@ -21,4 +29,5 @@ def build_router(*, reactions: bool) -> Router:
     )
     if reactions:
         router.include_router(reactions_router())
+    router.include_router(stale_buttons.build_router())  # last: what nothing else took
     return router

@@ -12,8 +12,9 @@ from aiogram.utils.i18n import I18n
 
 from bot.adapters import chat_from, mark_request_from, person_from
 from bot.files import FileUnavailable, fetch_file
+from bot.handlers.access import Gatekeeper
 from bot.handlers.cards import CardPoster
-from bot.handlers.filters import GROUPS, PRIVATE
+from bot.handlers.filters import GROUP_TYPES, GROUPS, PRIVATE
 from bot.services.agreements import AgreementService, Outcome, Refusal
 from bot.services.journal import Journal
 from bot.views import agreements as texts
@@ -38,12 +39,19 @@ async def agree(
     cards: CardPoster,
     bot: Bot,
     i18n: I18n,
+    gatekeeper: Gatekeeper,
 ) -> None:
     target = _replied_message(message)
     if target is None:
         await message.reply(texts.agree_usage())
         return
     request = mark_request_from(message, target, command.args)
+    if not request.marker.is_bot:  # an anonymous admin is told why by the service
+        denied = await gatekeeper.admit(bot, message.chat.id, request.marker.id)
+        if denied is not None:
+            if not denied.told_before:
+                await message.reply(denied.text)
+            return
     if request.message.edit_date is not None:
         # The email shows how an edited message read before, from the journal; otherwise
         # what was noted waits for the batch's own flush (no transaction of its own here).
@@ -80,9 +88,15 @@ async def join(
     agreements: AgreementService,
     cards: CardPoster,
     i18n: I18n,
+    bot: Bot,
+    gatekeeper: Gatekeeper,
 ) -> None:
     assert query.message is not None
     chat = chat_from(query.message.chat)
+    denied = await gatekeeper.admit(bot, chat.id, query.from_user.id)
+    if denied is not None:
+        await query.answer(denied.text, show_alert=True)
+        return
     result = await agreements.join(
         callback_data.agreement_id, chat.id, person_from(query.from_user)
     )
@@ -98,5 +112,7 @@ def build_router() -> Router:
     router = Router(name="agreements")
     router.message.register(agree, Command("agree"), GROUPS, F.from_user)
     router.message.register(agree_in_private, Command("agree"), PRIVATE)
-    router.callback_query.register(join, JoinAgreement.filter(), F.message)
+    router.callback_query.register(
+        join, JoinAgreement.filter(), F.message.chat.type.in_(GROUP_TYPES)
+    )
     return router

@@ -2,5 +2,6 @@
 
 from aiogram import F
 
-GROUPS = F.chat.type.in_({"group", "supergroup"})
+GROUP_TYPES = frozenset({"group", "supergroup"})
+GROUPS = F.chat.type.in_(GROUP_TYPES)
 PRIVATE = F.chat.type == "private"

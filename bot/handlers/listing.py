@@ -49,6 +49,12 @@ async def turn_page(
     # An old list may be an InaccessibleMessage: it still has its chat and id.
     assert query.message is not None
     chat_id, message_id = query.message.chat.id, query.message.message_id
+    # Callback data is the client's to choose: a person's own list is shown only in their
+    # private chat, a chat's only in that chat, and only a list is turned into a list.
+    in_private = query.message.chat.type == "private"
+    if callback_data.mine != in_private or not _is_a_list(query):
+        await query.answer(texts.button_not_here())
+        return
     if callback_data.mine:
         page = await listing.list_for_party(query.from_user.id, callback_data.page, PAGE_SIZE)
         text = texts.party_agreements_list(page, settings.zone)
@@ -67,6 +73,18 @@ async def turn_page(
             raise
     finally:
         await query.answer()
+
+
+def _is_a_list(query: CallbackQuery) -> bool:
+    """Whether the pressed message carries page buttons (an inaccessible old one can't
+    be looked at: it is taken for a list, as a list is what has these buttons)."""
+    if not isinstance(query.message, Message):
+        return True
+    markup = query.message.reply_markup
+    buttons = [b for row in markup.inline_keyboard for b in row] if markup else []
+    return any(
+        (b.callback_data or "").startswith(f"{AgreementsPage.__prefix__}:") for b in buttons
+    )
 
 
 async def history(

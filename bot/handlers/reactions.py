@@ -5,12 +5,13 @@ Telegram sends reactions only to bots that are group administrators.
 
 from __future__ import annotations
 
-from aiogram import Router
-from aiogram.types import MessageReactionUpdated, ReactionTypeEmoji
+from aiogram import Bot, Router
+from aiogram.types import MessageReactionUpdated, ReactionTypeEmoji, ReplyParameters
 from aiogram.utils.i18n import I18n
 
 from bot.adapters import chat_from, person_from
 from bot.config import Settings
+from bot.handlers.access import Gatekeeper
 from bot.handlers.cards import CardPoster
 from bot.handlers.filters import GROUPS
 from bot.services.agreements import AgreementService, MarkRequest, Outcome
@@ -31,12 +32,27 @@ async def reacted(
     cards: CardPoster,
     i18n: I18n,
     settings: Settings,
+    bot: Bot,
+    gatekeeper: Gatekeeper,
 ) -> None:
     if event.user is None or not _added(settings.agree_reaction, event):
         return
     seen = await journal.versions(event.chat.id, event.message_id)
     if not seen:
         return  # a message from before the bot joined, or from outside the retention
+    denied = await gatekeeper.admit(bot, event.chat.id, event.user.id)
+    if denied is not None:
+        # Someone outside the chat is not answered, as for anything a reaction can't mark;
+        # a member over the limit is told once in the wait, under the reacted message.
+        if denied.over_limit and not denied.told_before:
+            await bot.send_message(
+                event.chat.id,
+                denied.text,
+                reply_parameters=ReplyParameters(
+                    message_id=event.message_id, allow_sending_without_reply=True
+                ),
+            )
+        return
     latest = seen[-1]
     request = MarkRequest(
         chat=chat_from(event.chat),

@@ -28,6 +28,7 @@ from bot.services.directory import (
     verified_addresses,
 )
 from bot.services.media import Download, Media, describe
+from bot.services.pending import edit_awaits_acceptance
 from bot.services.people import BUSINESS_CHAT_BASE, ChatInfo, Person, language_for
 from bot.services.records import RECORD_FORMAT, content_hash, iso_utc, seal
 from bot.services.stamps import request_stamp
@@ -76,6 +77,12 @@ class Refusal(enum.StrEnum):
     FROM_BOT = "from_bot"
     SERVICE_MESSAGE = "service_message"
     UNKNOWN_AGREEMENT = "unknown_agreement"
+    EDIT_PENDING = "edit_pending"  # joining waits until the parties accept an edit
+
+
+class JoinClosed(Exception):
+    """A join refused while an edit awaits acceptance (services/pending.py); nothing of
+    the attempt is kept."""
 
 
 class Outcome(enum.StrEnum):
@@ -99,7 +106,11 @@ class AgreementService(Service):
         # SQLite the process' writers take turns anyway (a handler holds the turn already),
         # on PostgreSQL the chat's row is locked (FOR UPDATE) by each attempt.
         async with session_gate(self._session).turn():
-            return await self._mark(request)
+            try:
+                return await self._mark(request)
+            except JoinClosed:
+                await self._session.rollback()
+                return MarkResult(Refusal.EDIT_PENDING)
 
     async def _mark(self, request: MarkRequest) -> MarkResult:
         postgres = self._session.get_bind().dialect.name == "postgresql"
@@ -145,7 +156,11 @@ class AgreementService(Service):
             return MarkResult(Refusal.UNKNOWN_AGREEMENT)
         now = self._clock()
         await remember_user(self._session, person, now)
-        joined = await self._add_party(agreement, person.id, now)
+        try:
+            joined = await self._add_party(agreement, person.id, now)
+        except JoinClosed:
+            await self._session.rollback()
+            return MarkResult(Refusal.EDIT_PENDING)
         outcome = Outcome.JOINED if joined else Outcome.ALREADY_PARTY
         return MarkResult(outcome, await self._finish(agreement.id, now))
 
@@ -215,6 +230,8 @@ class AgreementService(Service):
         """A party joining an agreement recorded before; False if already one."""
         if await self._session.get(Party, (agreement.id, user_id)) is not None:
             return False
+        if await edit_awaits_acceptance(self._session, agreement):
+            raise JoinClosed
         self._session.add(
             Party(agreement_id=agreement.id, user_id=user_id, role=PartyRole.JOINED, joined_at=now)
         )

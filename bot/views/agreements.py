@@ -94,6 +94,10 @@ def refusal_text(refusal: Refusal) -> str:
             "recorded as an agreement."
         ),
         Refusal.UNKNOWN_AGREEMENT: _("This agreement no longer exists in this chat."),
+        Refusal.EDIT_PENDING: _(
+            "The agreed message was edited, and the edit awaits the parties' acceptance: "
+            "nobody can join until they accept it."
+        ),
         Refusal.TITLE_TOO_LONG: _(
             "The title is too long: at most {limit} characters. Nothing was recorded; send "
             "/agree again with a shorter title."
@@ -104,6 +108,10 @@ def refusal_text(refusal: Refusal) -> str:
         ),
     }
     return texts[refusal]
+
+
+def button_not_here() -> str:
+    return _("This button doesn't work here.")
 
 
 def file_unavailable() -> str:

@@ -100,7 +100,6 @@ class Person(MediaActions, ForwardActions):
         """Presses an inline button of a bot message (found by text or data); the query id."""
         if text is None and callback_data is None:
             raise ValueError("name the button by its text or its callback_data")
-        chat_id = message["chat"]["id"]
         current = self.world.server.current(message)
         buttons = [
             b for row in current.get("reply_markup", {}).get("inline_keyboard", []) for b in row
@@ -114,18 +113,29 @@ class Person(MediaActions, ForwardActions):
             raise AssertionError(f"no such button in message {current['message_id']}: {buttons}")
         if "callback_data" not in matching[0]:
             raise AssertionError(f"button {matching[0]} sends no callback query")
+        return self.sends_callback(message, matching[0]["callback_data"])
+
+    def sends_callback(self, message: dict[str, Any], data: str) -> str:
+        """A callback query with any data under a bot message, as a modified client can
+        send (Telegram does not check it against the message's buttons); the query id."""
+        current = self.world.server.current(message)
         query_id = self.world.query_id()
         query = {
             "id": query_id,
             "from": user_json(self.user),
             "message": current,
-            "chat_instance": str(abs(chat_id) * 7919 % 10**18),
-            "data": matching[0]["callback_data"],
+            "chat_instance": str(abs(current["chat"]["id"]) * 7919 % 10**18),
+            "data": data,
         }
         self.world.server.push_update({"callback_query": query})
         return query_id
 
     # -- membership ---------------------------------------------------------------------
+
+    def is_member_of(self, group: Group, status: str = "member", **fields: bool) -> None:
+        """Sets this person's standing in the group without an update (a member since
+        before the bot came, who has not written yet); getChatMember answers it."""
+        self.world.server.set_chat_member_status(group.id, self.id, status, **fields)
 
     def adds(self, group: Group, *people: Person) -> dict[str, Any]:
         return self.world.post(self, group.chat, self.world.members_added(p.user for p in people))

@@ -144,6 +144,7 @@ async def test_every_party_accepting_makes_an_amendment(harness: Harness) -> Non
     assert "every party accepted" in notice["text"]
 
     carol = world.user("Carol")  # joins after everyone accepted, then presses Accept too
+    carol.is_member_of(group)
     carol.presses(_card, "🤝 I agree")
     await api.wait_for_call("answerCallbackQuery")
     late = carol.presses(alert, "✅ Accept new version")

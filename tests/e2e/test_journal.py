@@ -41,6 +41,7 @@ async def test_a_handshake_reaction_marks_a_journaled_message(harness: Harness) 
     group = world.group("Team")
     api.set_chat_member_status(group.id, api.bot_user["id"], "administrator")
     await harness.register(ann, "ann@example.com")
+    ann.is_member_of(group)  # she reacts, but has not written in the group
     offer = ben.says(group, "Delivery on Friday, 40 units")
 
     api.push_update(reaction(ann, group, offer, "👍"))  # just a reaction

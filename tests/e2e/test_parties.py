@@ -15,6 +15,7 @@ async def test_join_by_button_and_by_second_agree(harness: Harness) -> None:
     group = world.group("Launch")
     for person, address in ((carol, "carol@example.com"), (dave, "dave@example.com")):
         await harness.register(person, address)
+    carol.is_member_of(group)  # she reads along; only members may join
 
     offer = alice.says(group, "Launch on Monday")
     bob.says(group, "/agree", reply_to=offer)

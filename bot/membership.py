@@ -1,0 +1,76 @@
+"""Whether a person is a member of a group, asked of Telegram (getChatMember) and cached.
+
+Only members may mark or join an agreement: anyone else can see a public group's card,
+or send a callback query with any data. The answer is cached briefly per (chat, person)
+so that a busy chat doesn't ask Telegram on every press; the cache is bounded, and a
+"no" is kept for less time than a "yes", so someone who joins the chat can act soon.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from enum import StrEnum
+
+from aiogram import Bot
+from aiogram.enums import ChatMemberStatus
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramForbiddenError
+from aiogram.types import ChatMemberRestricted
+
+logger = logging.getLogger(__name__)
+
+MEMBER_FOR_SECONDS = 60.0
+NOT_MEMBER_FOR_SECONDS = 10.0
+CACHE_SIZE = 10_000
+MEMBER_STATUSES = {
+    ChatMemberStatus.CREATOR,
+    ChatMemberStatus.ADMINISTRATOR,
+    ChatMemberStatus.MEMBER,
+}
+
+
+class Standing(StrEnum):
+    MEMBER = "member"
+    NOT_MEMBER = "not_member"
+    UNKNOWN = "unknown"  # Telegram could not be asked just now; nothing is cached
+
+
+class Membership:
+    """One per process, shared by the handlers (dispatcher data ``membership``)."""
+
+    def __init__(
+        self, clock: Callable[[], float] = time.monotonic, size: int = CACHE_SIZE
+    ) -> None:
+        self._clock = clock
+        self._size = size
+        self._known: OrderedDict[tuple[int, int], tuple[bool, float]] = OrderedDict()
+
+    async def standing(self, bot: Bot, chat_id: int, user_id: int) -> Standing:
+        key = (chat_id, user_id)
+        cached = self._known.get(key)
+        if cached is not None and cached[1] > self._clock():
+            return Standing.MEMBER if cached[0] else Standing.NOT_MEMBER
+        try:
+            member = await bot.get_chat_member(chat_id, user_id)
+        except (TelegramBadRequest, TelegramForbiddenError) as exc:
+            # "user not found", "chat not found", the bot was removed: not one of the chat.
+            logger.info("membership chat=%s user=%s: %s", chat_id, user_id, exc.message)
+            is_member = False
+        except TelegramAPIError as exc:  # network or server trouble: ask again later
+            logger.warning("membership chat=%s user=%s not checked: %r", chat_id, user_id, exc)
+            return Standing.UNKNOWN
+        else:
+            is_member = member.status in MEMBER_STATUSES or (
+                isinstance(member, ChatMemberRestricted) and member.is_member
+            )
+        self._remember(key, is_member)
+        return Standing.MEMBER if is_member else Standing.NOT_MEMBER
+
+    def _remember(self, key: tuple[int, int], is_member: bool) -> None:
+        ttl = MEMBER_FOR_SECONDS if is_member else NOT_MEMBER_FOR_SECONDS
+        self._known[key] = (is_member, self._clock() + ttl)
+        self._known.move_to_end(key)
+        while len(self._known) > self._size:
+            self._known.popitem(last=False)

@@ -1,0 +1,111 @@
+"""Limits on marks and joins a minute, per person and per chat: one over is refused with
+the wait, in the person's language, and records nothing."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.db.engine import create_engine, create_session_factory
+from bot.db.models import Agreement, Party
+from tests.e2e.conftest import Harness
+from tests.e2e.test_access import answer_to
+from tests.e2e.test_journal import reaction
+
+
+def wait_in(text: str, pattern: str) -> int:
+    found = re.fullmatch(pattern + r" (\d+) \w+\. Nothing was recorded\.", text)
+    assert found, text
+    seconds = int(found.group(1))
+    assert 1 <= seconds <= 60
+    return seconds
+
+
+async def counts(database_url: str) -> tuple[int, int]:
+    """Agreements and parties stored."""
+    engine = create_engine(database_url)
+    async with create_session_factory(engine)() as session:
+        agreements = await session.scalar(select(func.count()).select_from(Agreement))
+        parties = await session.scalar(select(func.count()).select_from(Party))
+    await engine.dispose()
+    return agreements or 0, parties or 0
+
+
+@pytest.mark.bot_settings(agree_limit_per_user=2, agree_limit_per_chat=100)
+async def test_a_person_over_the_limit_is_told_to_wait_once(
+    harness: Harness, database_url: str
+) -> None:
+    world, api = harness.world, harness.api
+    group = world.group("Office")
+    alice, bob, carol = world.user("Alice"), world.user("Bob"), world.user("Carol")
+    offers = [bob.says(group, f"Offer {n}") for n in range(4)]
+    alice.says(group, "/agree", reply_to=offers[0])
+    alice.says(group, "/agree", reply_to=offers[1])
+    card = await world.bot_reply(group)
+    await world.bot_reply(group, lambda m: "Agreement #2" in m["text"])
+
+    alice.says(group, "/agree", reply_to=offers[2])
+    refusal = await world.bot_reply(group)
+    wait_in(refusal["text"], "Too many agreements at once; try again in")
+    assert refusal["reply_to_message"]["message_id"] != offers[2]["message_id"]  # to her /agree
+    alice.says(group, "/agree", reply_to=offers[3])  # told once: no second reply to flood
+    # A press is answered to her alone, so always.
+    pressed = await answer_to(api, alice.presses(card, "🤝 I agree"))
+    wait_in(pressed, "Too many agreements at once; try again in")
+    carol.says(group, "/agree", reply_to=offers[2])  # others are not held back
+    await world.bot_reply(group, lambda m: "Agreement #3" in m["text"])
+
+    said = [m["text"] for m in api.bot_messages(group.id)]
+    assert len([t for t in said if t.startswith("Too many")]) == 1
+    assert await counts(database_url) == (3, 6)  # #1, #2 by Alice, #3 by Carol: 2 parties each
+
+
+@pytest.mark.bot_settings(agree_limit_per_user=1, agree_limit_per_chat=100)
+async def test_a_reaction_over_the_limit_is_answered_in_the_persons_language(
+    harness: Harness, database_url: str
+) -> None:
+    world, api = harness.world, harness.api
+    group = world.group("Офис")
+    api.set_chat_member_status(group.id, api.bot_user["id"], "administrator")
+    ivan, olga = world.user("Иван", language_code="ru"), world.user("Ольга", language_code="ru")
+    first, second = olga.says(group, "Цена 100"), olga.says(group, "Цена 200")
+    ivan.says(group, "Согласен")
+    api.push_update(reaction(ivan, group, first, "🤝"))
+    await world.bot_reply(group, lambda m: "№1" in m["text"])
+    api.push_update(reaction(ivan, group, second, "🤝"))
+    refusal = await world.bot_reply(group)
+    found = re.fullmatch(
+        r"Слишком много договорённостей сразу; попробуйте через (\d+) секунд[уы]?\. "
+        r"Ничего не записано\.",
+        refusal["text"],
+    )
+    assert found, refusal["text"]
+    assert refusal["reply_to_message"]["message_id"] == second["message_id"]
+    assert await counts(database_url) == (1, 2)
+
+
+@pytest.mark.bot_settings(agree_limit_per_user=100, agree_limit_per_chat=3)
+async def test_a_chat_over_its_limit_refuses_everyone_there_and_only_there(
+    harness: Harness, database_url: str
+) -> None:
+    world, api = harness.world, harness.api
+    busy, quiet = world.group("Busy"), world.group("Quiet")
+    ann, ben, cid, dan = (world.user(n) for n in ("Ann", "Ben", "Cid", "Dan"))
+    offers = [ann.says(busy, f"Offer {n}") for n in range(3)]
+    for person, offer in zip((ben, cid, dan), offers, strict=True):
+        person.says(busy, "/agree", reply_to=offer)
+        card = await world.bot_reply(busy, lambda m: "recorded" in m["text"])
+
+    late = ann.says(busy, "Offer 4")
+    ben.says(busy, "/agree", reply_to=late)
+    refusal = await world.bot_reply(busy)
+    wait_in(refusal["text"], "Too many agreements in this chat at once; try again in")
+    pressed = await answer_to(api, ann.presses(card, "🤝 I agree"))
+    wait_in(pressed, "Too many agreements in this chat at once; try again in")
+
+    elsewhere = ann.says(quiet, "Offer 5")
+    ben.says(quiet, "/agree", reply_to=elsewhere)
+    assert "Agreement #1 recorded" in (await world.bot_reply(quiet))["text"]
+    assert await counts(database_url) == (4, 8)
