@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.db.models import Agreement, Amendment, EditAlert, Mail, MailStatus, MessageVersion, User
 from bot.formatting import entities_to_html
 from bot.services.diff import Diff, word_diff
+from bot.services.file_names import file_name
 from bot.services.letter_parts import (
     file_attachment,
     forward_view,
@@ -169,6 +170,8 @@ class Letters:
         ``earlier``: how the message read before it was marked, as the journal saw it.
         """
         marked_by = next(p.user for p in agreement.parties if p.user_id == agreement.marked_by_id)
+        media = agreement.media
+        name = file_name(media, agreement.chat_id, agreement.number) if media else ""
         context = {
             **self._about(agreement),
             "text": agreement.text,
@@ -188,13 +191,13 @@ class Letters:
             "previous_digest": json.loads(agreement.record).get("previous_digest"),
             "record_filename": record_filename(agreement),
             "author_kind": agreement.author_kind,
-            "media": media_view(agreement.media, attached=file is not None),
+            "media": media_view(media, name, attached=file is not None),
             "forwarded": forward_view(agreement.forwarded_from),
         }
         record = Attachment(record_filename(agreement), agreement.record, "application/json")
         attachments = with_stamp(record, stamp)
-        if file is not None and agreement.media is not None:
-            attachments += (file_attachment(agreement.media, file),)
+        if file is not None and media is not None:
+            attachments += (file_attachment(media, name, file),)
         return self._mails(
             "agreement",
             recipients,
