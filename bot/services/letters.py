@@ -32,6 +32,7 @@ from mailer import (
     compose_body,
     make_message_id,
 )
+from mailer.detached import detach
 
 SUMMARY_WORDS = 8
 
@@ -104,6 +105,14 @@ def summary_of(text: str, words: int = SUMMARY_WORDS, max_length: int = 80) -> s
 
 def record_filename(agreement: Agreement) -> str:
     return f"agreement-{agreement.chat_id}-{agreement.number}.json"
+
+
+def _without_file(mail: Mail, file: bytes) -> None:
+    """The file is stored once (agreement_files), not in every party's mail: the mail
+    keeps where its base64 goes back at sending, byte for byte as composed and signed."""
+    detached = detach(mail.raw, file)
+    if detached is not None:
+        mail.raw, mail.file_at = detached.raw, detached.at
 
 
 def _person(user: User) -> PersonView:
@@ -198,7 +207,7 @@ class Letters:
         attachments = with_stamp(record, stamp)
         if file is not None and media is not None:
             attachments += (file_attachment(media, name, file),)
-        return self._mails(
+        mails = self._mails(
             "agreement",
             recipients,
             context | timestamp_context(stamp, agreement.record, record.filename),
@@ -208,6 +217,10 @@ class Letters:
             headers={"X-Agreement-Digest": agreement.digest},
             attachments=attachments,
         )
+        if file is not None and media is not None:
+            for mail in mails:
+                _without_file(mail, file)
+        return mails
 
     def edit_alert(
         self,
