@@ -11,7 +11,8 @@ BENCH_DATABASE_URL (default postgresql+asyncpg://postgres@127.0.0.1:5432/postgre
 part creates and drops a database there. Logs of every process go to --logs (a new
 folder under /tmp by default); with BENCH_PY_SPY=/path/to/py-spy each bot process is
 profiled next to its log, and BENCH_BOT_MODULE runs a wrapper module in its place.
-Parts: ingest (with the empty-handler ceiling and peak RSS), latency, outbox, edits.
+Parts: ingest (with the empty-handler ceiling and peak RSS), latency, outbox, edits,
+storage.
 Other processes' CPU is measured during each part and shown: numbers taken on a busy
 machine are low.
 """
@@ -38,8 +39,9 @@ from bench.load import ForeignLoad, until_quiet
 from bench.outbox import outbox
 from bench.processes import PROJECT_ROOT
 from bench.report import derive, table
+from bench.storage import storage
 
-PARTS = ("ingest", "latency", "outbox", "edits")
+PARTS = ("ingest", "latency", "outbox", "edits", "storage")
 INGEST_ROUNDS = 2
 
 
@@ -51,9 +53,17 @@ class Sizes:
     mails: int = 2_000
     histories: tuple[int, int] = (10_000, 1_000_000)
     edits: int = 200
+    file_agreements: int = 4  # each with a 5 MiB file and two parties
 
 
-QUICK = Sizes(messages=5_000, mark_seconds=5.0, mails=500, histories=(1_000, 100_000), edits=50)
+QUICK = Sizes(
+    messages=5_000,
+    mark_seconds=5.0,
+    mails=500,
+    histories=(1_000, 100_000),
+    edits=50,
+    file_agreements=2,
+)
 
 
 def label(size: int) -> str:
@@ -124,6 +134,10 @@ class Runner:
             run = runs[size]
             self.results |= {f"edit_{key}": run.ms_per_edit, f"mark_{key}": run.ms_per_mark}
 
+    async def storage(self, folder: Path) -> None:
+        run = await storage(self.database, self.sizes.file_agreements, folder)
+        self.results |= {"storage_mb": run.per_agreement_mb, "storage_rows_mb": run.in_rows_mb}
+
     async def run(self, parts: list[str]) -> dict[str, float]:
         started = time.monotonic()
         keys = {
@@ -131,6 +145,7 @@ class Runner:
             "latency": ["latency_p50", "latency_p99"],
             "outbox": ["outbox_rate"],
             "edits": ["edit_small", "edit_large", "mark_small", "mark_large"],
+            "storage": ["storage_mb", "storage_rows_mb"],
         }
         for name in parts:
             await self.part(name, keys[name], getattr(self, name))
@@ -180,7 +195,8 @@ async def main() -> None:
         f"\nBenchmark ({'quick' if args.quick else 'full'}): {sizes.messages} messages in 100 "
         f"chats; {sizes.marks_per_second:.0f} marks/s for {sizes.mark_seconds:.0f} s; "
         f"{sizes.mails} mails; {ROUNDS} turns of {sizes.edits} edits (the median) on each of "
-        f"{small} and {large} messages of history."
+        f"{small} and {large} messages of history; {sizes.file_agreements} agreements with "
+        "a 5 MiB file and 2 parties."
         f"\nCode at {revision()}; load average at the end {os.getloadavg()[0]:.2f}; "
         f"logs in {logs}\n"
     )

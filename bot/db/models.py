@@ -186,7 +186,11 @@ class Mail(Base):
     agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"))
     to_address: Mapped[str] = mapped_column(String(320))
     message_id: Mapped[str] = mapped_column(String(255), unique=True)
+    # The mail as it goes out, less the agreement's file when ``file_at`` is set: the file's
+    # base64 goes back in there from agreement_files at sending (stored once, not per mail).
+    # Emptied once the mail is sent: nothing sends it again.
     raw: Mapped[bytes] = mapped_column(LargeBinary)
+    file_at: Mapped[int | None]
     status: Mapped[MailStatus] = mapped_column(
         Enum(
             MailStatus,

@@ -56,7 +56,9 @@ async def agree(
         # The email shows how an edited message read before, from the journal; otherwise
         # what was noted waits for the batch's own flush (no transaction of its own here).
         await journal.flush()
-    if request.message.media is not None:
+    if request.message.media is not None and not await agreements.is_recorded(
+        request.chat.id, target.message_id
+    ):
         try:
             request = replace(request, download=await fetch_file(bot, request.message.media))
         except FileUnavailable as exc:

@@ -69,7 +69,9 @@ async def agree(
         return
     client = client_of(message.chat)
     request = mark_request_from(message, target, command.args)
-    if request.message.media is not None:  # before anything is written: no lock held
+    known = await business.known_chat_key(connection.user_id, client)
+    recorded = known is not None and await agreements.is_recorded(known, target.message_id)
+    if request.message.media is not None and not recorded:  # before anything is written
         try:
             request = replace(request, download=await fetch_file(bot, request.message.media))
         except FileUnavailable as exc:

@@ -164,6 +164,11 @@ class AgreementService(Service):
         outcome = Outcome.JOINED if joined else Outcome.ALREADY_PARTY
         return MarkResult(outcome, await self._finish(agreement.id, now))
 
+    async def is_recorded(self, chat_id: int, message_id: int) -> bool:
+        """Whether the message is an agreement already: marking it again only joins, and
+        needs no file (so none is downloaded again)."""
+        return await self._find(chat_id, message_id) is not None
+
     async def remember_answer(self, agreement_id: int, answer_message_id: int) -> None:
         await remember_answer(self._session, agreement_id, answer_message_id)
 

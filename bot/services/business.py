@@ -101,6 +101,11 @@ class BusinessService(Service):
         with self._session.no_autoflush:
             return await self._session.get(BusinessConnection, connection_id)
 
+    async def known_chat_key(self, owner_id: int, client: Person) -> int | None:
+        """The key of the owner's chat with this client, if it has one (nothing written)."""
+        found = await self._find_chat(owner_id, client.id)
+        return None if found is None else BUSINESS_CHAT_BASE + found.id
+
     async def chat_key(self, owner_id: int, client: Person) -> int:
         """The key of the owner's chat with this client, made on first use."""
         found = await self._find_chat(owner_id, client.id)

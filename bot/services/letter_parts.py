@@ -40,12 +40,13 @@ class TimestampView:
     filename: str
 
 
-def media_view(media: dict[str, Any] | None, attached: bool) -> MediaView | None:
+def media_view(media: dict[str, Any] | None, name: str, attached: bool) -> MediaView | None:
+    """``name``: the file's name in the emails (file_names.file_name)."""
     if media is None:
         return None
     return MediaView(
         kind=media["kind"],
-        file_name=file_name(media),
+        file_name=name,
         size=human_size(media["size"]) if media.get("size") is not None else None,
         mime_type=media.get("mime_type"),
         sha256=media.get("sha256"),
@@ -61,26 +62,11 @@ _PLAIN_TYPE = re.compile(r"(application|image|audio|video|font|model)/[a-z0-9][a
 _RESERVED_TYPES = frozenset({"application/json", STAMP_TYPE})
 
 
-def file_attachment(media: dict[str, Any], content: bytes) -> Attachment:
-    mime = (media.get("mime_type") or mimetypes.guess_type(file_name(media))[0] or "").lower()
+def file_attachment(media: dict[str, Any], name: str, content: bytes) -> Attachment:
+    mime = (media.get("mime_type") or mimetypes.guess_type(name)[0] or "").lower()
     if not _PLAIN_TYPE.fullmatch(mime) or mime in _RESERVED_TYPES:
         mime = "application/octet-stream"
-    name = file_name(media)
-    if name.startswith("agreement-"):  # the record's and timestamp's names
-        name = f"file-{name}"
     return Attachment(name, content, mime)
-
-
-def file_name(media: dict[str, Any]) -> str:
-    """Photos and voice messages have no name in Telegram: one is made from the kind."""
-    if media.get("file_name"):
-        return str(media["file_name"])
-    extension = mimetypes.guess_extension(media.get("mime_type") or "") or {
-        "photo": ".jpg",
-        "voice": ".ogg",
-        "video_note": ".mp4",
-    }.get(media["kind"], "")
-    return f"{media['kind']}{extension}"
 
 
 def human_size(size: int) -> str:

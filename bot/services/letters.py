@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.db.models import Agreement, Amendment, EditAlert, Mail, MailStatus, MessageVersion, User
 from bot.formatting import entities_to_html
 from bot.services.diff import Diff, word_diff
+from bot.services.file_names import file_name
 from bot.services.letter_parts import (
     file_attachment,
     forward_view,
@@ -31,6 +32,7 @@ from mailer import (
     compose_body,
     make_message_id,
 )
+from mailer.detached import detach
 
 SUMMARY_WORDS = 8
 
@@ -105,6 +107,14 @@ def record_filename(agreement: Agreement) -> str:
     return f"agreement-{agreement.chat_id}-{agreement.number}.json"
 
 
+def _without_file(mail: Mail, file: bytes) -> None:
+    """The file is stored once (agreement_files), not in every party's mail: the mail
+    keeps where its base64 goes back at sending, byte for byte as composed and signed."""
+    detached = detach(mail.raw, file)
+    if detached is not None:
+        mail.raw, mail.file_at = detached.raw, detached.at
+
+
 def _person(user: User) -> PersonView:
     return PersonView(full_name(user.first_name, user.last_name), user.username, user.id)
 
@@ -169,6 +179,8 @@ class Letters:
         ``earlier``: how the message read before it was marked, as the journal saw it.
         """
         marked_by = next(p.user for p in agreement.parties if p.user_id == agreement.marked_by_id)
+        media = agreement.media
+        name = file_name(media, agreement.chat_id, agreement.number) if media else ""
         context = {
             **self._about(agreement),
             "text": agreement.text,
@@ -188,14 +200,14 @@ class Letters:
             "previous_digest": json.loads(agreement.record).get("previous_digest"),
             "record_filename": record_filename(agreement),
             "author_kind": agreement.author_kind,
-            "media": media_view(agreement.media, attached=file is not None),
+            "media": media_view(media, name, attached=file is not None),
             "forwarded": forward_view(agreement.forwarded_from),
         }
         record = Attachment(record_filename(agreement), agreement.record, "application/json")
         attachments = with_stamp(record, stamp)
-        if file is not None and agreement.media is not None:
-            attachments += (file_attachment(agreement.media, file),)
-        return self._mails(
+        if file is not None and media is not None:
+            attachments += (file_attachment(media, name, file),)
+        mails = self._mails(
             "agreement",
             recipients,
             context | timestamp_context(stamp, agreement.record, record.filename),
@@ -205,6 +217,10 @@ class Letters:
             headers={"X-Agreement-Digest": agreement.digest},
             attachments=attachments,
         )
+        if file is not None and media is not None:
+            for mail in mails:
+                _without_file(mail, file)
+        return mails
 
     def edit_alert(
         self,

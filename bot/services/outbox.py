@@ -14,7 +14,7 @@ import logging
 import random
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -27,6 +27,7 @@ from bot.db.gate import write_gate
 from bot.db.models import Mail, MailStatus, User
 from bot.metrics import MAILS, OUTBOX_BACKLOG
 from bot.services.background import Periodic
+from bot.services.mail_files import files_for, forget_bytes, wire_bytes
 from mailer import SmtpConnectionError
 
 logger = logging.getLogger(__name__)
@@ -150,7 +151,10 @@ class MailWorker:
             if not mails:
                 await self._measure_backlog(session, idle=True)
                 return False
-            outcomes = await self._send_all(mails)
+            # Read after the claim, not in its turn at the write lock: a file is megabytes.
+            files = await files_for(session, mails)
+            await session.commit()  # ends the read: nothing stays open while SMTP answers
+            outcomes = await self._send_all(mails, files)
             for mail in mails:
                 mail.claimed_until = None  # the ones not tried go to whoever comes next
             # One commit for the batch: a crash before it sends these mails again, with
@@ -201,7 +205,9 @@ class MailWorker:
         await session.commit()  # no transaction stays open while the SMTP server answers
         return mails
 
-    async def _send_all(self, mails: Sequence[Mail]) -> dict[Mail, Delivery]:
+    async def _send_all(
+        self, mails: Sequence[Mail], files: Mapping[int, bytes]
+    ) -> dict[Mail, Delivery]:
         """A few SMTP sessions at once, each over its share of the batch (one connection
         per lane, reused); stops early when the server is down or the bot is stopping."""
         queue = deque(mails)
@@ -211,7 +217,7 @@ class MailWorker:
             async with self._transport.batch() as smtp:
                 while queue and not self._loop.stopping:
                     mail = queue.popleft()
-                    outcomes[mail] = outcome = await self._deliver(mail, smtp)
+                    outcomes[mail] = outcome = await self._deliver(mail, smtp, files)
                     if outcome is Delivery.SERVER_UNAVAILABLE:
                         queue.clear()  # the others would fail the same way; next round
 
@@ -220,7 +226,7 @@ class MailWorker:
                 lanes.create_task(lane())
         return outcomes
 
-    async def _deliver(self, mail: Mail, smtp: RawSender) -> Delivery:
+    async def _deliver(self, mail: Mail, smtp: RawSender, files: Mapping[int, bytes]) -> Delivery:
         now = self._clock()
         if mail.expires_at is not None and mail.expires_at <= now:
             mail.status = MailStatus.FAILED
@@ -242,7 +248,8 @@ class MailWorker:
                 return Delivery.DEFERRED
         mail.attempts += 1
         try:
-            await smtp.send_raw(self._envelope_from, [mail.to_address], mail.raw)
+            raw = wire_bytes(mail, files)
+            await smtp.send_raw(self._envelope_from, [mail.to_address], raw)
         except Exception as exc:
             mail.last_error = str(exc)[:2000] or type(exc).__name__
             temporary = getattr(exc, "temporary", True)
@@ -265,6 +272,7 @@ class MailWorker:
             return Delivery.DEFERRED if temporary else Delivery.FAILED
         mail.status = MailStatus.SENT
         mail.sent_at = self._clock()
+        forget_bytes(mail)
         logger.info(
             "mail sent mail=%s kind=%s agreement=%s user=%s message_id=%s",
             mail.id,

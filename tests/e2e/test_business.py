@@ -102,3 +102,7 @@ async def test_a_captioned_document_in_a_business_chat_is_attached(harness: Harn
     assert part.get_payload(decode=True) == contract
     media = json.loads(attachment(mail.message))["message"]["media"]
     assert media["sha256"] == hashlib.sha256(contract).hexdigest()
+
+    connection.owner_says("/agree", reply_to=document)  # again: nothing new to fetch
+    await world.bot_reply(chat, lambda m: "уже сторона" in m["text"])
+    assert harness.api.download_count(document["document"]["file_id"]) == 1

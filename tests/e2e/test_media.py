@@ -94,3 +94,67 @@ async def test_a_caption_edit_and_a_replaced_file_raise_alerts_that_say_so(
     alert = await world.bot_reply(group, lambda m: "file was replaced" in m["text"], timeout=10)
     assert "The attached file was replaced with another one." in alert["text"]
     await mailbox.wait_for(to="ann@example.com", count=2, where=is_edit_alert)
+
+
+async def test_agreeing_again_to_an_agreed_file_joins_without_downloading_it_again(
+    harness: Harness,
+) -> None:
+    world, mailbox, api = harness.world, harness.mailbox, harness.api
+    ann, ben, cat = world.user("Ann"), world.user("Ben"), world.user("Cat")
+    group = world.group("Docs")
+    await harness.register(cat, "cat@example.com")
+    offer = ben.sends_document(group, OFFER_PDF, file_name="offer.pdf", caption="Stage 1")
+    ann.says(group, "/agree", reply_to=offer)
+    await world.bot_reply(group, lambda m: "Agreement #1 recorded" in m["text"])
+    file_id = offer["document"]["file_id"]
+    assert api.download_count(file_id) == 1
+    downloads = len(api.calls("getFile"))
+
+    cat.says(group, "/agree", reply_to=offer)
+    notice = await world.bot_reply(group, lambda m: "joined" in m["text"])
+    assert notice["text"] == "You joined agreement #1."
+    ann.says(group, "/agree", reply_to=offer)
+    await world.bot_reply(group, lambda m: "already" in m["text"])
+    assert api.download_count(file_id) == 1  # the join needs no file
+    assert len(api.calls("getFile")) == downloads
+    # The late party's mail still carries the file stored at the first mark.
+    [mail] = await mailbox.wait_for(to="cat@example.com", where=is_agreement)
+    assert file_parts(mail.message, "application/pdf") == [("offer.pdf", OFFER_PDF)]
+
+
+@pytest.mark.parametrize("bad_name", ["\u202e", "   ", "\u200f\u2066 \t"])
+async def test_a_file_whose_name_is_only_controls_or_spaces_is_mailed_under_a_made_name(
+    harness: Harness, bad_name: str
+) -> None:
+    world, mailbox = harness.world, harness.mailbox
+    ann, ben = world.user("Ann"), world.user("Ben")
+    group = world.group("Docs")
+    await harness.register(ann, "ann@example.com")
+    await harness.register(ben, "ben@example.com")
+    offer = ben.sends_document(group, OFFER_PDF, file_name=bad_name, caption="Stage 1")
+    ann.says(group, "/agree", reply_to=offer)
+    await world.bot_reply(group, lambda m: "Agreement #1 recorded" in m["text"])
+    made = f"document-{offer['chat']['id']}-1.pdf"
+    for address in ("ann@example.com", "ben@example.com"):
+        [mail] = await mailbox.wait_for(to=address, where=is_agreement)
+        assert file_parts(mail.message, "application/pdf") == [(made, OFFER_PDF)]
+        assert made in text_of(mail.message)
+        # The record keeps the name as Telegram gave it: it is what was sent.
+        record = json.loads(attachment(mail.message))
+        assert record["message"]["media"]["file_name"] == bad_name
+
+
+async def test_a_file_name_keeps_its_words_but_loses_controls_and_path_separators(
+    harness: Harness,
+) -> None:
+    world, mailbox = harness.world, harness.mailbox
+    ann, ben = world.user("Ann"), world.user("Ben")
+    group = world.group("Docs")
+    await harness.register(ann, "ann@example.com")
+    name = "../..\\offer\u202e  fdp.exe\u200b"
+    offer = ben.sends_document(group, OFFER_PDF, file_name=name, caption="Stage 1")
+    ann.says(group, "/agree", reply_to=offer)
+    [mail] = await mailbox.wait_for(to="ann@example.com", where=is_agreement)
+    [(sent_name, content)] = file_parts(mail.message, "application/pdf")
+    assert (sent_name, content) == ("_.._offer fdp.exe", OFFER_PDF)
+    assert "_.._offer fdp.exe" in text_of(mail.message)
