@@ -224,7 +224,7 @@ async def test_without_a_webhook_secret_forged_updates_are_refused(
         # A secret Telegram accepts, that only the bot can know, the same in every replica.
         assert re.fullmatch(r"[A-Za-z0-9_-]{32,256}", secret)
         assert secret not in TOKEN and TOKEN.partition(":")[2] not in secret
-        assert secret == telegram.secret
+        assert secret == telegram.secret == webhook_secret(bot_settings_for_token(TOKEN))
 
         # Telegram's own deliveries work: Ann binds her address.
         ann.says_private("/email ann@example.com")
