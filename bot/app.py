@@ -52,6 +52,7 @@ from bot.services.status import describe, mail_status
 from bot.services.timestamping import TimestampAuthority
 from bot.telegram_session import TelegramSession
 from bot.webhook import serve_webhook
+from bot.webhook_endpoint import webhook_secret
 from mailer import DkimSigner, MailRenderer, SmtpConfig, SmtpSender
 
 logger = logging.getLogger(__name__)
@@ -235,12 +236,16 @@ async def run(
         housekeeping = Housekeeping(session_factory, journal, utc_now)
         allowed_updates = dispatcher.resolve_used_update_types()
         if settings.webhook_url is not None:
-            secret = settings.webhook_secret
+            # Never open: without WEBHOOK_SECRET, one derived from the token.
             await bot.set_webhook(
                 str(settings.webhook_url),
                 allowed_updates=allowed_updates,
-                secret_token=secret.get_secret_value() if secret else None,
+                secret_token=webhook_secret(settings),
             )
+            if settings.webhook_secret is None:
+                logger.info(
+                    "WEBHOOK_SECRET is unset: the webhook's secret is derived from the token"
+                )
         else:
             await bot.delete_webhook(drop_pending_updates=False)
             bot.session.middleware(JournalBeforeConfirm(journal))

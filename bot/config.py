@@ -124,6 +124,8 @@ class Settings(TimestampSettings, DkimSettings):
     webhook_url: AnyHttpUrl | None = None
     webhook_host: str = "0.0.0.0"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
+    # What Telegram sends in X-Telegram-Bot-Api-Secret-Token. Unset: an HMAC of the bot
+    # token, the same in every replica (bot/webhook_endpoint.py); never no secret at all.
     webhook_secret: SecretStr | None = None
     # Replicas migrate once before they start (python -m bot migrate) when this is off.
     auto_migrate: bool = True

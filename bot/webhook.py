@@ -1,4 +1,4 @@
-"""Webhook mode: aiogram's aiohttp handler behind WEBHOOK_URL, and /healthz.
+"""Webhook mode: the update endpoint at WEBHOOK_URL's path, /healthz and /metrics.
 
 Each update is answered only after it was handled (not in the background), so Telegram
 keeps and resends an update whose replica died halfway.
@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiogram.webhook.aiohttp_server import setup_application
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Settings
 from bot.services.journal import Journal
+from bot.webhook_endpoint import UpdateEndpoint, webhook_secret
 
 logger = logging.getLogger(__name__)
 
@@ -48,10 +49,7 @@ async def serve_webhook(
     app = web.Application(
         middlewares=[_bounded(path, UPDATES_AT_ONCE), _journal_stored(path, journal)]
     )
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
-    SimpleRequestHandler(
-        dispatcher, bot, secret_token=secret, handle_in_background=False
-    ).register(app, path=path)
+    UpdateEndpoint(dispatcher, bot, webhook_secret(settings)).register(app, path=path)
     app.router.add_get("/healthz", _healthz(session_factory))
     app.router.add_get("/metrics", _metrics)
     setup_application(app, dispatcher, bot=bot)

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.gate import write_gate
 from bot.db.models import Mail, MailStatus, User
+from bot.logs import mask_addresses
 from bot.metrics import MAILS, OUTBOX_BACKLOG
 from bot.services.background import Periodic
 from bot.services.mail_files import files_for, forget_bytes, wire_bytes
@@ -265,7 +266,7 @@ class MailWorker:
                 mail.agreement_id,
                 mail.user_id,
                 mail.attempts,
-                mail.last_error,
+                mask_addresses(mail.last_error),  # relays name the recipient
             )
             if isinstance(exc, SmtpConnectionError):
                 return Delivery.SERVER_UNAVAILABLE

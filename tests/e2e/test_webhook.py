@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import logging
+import re
 import socket
 from collections.abc import AsyncIterator
 from typing import Any
@@ -14,11 +17,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import run
+from bot.config import Settings, load_settings
+from bot.db.base import Base
 from bot.db.engine import create_engine, create_session_factory
-from bot.db.models import Agreement, JournalEntry
+from bot.db.models import Agreement, JournalEntry, Mail, MailStatus
+from bot.webhook_endpoint import webhook_secret
 from tests.botapi import BotAPIServer
 from tests.botapi.scenario import TelegramWorld
-from tests.e2e.conftest import TOKEN, bot_settings
+from tests.e2e.conftest import TOKEN, bot_settings, text_of
+from tests.support.eventually import eventually
+from tests.support.logs import watching
 from tests.support.mailbox import Mailbox
 
 SECRET = "s3cret_token-1"
@@ -43,17 +51,22 @@ async def local_api() -> AsyncIterator[BotAPIServer]:
 
 
 @contextlib.asynccontextmanager
-async def webhook_bot(api: BotAPIServer, mailbox: Mailbox, database_url: str, **extra: Any):
+async def webhook_bot(
+    api: BotAPIServer, mailbox: Mailbox, database_url: str, **extra: Any
+) -> AsyncIterator[tuple[aiohttp.ClientSession, str]]:
+    """The bot in webhook mode, with WEBHOOK_SECRET=SECRET unless ``extra`` says otherwise."""
     port = free_port()
     settings = bot_settings(
         api,
         mailbox,
         database_url,
-        webhook_url=f"http://127.0.0.1:{port}/tg/hook",
-        webhook_host="127.0.0.1",
-        webhook_port=port,
-        webhook_secret=SECRET,
-        **extra,
+        **{
+            "webhook_url": f"http://127.0.0.1:{port}/tg/hook",
+            "webhook_host": "127.0.0.1",
+            "webhook_port": port,
+            "webhook_secret": SECRET,
+        }
+        | extra,
     )
     stop = asyncio.Event()
     task = asyncio.create_task(run(settings, handle_signals=False, stop=stop))
@@ -151,3 +164,155 @@ async def test_a_plain_message_is_journaled_before_the_answer(
         "Price 100, delivery on Friday",
     )
     assert api.bot_messages(group.id) == []  # a plain message gets no answer
+
+
+class Telegram:
+    """Delivers updates the way Telegram does: with the secret setWebhook gave it."""
+
+    def __init__(self, api: BotAPIServer, client: aiohttp.ClientSession, base: str) -> None:
+        self.api, self.client, self.base = api, client, base
+
+    @property
+    def secret(self) -> str:
+        return self.api.state.webhook_secret
+
+    async def deliver(self) -> None:
+        headers = {"X-Telegram-Bot-Api-Secret-Token": self.secret}
+        update = take_update(self.api)
+        async with self.client.post(f"{self.base}/tg/hook", json=update, headers=headers) as reply:
+            assert reply.status == 200, await reply.text()
+
+
+async def database_contents(database_url: str) -> dict[str, list[str]]:
+    """Every row of every table, to see that a refused request changed nothing."""
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            return {
+                table.name: sorted(map(repr, await connection.execute(select(table))))
+                for table in Base.metadata.sorted_tables
+            }
+    finally:
+        await engine.dispose()
+
+
+async def mails_settled(database_url: str) -> None:
+    """Wait until no mail is pending: the worker's commit would change the rows."""
+
+    async def settled() -> bool:
+        engine = create_engine(database_url)
+        try:
+            async with create_session_factory(engine)() as session:
+                statuses = await session.scalars(select(Mail.status))
+                return MailStatus.PENDING not in statuses.all()
+        finally:
+            await engine.dispose()
+
+    await eventually(settled, what="every mail sent")
+
+
+async def test_without_a_webhook_secret_forged_updates_are_refused(
+    local_api: BotAPIServer, mailbox: Mailbox, database_url: str
+) -> None:
+    api = local_api
+    world = TelegramWorld(api)
+    ann = world.user("Ann")
+    async with webhook_bot(api, mailbox, database_url, webhook_secret=None) as (client, base):
+        telegram = Telegram(api, client, base)
+        [call] = api.calls("setWebhook")
+        secret = call.params["secret_token"]
+        # A secret Telegram accepts, that only the bot can know, the same in every replica.
+        assert re.fullmatch(r"[A-Za-z0-9_-]{32,256}", secret)
+        assert secret not in TOKEN and TOKEN.partition(":")[2] not in secret
+        assert secret == telegram.secret == webhook_secret(bot_settings_for_token(TOKEN))
+
+        # Telegram's own deliveries work: Ann binds her address.
+        ann.says_private("/email ann@example.com")
+        await telegram.deliver()
+        [mail] = await mailbox.wait_for(to="ann@example.com")
+        code = re.search(r"\b(\d{6})\b", text_of(mail.message))
+        assert code is not None
+        ann.says_private(f"/verify {code.group(1)}")
+        await telegram.deliver()
+        await world.bot_reply(ann, lambda m: "✅" in m.get("text", ""))
+        await mails_settled(database_url)
+        before = await database_contents(database_url)
+
+        # A forger, posting as Ann, without the header or with a guess, gets nowhere.
+        guesses: list[dict[str, str]] = [
+            {},
+            {"X-Telegram-Bot-Api-Secret-Token": ""},
+            {"X-Telegram-Bot-Api-Secret-Token": TOKEN.partition(":")[2]},
+            {"X-Telegram-Bot-Api-Secret-Token": "é"},  # not ASCII: compared all the same
+        ]
+        for forged in ("/email forger@example.com", "/verify 000000"):
+            ann.says_private(forged)
+            update = take_update(api)
+            for headers in guesses:
+                async with client.post(f"{base}/tg/hook", json=update, headers=headers) as reply:
+                    assert reply.status == 401
+        assert await database_contents(database_url) == before
+        assert mailbox.to("forger@example.com") == []
+    assert api.errors == []
+
+
+def test_the_derived_secret_is_the_same_for_every_replica_and_bot() -> None:
+    first = bot_settings_for_token(TOKEN)
+    assert webhook_secret(first) == webhook_secret(bot_settings_for_token(TOKEN))
+    assert webhook_secret(first) != webhook_secret(bot_settings_for_token("987654321:AAother"))
+    explicit = bot_settings_for_token(TOKEN, webhook_secret=SECRET)
+    assert webhook_secret(explicit) == SECRET
+
+
+def bot_settings_for_token(token: str, **extra: Any) -> Settings:
+    return load_settings(
+        Settings,
+        _env_file=None,
+        bot_token=token,
+        mail_from="bot@example.com",
+        webhook_url="https://bot.example.com/tg/hook",
+        **extra,
+    )
+
+
+async def test_bodies_that_are_not_updates_get_a_4xx_and_unknown_kinds_are_ignored(
+    local_api: BotAPIServer, mailbox: Mailbox, database_url: str
+) -> None:
+    api = local_api
+    world = TelegramWorld(api)
+    ben = world.user("Ben")
+    group = world.group("Hooks")
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
+    async with webhook_bot(api, mailbox, database_url) as (client, base):
+        with watching("") as log:
+            for body in (
+                b"{not json",
+                b"\xff\xfe",
+                b"",
+                b"[]",
+                b'"update"',
+                b"{}",
+                b'{"update_id": "seven"}',
+                b'{"update_id": 7, "message": "hello"}',
+                b'{"update_id": 99999999999999999999999999}',
+                b'{"update_id": 9, "message": {"message_id": 1, "date": 1, "chat": '
+                b'{"id": 99999999999999999999, "type": "private"}}}',
+                b"[" * 100_000 + b"]" * 100_000,
+            ):
+                async with client.post(f"{base}/tg/hook", data=body, headers=headers) as reply:
+                    assert 400 <= reply.status < 500, (body, reply.status)
+            before = await database_contents(database_url)
+            # A kind of update this bot does not know (a newer Bot API): taken, and ignored.
+            unknown = json.dumps({"update_id": 8, "future_kind": {"id": 1}}).encode()
+            async with client.post(f"{base}/tg/hook", data=unknown, headers=headers) as reply:
+                assert reply.status == 200
+            assert await database_contents(database_url) == before
+            # And the bot still works.
+            offer = ben.says(group, "Price 100")
+            take_update(api)
+            ben.says(group, "/agree", reply_to=offer)
+            await Telegram(api, client, base).deliver()
+            assert any("recorded" in m["text"] for m in api.bot_messages(group.id))
+        failures = [r for r in log.records if r.levelno >= logging.ERROR or r.exc_info]
+        assert failures == []
+    assert api.errors == []

@@ -31,6 +31,9 @@ def test_the_example_env_file_loads_with_empty_values_meaning_unset(
         ({"mail_from": "бот@example.com"}, "MAIL_FROM is invalid"),
         ({"timezone": "Europe/Atlantis"}, "TIMEZONE is invalid"),
         ({"edit_alert_coalesce_seconds": -1}, "EDIT_ALERT_COALESCE_SECONDS is invalid"),
+        ({"webhook_secret": "has space"}, "WEBHOOK_SECRET is invalid: 1-256 characters"),
+        ({"webhook_secret": "ключ"}, "WEBHOOK_SECRET is invalid: 1-256 characters"),
+        ({"webhook_secret": "a" * 257}, "WEBHOOK_SECRET is invalid: 1-256 characters"),
         (
             {"dkim_domain": "example.com"},
             "DKIM signing needs DKIM_SELECTOR, DKIM_PRIVATE_KEY_FILE",
