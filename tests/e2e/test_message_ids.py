@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from bot.db.models import MailStatus
 from tests.e2e.conftest import Harness
 from tests.e2e.test_agreement_flow import is_agreement
-from tests.e2e.test_mail_failures import stored_mails
-from tests.support.eventually import eventually
+from tests.e2e.test_mail_failures import recorded_sent
 
 
 async def test_a_retry_after_a_temporary_refusal_keeps_the_message_id(
@@ -25,10 +23,5 @@ async def test_a_retry_after_a_temporary_refusal_keeps_the_message_id(
     [refused] = mailbox.refused
     assert refused.recipients == ["ann@example.com"] and is_agreement(refused.message)
     assert accepted.message["Message-ID"] == refused.message["Message-ID"]
-
-    async def recorded_sent() -> bool:  # the worker commits after the server accepted
-        return [m.status for m in await stored_mails(database_url)] == [MailStatus.SENT]
-
-    await eventually(recorded_sent, what="the mail recorded as sent")
-    [stored] = await stored_mails(database_url)
+    stored = await recorded_sent(database_url)
     assert stored.message_id == accepted.message["Message-ID"] and stored.attempts == 2
