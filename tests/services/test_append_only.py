@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import delete, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from bot.db.models import Agreement, AgreementFile, MessageDeletion, Party
+from bot.db.models import (
+    Acceptance,
+    Agreement,
+    AgreementFile,
+    Amendment,
+    MessageDeletion,
+    MessageVersion,
+    Party,
+)
 from bot.services.agreements import AgreementService, MarkedMessage, MarkRequest
+from bot.services.amendments import Acceptation, AmendmentService
+from bot.services.edits import EditedMessage, EditService
 from bot.services.people import ChatInfo, Person
+from tests.conftest import RecordingWaker
 
 GROUP = ChatInfo(id=-1001, type="supergroup", title="Team")
 ANN, BEN = Person(id=1, first_name="Ann"), Person(id=2, first_name="Ben")
@@ -74,3 +85,53 @@ async def test_a_records_file_and_deletion_notice_cannot_be_changed(
     async with session_factory() as session:
         with pytest.raises((IntegrityError, DBAPIError)):
             await session.execute(update(Agreement).values(media={"kind": "photo"}))
+
+
+@pytest.fixture
+async def amended(session_factory, letters, clock, agreement_id: int) -> int:
+    """Ben edits the agreed message and both parties accept: a version, two acceptances
+    and an amendment, recorded by the services as the bot records them."""
+    async with session_factory() as session:
+        edits = EditService(session, letters, RecordingWaker(), clock, timedelta(0))
+        edited = await edits.record(EditedMessage(GROUP.id, 5, "Price 90", clock(), editor=BEN))
+    assert edited.alert is not None
+    for person in (ANN, BEN):
+        async with session_factory() as session:
+            amendments = AmendmentService(session, letters, RecordingWaker(), clock)
+            accepted = await amendments.accept(edited.alert.latest_version_id, GROUP.id, person)
+    assert accepted.outcome is Acceptation.AMENDED
+    return agreement_id
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        update(MessageVersion).values(text="Price 9"),
+        update(MessageVersion).values(content_hash="0" * 64),
+        delete(MessageVersion),
+        update(Acceptance).values(user_id=ANN.id),
+        update(Acceptance).values(accepted_at=datetime(2020, 1, 1, tzinfo=UTC)),
+        delete(Acceptance),
+        update(Amendment).values(text="Price 9"),
+        update(Amendment).values(digest="0" * 64),
+        delete(Amendment),
+    ],
+    ids=[
+        "rewrite version text",
+        "rewrite version hash",
+        "delete version",
+        "move acceptance",
+        "backdate acceptance",
+        "delete acceptance",
+        "rewrite amendment text",
+        "rewrite amendment digest",
+        "delete amendment",
+    ],
+)
+async def test_edits_acceptances_and_amendments_cannot_be_changed(
+    session_factory, amended: int, statement
+) -> None:
+    async with session_factory() as session:
+        with pytest.raises((IntegrityError, DBAPIError)) as refused:
+            await session.execute(statement)
+        assert "append-only" in str(refused.value)

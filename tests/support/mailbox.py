@@ -33,6 +33,10 @@ class Mailbox:
         self.received: list[ReceivedMail] = []
         self.reject_with: str | None = None  # e.g. "451 4.3.0 try later", for everyone
         self.reject: dict[str, str] = {}  # per recipient
+        # Replies for the next DATA transactions, one each (e.g. "451 4.7.1 try later"):
+        # the whole message was sent, then refused; kept in ``refused``.
+        self.refuse_data: list[str] = []
+        self.refused: list[ReceivedMail] = []
         self.connections = 0
         # While ``hold`` is set to an unset Event, DATA waits for it: an SMTP transaction
         # under way, for tests of what happens meanwhile.
@@ -63,6 +67,7 @@ class Mailbox:
                 await self.hold.wait()
         finally:
             self.in_data -= 1
+        refusal = self.refuse_data.pop(0) if self.refuse_data else None
         async with self._changed:
             mail = ReceivedMail(
                 str(envelope.mail_from),
@@ -70,9 +75,9 @@ class Mailbox:
                 content,
                 asyncio.get_running_loop().time(),
             )
-            self.received.append(mail)
+            (self.received if refusal is None else self.refused).append(mail)
             self._changed.notify_all()
-        return "250 Message accepted for delivery"
+        return refusal or "250 Message accepted for delivery"
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
