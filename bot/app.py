@@ -50,6 +50,7 @@ from bot.services.stamper import Stamper, release_held_mails
 from bot.services.stamps import StampWaker
 from bot.services.status import describe, mail_status
 from bot.services.timestamping import TimestampAuthority
+from bot.services.verification_codes import code_key
 from bot.telegram_session import TelegramSession
 from bot.webhook import serve_webhook
 from bot.webhook_endpoint import webhook_secret
@@ -171,7 +172,8 @@ def build_dispatcher(
     UserLanguageMiddleware(create_i18n()).setup(dispatcher)
     coalesce = timedelta(seconds=settings.edit_alert_coalesce_seconds)
     once = OnceMiddleware(utc_now)
-    services = ServicesMiddleware(letters, mail_waker, utc_now, coalesce, stamper)
+    key = code_key(settings.bot_token.get_secret_value())
+    services = ServicesMiddleware(letters, mail_waker, utc_now, coalesce, stamper, code_key=key)
     for observer in (
         dispatcher.message,
         dispatcher.edited_message,

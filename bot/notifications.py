@@ -10,7 +10,7 @@ from aiogram.utils.i18n import I18n
 
 from bot.services.outbox import UndeliveredMail
 from bot.services.people import language_for
-from bot.views.registration import mail_undelivered
+from bot.views.registration import code_undelivered, mail_undelivered
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +22,10 @@ class TelegramNotifier:
 
     async def mail_undelivered(self, failure: UndeliveredMail) -> None:
         with self._i18n.context(), self._i18n.use_locale(language_for(failure.language_code)):
-            text = mail_undelivered(failure.address, failure.reason)
+            if failure.reason is None:
+                text = code_undelivered(failure.address)
+            else:
+                text = mail_undelivered(failure.address, failure.reason)
         try:
             await self._bot.send_message(failure.user_id, text)
         except TelegramAPIError as exc:  # e.g. they never opened a private chat with the bot

@@ -14,12 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import PROJECT_ROOT, upgrade
 from bot.services.letters import Letters
+from bot.services.verification_codes import code_key
 from mailer import MailRenderer
 from tests.support.database import fresh_database
 from tests.support.mailbox import Mailbox
 from tests.support.tsa import LocalTsa, TsaKeys, make_tsa_keys, running_tsa
 
 MAIL_FROM = "Agreements <bot@agreements.test>"
+# What verification codes are hashed with in tests that build the services themselves.
+CODE_KEY = code_key("123456789:AAtest-token-for-service-tests")
 
 
 class FakeClock:

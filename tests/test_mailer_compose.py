@@ -76,7 +76,6 @@ def verification_context(**overrides: Any) -> dict[str, Any]:
         "code": "042917",
         "address": "ivan@example.com",
         "valid_minutes": 15,
-        "recipient_name": "Ivan",
     }
     context.update(overrides)
     return context

@@ -28,7 +28,10 @@ class ServicesMiddleware(BaseMiddleware):
         clock: Callable[[], datetime],
         edit_coalesce: timedelta,
         stamper: StampWaker | None = None,
+        *,
+        code_key: bytes,
     ) -> None:
+        self._code_key = code_key
         self._stamper = stamper
         self._letters = letters
         self._mail_waker = mail_waker
@@ -44,7 +47,7 @@ class ServicesMiddleware(BaseMiddleware):
         session = data["session"]
         common = (session, self._letters, self._mail_waker, self._clock)
         data["agreements"] = AgreementService(*common, stamper=self._stamper)
-        data["registration"] = RegistrationService(*common)
+        data["registration"] = RegistrationService(*common, code_key=self._code_key)
         data["edits"] = EditService(*common, self._edit_coalesce)
         data["amendments"] = AmendmentService(*common, stamper=self._stamper)
         data["listing"] = ListingService(*common)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Chat, EmailBinding, ForumTopic, User
+from bot.db.upsert import insert_for
 from bot.services.people import ChatInfo, Person
 
 TOUCH_EVERY = timedelta(hours=1)
@@ -16,7 +17,10 @@ TOUCH_EVERY = timedelta(hours=1)
 
 async def remember_user(session: AsyncSession, person: Person, now: datetime) -> User:
     """Insert the user or refresh the profile we last saw."""
-    return _refreshed(session, await session.get(User, person.id), person, now)
+    user = await session.get(User, person.id)
+    if user is None:
+        user = (await _inserted(session, [person], now))[person.id]
+    return _refreshed(session, user, person, now)
 
 
 async def remember_users(
@@ -25,18 +29,42 @@ async def remember_users(
     """remember_user for several people, with one query for all of them."""
     ids = list({person.id for person in people})
     known = {user.id: user for user in await session.scalars(select(User).where(User.id.in_(ids)))}
-    users: dict[int, User] = {}
-    for person in people:
-        users[person.id] = _refreshed(
-            session, users.get(person.id, known.get(person.id)), person, now
-        )
+    new = {person.id: person for person in people if person.id not in known}
+    if new:
+        known |= await _inserted(session, list(new.values()), now)
+    return {person.id: _refreshed(session, known[person.id], person, now) for person in people}
+
+
+async def _inserted(
+    session: AsyncSession, people: Sequence[Person], now: datetime
+) -> dict[int, User]:
+    """Rows for people not seen before. A new user's first updates may be handled at once
+    (replicas, webhook mode): the insert that comes second does nothing and reads the row
+    the first one wrote (on PostgreSQL it waits for that one's commit), where a plain
+    INSERT failed with an IntegrityError."""
+    rows = [
+        {
+            "id": person.id,
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "username": person.username,
+            "language_code": person.language_code,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for person in people
+    ]
+    insert = insert_for(session, User).on_conflict_do_nothing(index_elements=[User.id])
+    users = {user.id: user for user in await session.scalars(insert.returning(User), rows)}
+    lost = [person.id for person in people if person.id not in users]
+    if lost:
+        users |= {
+            user.id: user for user in await session.scalars(select(User).where(User.id.in_(lost)))
+        }
     return users
 
 
-def _refreshed(session: AsyncSession, user: User | None, person: Person, now: datetime) -> User:
-    if user is None:
-        user = User(id=person.id, first_name=person.first_name, created_at=now)
-        session.add(user)
+def _refreshed(session: AsyncSession, user: User, person: Person, now: datetime) -> User:
     user.first_name = person.first_name
     user.last_name = person.last_name
     user.username = person.username

@@ -147,12 +147,9 @@ class Letters:
         valid_minutes: int,
         now: datetime,
     ) -> Mail:
-        context = {
-            "code": code,
-            "address": address,
-            "valid_minutes": valid_minutes,
-            "recipient_name": _person(user).name,
-        }
+        # No name, nothing the requester typed but the address: this goes to an address
+        # nobody has verified, and would carry their words to whoever owns it.
+        context = {"code": code, "address": address, "valid_minutes": valid_minutes}
         topic = f"verification:{verification_id}"
         expires_at = now + timedelta(minutes=valid_minutes)
         [mail] = self._mails(

@@ -43,6 +43,10 @@ PASS_SPACING = 0.05
 BACKLOG_EVERY = 5.0  # seconds between counts of the backlog gauge
 MAX_RETRY_PAUSE = 3600.0
 JITTER = 0.2
+# Mails that carry a one-time secret (a verification code). Their bytes are wiped once the
+# mail leaves the queue (sent, expired or refused): the codes are stored hashed, and a
+# readable copy in this table would let anyone who reads it bind an address.
+SECRET_KINDS = frozenset({"verification_code"})
 
 
 class Delivery(enum.Enum):
@@ -74,7 +78,9 @@ class UndeliveredMail:
     user_id: int
     address: str
     kind: str
-    reason: str
+    # The server's answer; None for a code mail: its address is not verified, and the
+    # answer ("no such user") would tell whoever typed it whether the address exists.
+    reason: str | None
     language_code: str | None
 
 
@@ -158,6 +164,7 @@ class MailWorker:
             outcomes = await self._send_all(mails, files)
             for mail in mails:
                 mail.claimed_until = None  # the ones not tried go to whoever comes next
+                _forget_secret(mail)
             # One commit for the batch: a crash before it sends these mails again, with
             # the same Message-IDs, which mail clients show once.
             async with self._gate.turn():
@@ -293,7 +300,7 @@ class MailWorker:
             user_id=mail.user_id,
             address=mail.to_address,
             kind=mail.kind,
-            reason=mail.last_error or "",
+            reason=None if mail.kind in SECRET_KINDS else mail.last_error or "",
             language_code=user.language_code if user else None,
         )
         try:
@@ -306,6 +313,11 @@ class MailWorker:
         at random, so mails that failed together don't all come back together."""
         seconds = min(self._retry_interval * 2 ** min(attempts - 1, 16), MAX_RETRY_PAUSE)
         return timedelta(seconds=seconds * random.uniform(1 - JITTER, 1))
+
+
+def _forget_secret(mail: Mail) -> None:
+    if mail.kind in SECRET_KINDS and mail.status is not MailStatus.PENDING:
+        mail.raw = b""
 
 
 async def _backlog(session: AsyncSession) -> int:

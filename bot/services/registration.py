@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import enum
-import hashlib
-import hmac
 import logging
-import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import EmailBinding, EmailVerification
+from bot.db.gate import session_gate
+from bot.db.models import EmailBinding, EmailVerification, User
 from bot.services.base import Service
 from bot.services.deliveries import agreements_awaiting_mail, queue_agreement_mails
 from bot.services.directory import remember_user
+from bot.services.letters import Letters
+from bot.services.outbox import MailWaker
 from bot.services.people import Person
+from bot.services.verification_codes import code_matches, hash_code, new_code, well_formed
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +29,8 @@ CODE_ATTEMPTS = 5
 # Codes per hour, counted per Telegram account and per address, so nobody can
 # use the bot to flood somebody else's mailbox.
 CODES_PER_HOUR = 3
+# The class of PostgreSQL advisory locks that make requests for one address take turns.
+ADDRESS_LOCKS = 0x0E3A11
 
 
 class CodeRequest(enum.StrEnum):
@@ -68,6 +73,18 @@ class EmailStatus:
 
 
 class RegistrationService(Service):
+    def __init__(
+        self,
+        session: AsyncSession,
+        letters: Letters,
+        mail_waker: MailWaker,
+        clock: Callable[[], datetime],
+        *,
+        code_key: bytes,
+    ) -> None:
+        super().__init__(session, letters, mail_waker, clock)
+        self._code_key = code_key
+
     async def request_code(self, person: Person, raw_address: str) -> CodeRequestResult:
         try:
             # ASCII addresses only: not every mail server on the way speaks SMTPUTF8, and a
@@ -81,24 +98,32 @@ class RegistrationService(Service):
             if local_part and not local_part.isascii():
                 return CodeRequestResult(CodeRequest.NON_ASCII_ADDRESS)
             return CodeRequestResult(CodeRequest.INVALID_ADDRESS)
-        now = self._clock()
-        user = await remember_user(self._session, person, now)
+        # Requests take turns per account and per address from counting the last hour's
+        # codes to the commit, or parallel ones would all count the same few and each send
+        # one (SQLite: the process' writers take turns anyway).
+        async with session_gate(self._session).turn():
+            return await self._request_code(person, address)
 
+    async def _request_code(self, person: Person, address: str) -> CodeRequestResult:
+        user = await remember_user(self._session, person, self._clock())
+        await self._lock_user(person.id)
+        now = self._clock()
         binding = await self._session.get(EmailBinding, person.id)
         if binding is not None and binding.address.lower() == address.lower():
             await self._session.commit()
             return CodeRequestResult(CodeRequest.ALREADY_VERIFIED, address)
 
+        await self._lock_address(address)
         retry_at = await self._rate_limited_until(person.id, address, now)
         if retry_at is not None:
             await self._session.commit()
             return CodeRequestResult(CodeRequest.RATE_LIMITED, address, retry_at=retry_at)
 
-        code = f"{secrets.randbelow(10**6):06d}"
+        code = new_code()
         verification = EmailVerification(
             user_id=person.id,
             address=address,
-            code_hash=_hash_code(person.id, code),
+            code_hash=hash_code(self._code_key, person.id, code),
             attempts_left=CODE_ATTEMPTS,
             created_at=now,
             expires_at=now + CODE_LIFETIME,
@@ -116,23 +141,28 @@ class RegistrationService(Service):
 
     async def verify(self, person: Person, raw_code: str) -> VerificationResult:
         code = raw_code.strip().replace(" ", "")
+        async with session_gate(self._session).turn():
+            return await self._verify(person, code)
+
+    async def _verify(self, person: Person, code: str) -> VerificationResult:
+        await self._lock_user(person.id)
         now = self._clock()
         pending = await self._latest_pending(person.id)
         if pending is None:
             return VerificationResult(Verification.NO_PENDING)
-        if not (len(code) == 6 and code.isascii() and code.isdigit()):
+        if not well_formed(code):
             return VerificationResult(
                 Verification.MALFORMED, pending.address, pending.attempts_left
             )
         if pending.expires_at <= now:
             return VerificationResult(Verification.EXPIRED, pending.address)
-        if pending.attempts_left <= 0:
-            return VerificationResult(Verification.EXHAUSTED, pending.address)
-        if not hmac.compare_digest(pending.code_hash, _hash_code(person.id, code)):
-            pending.attempts_left -= 1
+        attempts_left = await self._spend_attempt(pending.id)
+        if attempts_left is None or not code_matches(
+            self._code_key, person.id, code, pending.code_hash
+        ):
             await self._session.commit()
-            outcome = Verification.WRONG_CODE if pending.attempts_left else Verification.EXHAUSTED
-            return VerificationResult(outcome, pending.address, pending.attempts_left)
+            outcome = Verification.WRONG_CODE if attempts_left else Verification.EXHAUSTED
+            return VerificationResult(outcome, pending.address, attempts_left or 0)
 
         pending.confirmed_at = now
         await remember_user(self._session, person, now)
@@ -177,6 +207,31 @@ class RegistrationService(Service):
         )
         return latest if latest is not None and latest.confirmed_at is None else None
 
+    async def _spend_attempt(self, verification_id: int) -> int | None:
+        """Takes one try before the code is compared, in one statement, so that guesses
+        sent at once each cost one; None when none was left."""
+        spend = (
+            update(EmailVerification)
+            .where(EmailVerification.id == verification_id, EmailVerification.attempts_left > 0)
+            .values(attempts_left=EmailVerification.attempts_left - 1)
+            .returning(EmailVerification.attempts_left)
+            .execution_options(synchronize_session=False)
+        )
+        return await self._session.scalar(spend)
+
+    async def _lock_user(self, user_id: int) -> None:
+        """The account's codes are requested and tried one at a time (PostgreSQL; SQLite
+        has no row locks and needs none: the process' writers take turns)."""
+        await self._session.execute(select(User.id).where(User.id == user_id).with_for_update())
+
+    async def _lock_address(self, address: str) -> None:
+        """Requests for one address take turns too, whatever account they come from (the
+        hourly limit per address keeps the bot from flooding somebody's mailbox). Taken
+        after the account's row lock, always in that order. Held until the commit."""
+        if self._session.get_bind().dialect.name == "postgresql":
+            key = func.hashtext(address.lower())
+            await self._session.execute(select(func.pg_advisory_xact_lock(ADDRESS_LOCKS, key)))
+
     async def _rate_limited_until(
         self, user_id: int, address: str, now: datetime
     ) -> datetime | None:
@@ -198,8 +253,3 @@ class RegistrationService(Service):
             if len(recent) >= CODES_PER_HOUR:
                 waits.append(recent[-1] + timedelta(hours=1))
         return max(waits, default=None)
-
-
-def _hash_code(user_id: int, code: str) -> str:
-    # Codes are kept hashed so a leaked database doesn't hand out live codes.
-    return hashlib.sha256(f"{user_id}:{code}".encode()).hexdigest()

@@ -150,3 +150,11 @@ def mail_undelivered(address: str, reason: str) -> str:
         "Records can't reach you there. Set another address with "
         "<code>/email name@example.com</code>; waiting agreements are then sent to it."
     ).format(address=hd.quote(address), reason=hd.quote(reason[:300]))
+
+
+def code_undelivered(address: str) -> str:
+    """Without the server's answer: the requester has not shown the address is theirs."""
+    return _(
+        "⚠️ The code could not be sent: <b>{address}</b> can't be reached. Check the "
+        "address and send it again: <code>/email name@example.com</code>."
+    ).format(address=hd.quote(address))

@@ -24,7 +24,7 @@ from bot.services.chain import chat_chain, check_chain, latest_digest
 from bot.services.listing import ListingService
 from bot.services.people import ChatInfo, Person
 from bot.services.registration import RegistrationService
-from tests.conftest import FakeClock, RecordingWaker
+from tests.conftest import CODE_KEY, FakeClock, RecordingWaker
 from tests.services.test_registration import code_sent_to
 
 ALICE = Person(id=101, first_name="Alice", last_name="Smith", username="alice", language_code="ru")
@@ -224,11 +224,15 @@ async def test_a_refused_agreement_mail_is_sent_again_after_a_new_address(
         await session.commit()
 
     async with session_factory() as session:
-        registration = RegistrationService(session, letters, RecordingWaker(), clock)
+        registration = RegistrationService(
+            session, letters, RecordingWaker(), clock, code_key=CODE_KEY
+        )
         await registration.request_code(ALICE, "right@example.com")
     code = await code_sent_to(session_factory, "right@example.com")
     async with session_factory() as session:
-        registration = RegistrationService(session, letters, RecordingWaker(), clock)
+        registration = RegistrationService(
+            session, letters, RecordingWaker(), clock, code_key=CODE_KEY
+        )
         assert (await registration.verify(ALICE, code)).released == 1
 
     async with session_factory() as session:

@@ -20,7 +20,7 @@ from bot.services.people import Person
 from bot.services.registration import RegistrationService
 from bot.services.status import describe, mail_status
 from mailer import SmtpConfig, SmtpSender
-from tests.conftest import FakeClock, RecordingWaker
+from tests.conftest import CODE_KEY, FakeClock, RecordingWaker
 from tests.support.mailbox import Mailbox
 
 
@@ -33,7 +33,9 @@ async def queue_codes(factory, letters: Letters, clock: FakeClock, *addresses: s
     """Real mails, written the way the bot writes them: verification codes."""
     for number, address in enumerate(addresses):
         async with factory() as session:
-            service = RegistrationService(session, letters, RecordingWaker(), clock)
+            service = RegistrationService(
+                session, letters, RecordingWaker(), clock, code_key=CODE_KEY
+            )
             person = Person(id=500 + number, first_name=f"User{number}")
             await service.request_code(person, address)
 

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import email
 import email.policy
+import hashlib
 import re
+from functools import partial
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.models import EmailBinding, Mail
+from bot.db.models import EmailBinding, EmailVerification, Mail
 from bot.services.people import Person
 from bot.services.registration import (
     CodeRequest,
     RegistrationService,
     Verification,
 )
+from tests.conftest import CODE_KEY
 
 ALICE = Person(id=101, first_name="Alice", username="alice", language_code="ru")
 MALLORY = Person(id=666, first_name="Mallory", language_code="en")
@@ -24,7 +27,7 @@ MALLORY = Person(id=666, first_name="Mallory", language_code="en")
 
 @pytest.fixture
 def make_service(services):
-    return lambda: services(RegistrationService)
+    return lambda: services(partial(RegistrationService, code_key=CODE_KEY))
 
 
 async def code_sent_to(session_factory: async_sessionmaker[AsyncSession], address: str) -> str:
@@ -145,3 +148,15 @@ async def test_status_shows_verified_and_pending(make_service, session_factory) 
     await make_service().verify(ALICE, code)
     status = await make_service().status(ALICE.id)
     assert status.verified_address == "alice@example.com" and status.pending_address is None
+
+
+async def test_codes_are_stored_under_a_keyed_hash(make_service, session_factory) -> None:
+    """A bare SHA-256 of a 6-digit code is undone by trying all million of them."""
+    await make_service().request_code(ALICE, "alice@example.com")
+    code = await code_sent_to(session_factory, "alice@example.com")
+    async with session_factory() as session:
+        stored = await session.scalar(select(EmailVerification.code_hash))
+    assert stored is not None
+    unkeyed = {hashlib.sha256(text.encode()).hexdigest() for text in (code, f"{ALICE.id}:{code}")}
+    assert stored not in unkeyed
+    assert code not in stored

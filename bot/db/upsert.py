@@ -1,0 +1,20 @@
+"""INSERT ... ON CONFLICT, in the dialect of the database a session writes to."""
+
+from __future__ import annotations
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import DeclarativeBase
+
+
+def insert_for(
+    session: AsyncSession, model: type[DeclarativeBase]
+) -> postgresql.Insert | sqlite.Insert:
+    """An insert that can say what to do ON CONFLICT: both databases the bot runs on
+    have it, with the same shape, but SQLAlchemy builds it per dialect."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(model)
+    if dialect == "sqlite":
+        return sqlite.insert(model)
+    raise NotImplementedError(f"no upsert for the {dialect} dialect")
