@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from bot.db.engine import create_engine, create_session_factory
@@ -21,6 +22,7 @@ async def stored_mails(database_url: str) -> list[Mail]:
         await engine.dispose()
 
 
+@pytest.mark.expected_errors(r"ERROR bot\.services\.outbox: mail deferred .*cannot connect")
 async def test_mail_server_down_then_back(harness: Harness, database_url: str) -> None:
     world, mailbox = harness.world, harness.mailbox
     ann, ben = world.user("Ann"), world.user("Ben")
@@ -51,6 +53,7 @@ async def test_mail_server_down_then_back(harness: Harness, database_url: str) -
     assert mail.message["Message-ID"] == sent.message_id
 
 
+@pytest.mark.expected_errors(r"ERROR bot\.services\.outbox: mail rejected .*550")
 async def test_permanent_refusal_is_recorded_not_retried(
     harness: Harness, database_url: str
 ) -> None:
