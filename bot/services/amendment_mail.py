@@ -8,18 +8,19 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.db.models import Acceptance, Agreement, Amendment, Party, User
+from bot.db.models import Acceptance, Agreement, Amendment, Mail, Party, User
 from bot.services.alert_mail import agreement_threads
 from bot.services.directory import verified_addresses
-from bot.services.letters import AgreedText, Letters, parties_to_mail
+from bot.services.letters import AgreedText, Letters, amendment_topic, parties_to_mail
 from bot.services.stamps import stamp_states
 
 
 async def queue_amendment_mails(
     session: AsyncSession, letters: Letters, amendment_id: int, now: datetime
 ) -> int:
-    """Write the amendment's mails, unless its trusted timestamp is still on its way (the
-    stamper calls this again once it has one)."""
+    """Write the amendment's mails to the parties not mailed it yet, unless its trusted
+    timestamp is still on its way (the stamper calls this again once it has one, and once
+    more for parties who verified meanwhile: a second call must not mail anyone twice)."""
     amendment = await session.get(Amendment, amendment_id)
     assert amendment is not None
     stamp = (await stamp_states(session, [amendment.digest])).get(amendment.digest)
@@ -34,6 +35,20 @@ async def queue_amendment_mails(
         )
     )
     assert agreement is not None
+    addresses = await verified_addresses(session, [p.user_id for p in agreement.parties])
+    threads = await agreement_threads(session, agreement.id)
+    mailed = set(
+        await session.scalars(
+            select(Mail.user_id).where(Mail.topic == amendment_topic(amendment.id))
+        )
+    )
+    recipients = [
+        recipient
+        for recipient in parties_to_mail(agreement, addresses, threads)
+        if recipient.user.id not in mailed
+    ]
+    if not recipients:
+        return 0
     previous = await _replaced(session, agreement, amendment)
     acceptances = [
         (acceptance.accepted_at, user)
@@ -44,9 +59,6 @@ async def queue_amendment_mails(
             .order_by(Acceptance.accepted_at, Acceptance.user_id)
         )
     ]
-    addresses = await verified_addresses(session, [p.user_id for p in agreement.parties])
-    threads = await agreement_threads(session, agreement.id)
-    recipients = parties_to_mail(agreement, addresses, threads)
     session.add_all(
         letters.amendment(
             agreement,

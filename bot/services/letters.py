@@ -94,6 +94,11 @@ def parties_to_mail(
     ]
 
 
+def amendment_topic(amendment_id: int) -> str:
+    """The mails.topic of an amendment's mails: one per recipient."""
+    return f"amendment:{amendment_id}"
+
+
 def summary_of(text: str, words: int = SUMMARY_WORDS, max_length: int = 80) -> str:
     """The first words of a text on one line, for subjects and lists."""
     parts = text.split()
@@ -335,7 +340,7 @@ class Letters:
             recipients,
             context | timestamp_context(stamp, amendment.record, filename),
             now,
-            topic=f"amendment:{amendment.id}",
+            topic=amendment_topic(amendment.id),
             agreement_id=agreement.id,
             headers={"X-Agreement-Digest": amendment.digest},
             attachments=with_stamp(record, stamp),

@@ -4,7 +4,9 @@ A stamp is the authority's whole reply, the DER ``TimeStampResp`` (a ``.tsr`` fi
 ``openssl ts -verify -data record -in stamp.tsr -CAfile root.pem`` can check it without us.
 
 ``read_timestamp`` checks, and never raises on a damaged stamp:
-- the reply granted a timestamp and can be parsed (rfc3161_client, strict DER);
+- the reply granted a timestamp and can be parsed (rfc3161_client, strict DER, once its
+  certificate set, which the signature does not cover, is put in DER order:
+  ``tsa_certificates``; OpenSSL-based authorities send it unsorted);
 - its message imprint is the hash of the record (SHA-256/384/512);
 - the CMS signature, with the certificate the token embeds for its signer (``tsa_signature``:
   message digest, ESS signing-certificate hash, and the signature by that certificate's key);
@@ -36,6 +38,7 @@ from rfc3161_client import (
     decode_timestamp_response,
 )
 
+from bot.services.tsa_certificates import with_certificates_in_der_order
 from bot.services.tsa_signature import HASHES, verify_signer_info
 
 QUERY_TYPE = "application/timestamp-query"
@@ -94,7 +97,7 @@ class TimestampAuthority:
         query = request.cert_request(cert_request=True).build()  # nonce is on by default
         body = await self._post(query.as_bytes())
         try:
-            response = decode_timestamp_response(body)
+            response = decode_timestamp_response(with_certificates_in_der_order(body))
             if response.status not in _GRANTED:
                 text = "; ".join(response.status_string) or PKIStatus(response.status).name
                 raise TimestampError(f"timestamp authority {self.url} refused: {text}")
@@ -156,6 +159,7 @@ def read_timestamp(
     configuration mistake and raises ValueError. A bad token never raises.
     """
     roots = [cert for blob in ca_certificates or [] for cert in _load_certificates(blob)]
+    token = with_certificates_in_der_order(token)  # every check below reads these bytes
     try:
         response = decode_timestamp_response(token)
         if response.status not in _GRANTED:

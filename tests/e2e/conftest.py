@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +16,7 @@ from bot.config import Settings, load_settings
 from tests.botapi import BotAPIServer
 from tests.botapi.scenario import Person, TelegramWorld
 from tests.conftest import MAIL_FROM
+from tests.support import bot_errors
 from tests.support.mailbox import Mailbox
 
 TOKEN = "123456789:AAtest-token-for-the-bot-api-test-server"
@@ -93,6 +94,19 @@ async def running_bot(settings: Settings, api: BotAPIServer) -> AsyncIterator[as
     finally:
         stop.set()
         await asyncio.wait_for(task, timeout=10)
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_errors(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fails the test when the bot logged an ERROR or a traceback the test did not declare
+    with ``@pytest.mark.expected_errors("regex", ...)``: a bug can hide behind a test that
+    only looks at what arrived."""
+    with bot_errors.collecting() as errors:
+        yield
+    expected = [p for m in request.node.iter_markers("expected_errors") for p in m.args]
+    if surprises := bot_errors.unexpected(errors, expected):
+        listed = "\n---\n".join(error[:3000] for error in surprises)
+        pytest.fail(f"the bot logged {len(surprises)} unexpected error(s):\n{listed}", False)
 
 
 @pytest.fixture

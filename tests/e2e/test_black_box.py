@@ -20,6 +20,7 @@ from tests.conftest import MAIL_FROM
 from tests.e2e.conftest import TOKEN, Harness, text_of
 from tests.e2e.test_agreement_flow import header_digest, is_agreement
 from tests.e2e.test_edits import is_edit_alert
+from tests.support import bot_errors
 from tests.support.eventually import eventually
 from tests.support.mailbox import Mailbox
 
@@ -48,6 +49,7 @@ def servers_environment(
 
 async def start_bot(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
     """The log goes to cwd/bot.log: a pipe nobody reads would fill up and stall the bot."""
+    bot_errors.watch_file(cwd / "bot.log")  # read for unexpected errors after the test
     with (cwd / "bot.log").open("wb") as log:
         return await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", env=env, cwd=cwd, stdout=log, stderr=log

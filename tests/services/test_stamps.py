@@ -6,6 +6,8 @@ import asyncio
 import email
 import email.policy
 import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -13,6 +15,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.db.migrate import PROJECT_ROOT
 from bot.db.models import Agreement, Mail, Timestamp
 from bot.services.agreements import AgreementService, MarkRequest
 from bot.services.integrity import Verdict, check_stamp, read_evidence
@@ -21,7 +24,13 @@ from bot.services.stamper import STAMP_WAIT, Stamper, release_held_mails
 from bot.services.timestamping import TimestampAuthority
 from tests.conftest import FakeClock, RecordingWaker
 from tests.services.test_agreements import ALICE, BOB, GROUP, bind, said
-from tests.support.tsa import LocalTsa, make_tsa_keys
+from tests.support.tsa import LocalTsa, TsaKeys, make_tsa_keys, running_tsa
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    # The authority's tokens carry the real time, and the stamper holds them to its clock.
+    return FakeClock(datetime.now(UTC).replace(microsecond=0))
 
 
 @pytest.fixture
@@ -173,3 +182,77 @@ async def test_with_tsa_url_unset_the_held_mails_go_without_a_stamp(
     assert await release_held_mails(session_factory, letters, clock) == 1
     assert len(await agreement_mails(session_factory)) == 2
     assert await release_held_mails(session_factory, letters, clock) == 0
+
+
+@pytest.mark.parametrize("minutes", [-11, -9, 9, 11])
+async def test_a_token_is_used_only_within_ten_minutes_of_the_bots_clock(
+    session_factory, letters, clock: FakeClock, stamper: Stamper, minutes: int
+) -> None:
+    # the bot's clock off by that much from the authority's (which tells the real time)
+    clock.now = datetime.now(UTC) + timedelta(minutes=minutes)
+    await mark(session_factory, letters, clock)
+    await stamper.stamp_pending()
+    async with session_factory() as session:
+        [stamp] = (await session.scalars(select(Timestamp))).all()
+    mails = await agreement_mails(session_factory)
+    if abs(minutes) < 10:
+        assert stamp.token is not None and len(mails) == 2
+        return
+    assert stamp.token is None and mails == []  # asked again later, then sent without
+    assert "is not now" in (stamp.last_error or "")
+    assert stamp.given_up_at is None and stamp.next_attempt_at > clock.now
+
+
+@pytest.mark.parametrize(
+    "reverse", [False, True], ids=["authority-then-root", "root-then-authority"]
+)
+async def test_a_token_with_an_unsorted_openssl_chain_is_stored_and_verifies(
+    session_factory,
+    database_url: str,
+    letters,
+    clock,
+    tsa_keys: TsaKeys,
+    tmp_path: Path,
+    reverse: bool,
+) -> None:
+    chain = [tsa_keys.certificate, tsa_keys.ca_certificate]
+    await mark(session_factory, letters, clock)
+    async with (
+        running_tsa(tmp_path, tsa_keys, certs=chain[::-1] if reverse else chain) as tsa,
+        TimestampAuthority(tsa.url, timeout=5) as authority,
+    ):
+        roots = [tsa.ca_certificate]
+        stamper = Stamper(
+            session_factory, authority, letters, RecordingWaker(), clock, roots=roots
+        )
+        await stamper.stamp_pending()
+    async with session_factory() as session:
+        [stamp] = (await session.scalars(select(Timestamp))).all()
+    assert stamp.token is not None, stamp.last_error
+    [message, _] = await agreement_mails(session_factory)
+    assert attachment(message, "application/timestamp-reply") == stamp.token  # as it came
+
+    (tmp_path / "record.json").write_bytes(attachment(message, "application/json"))
+    (tmp_path / "stamp.tsr").write_bytes(stamp.token)
+    (tmp_path / "mail.eml").write_bytes(message.as_bytes())
+    openssl = await asyncio.create_subprocess_exec(
+        *["openssl", "ts", "-verify", "-data", str(tmp_path / "record.json")],
+        *["-in", str(tmp_path / "stamp.tsr"), "-CAfile", str(tsa.ca_certificate_path)],
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await openssl.communicate()
+    assert b"Verification: OK" in output, output.decode()
+
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(PROJECT_ROOT)}
+    env |= {"DATABASE_URL": database_url, "TSA_CA_FILE": str(tsa.ca_certificate_path)}
+    verify = await asyncio.create_subprocess_exec(
+        *[sys.executable, "-m", "bot", "verify", str(tmp_path / "mail.eml")],
+        env=env,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    report = (await verify.communicate())[0].decode()
+    assert verify.returncode == 0 and report.startswith("VALID"), report
+    assert "whose certificate TSA_CA_FILE trusts" in report

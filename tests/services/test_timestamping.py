@@ -10,10 +10,12 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from asn1crypto import tsp
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rfc3161_client import decode_timestamp_response
 
 from bot.services.timestamping import (
     TimestampAuthority,
@@ -259,14 +261,84 @@ async def test_a_shared_session_stays_open(tsa: LocalTsa) -> None:
         assert not session.closed
 
 
-async def test_openssl_chains_are_unsorted_and_rfc3161_client_refuses_them(
-    tsa_keys: TsaKeys, tmp_path: Path
+async def openssl_verifies(token: bytes, record: bytes, ca: Path, folder: Path) -> bool:
+    (folder / "record.json").write_bytes(record)
+    (folder / "record.tsr").write_bytes(token)
+    openssl = await asyncio.create_subprocess_exec(
+        *["openssl", "ts", "-verify", "-data", str(folder / "record.json")],
+        *["-in", str(folder / "record.tsr"), "-CAfile", str(ca)],
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await openssl.communicate()
+    return openssl.returncode == 0 and b"Verification: OK" in output
+
+
+def certificate_names(token: bytes) -> list[str]:
+    signed_data = tsp.TimeStampResp.load(token)["time_stamp_token"]["content"]
+    return [c.chosen.subject.native["common_name"] for c in signed_data["certificates"]]
+
+
+@pytest.mark.parametrize("order", ["authority-then-root", "root-then-authority"])
+async def test_an_openssl_chain_in_either_order_is_accepted(
+    tsa_keys: TsaKeys, stranger_keys: TsaKeys, tmp_path: Path, order: str
 ) -> None:
-    # openssl writes the SignedData certificate SET in insertion order (signer, then -chain);
-    # rfc3161_client parses strict DER and rejects the unsorted SET, so such replies fail
+    # openssl writes the SignedData certificate SET as given (signer, then the certs =
+    # file): not DER order, which rfc3161_client's strict parser refuses on its own
+    chain = [tsa_keys.certificate, tsa_keys.ca_certificate]
+    if order == "root-then-authority":
+        chain.reverse()
     async with (
-        running_tsa(tmp_path, tsa_keys, chain=True) as tsa,
+        running_tsa(tmp_path, tsa_keys, certs=chain) as tsa,
         TimestampAuthority(tsa.url) as authority,
     ):
-        with pytest.raises(TimestampError, match=r"no readable timestamp.*InvalidSetOrdering"):
-            await authority.stamp(RECORD)
+        token = await authority.stamp(RECORD)
+    names = certificate_names(token)
+    assert names[0] == "Test TSA" and sorted(names[1:]) == ["Test TSA", "Test TSA Root"]
+    with pytest.raises(ValueError, match="InvalidSetOrdering"):
+        decode_timestamp_response(token)
+
+    check = read_timestamp(token, RECORD, [tsa.ca_certificate])
+    assert check.valid and check.trusted and check.authority == "Test TSA"
+    assert await openssl_verifies(token, RECORD, tsa.ca_certificate_path, tmp_path)
+
+    # and every check that matters still holds: the imprint, the signature, the chain
+    assert read_timestamp(token, RECORD + b" ").reasons == (TimestampProblem.OTHER_RECORD,)
+    flipped = bytearray(token)
+    flipped[-10] ^= 0x01  # the SignerInfo's signature is the token's last field
+    for roots in (None, [tsa.ca_certificate]):
+        check = read_timestamp(bytes(flipped), RECORD, roots)
+        assert check.reasons == (TimestampProblem.BAD_SIGNATURE,)
+    stranger = stranger_keys.ca_certificate.read_bytes()
+    check = read_timestamp(token, RECORD, [stranger])
+    assert not check.valid and check.reasons == (TimestampProblem.UNTRUSTED,)
+
+
+async def test_a_strangers_certificates_beside_the_signers_vouch_for_nothing(
+    tsa_keys: TsaKeys, stranger_keys: TsaKeys, tmp_path: Path
+) -> None:
+    # the stranger's authority and root ride along, unsorted; the signer is still ours
+    chain = [stranger_keys.certificate, stranger_keys.ca_certificate, tsa_keys.ca_certificate]
+    async with (
+        running_tsa(tmp_path, tsa_keys, certs=chain) as tsa,
+        TimestampAuthority(tsa.url) as authority,
+    ):
+        token = await authority.stamp(RECORD)
+    assert read_timestamp(token, RECORD, [tsa.ca_certificate]).trusted
+    check = read_timestamp(token, RECORD, [stranger_keys.ca_certificate.read_bytes()])
+    assert check.reasons == (TimestampProblem.UNTRUSTED,)
+
+
+async def test_only_the_order_of_the_certificates_is_mended(
+    tsa_keys: TsaKeys, tmp_path: Path
+) -> None:
+    async with (
+        running_tsa(tmp_path, tsa_keys, certs=[tsa_keys.ca_certificate]) as tsa,
+        TimestampAuthority(tsa.url) as authority,
+    ):
+        token = await authority.stamp(RECORD)
+    assert read_timestamp(token, RECORD).valid
+    # the same reply with its outer length in a longer form than DER allows: damaged still
+    assert token[:2] == b"\x30\x82"
+    padded = b"\x30\x83\x00" + token[2:]
+    assert read_timestamp(padded, RECORD).reasons == (TimestampProblem.DAMAGED,)

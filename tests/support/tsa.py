@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import subprocess
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -115,14 +115,13 @@ class LocalTsa:
     """The running authority: its ``url``, the root to trust, and switches for failures."""
 
     def __init__(
-        self, keys: TsaKeys, folder: Path, chain: bool, settings: Mapping[str, str] | None = None
+        self, keys: TsaKeys, folder: Path, settings: Mapping[str, str] | None = None
     ) -> None:
         self.keys = keys
         self.url = ""
         self.requests = 0
         self._config = folder / "tsa.cnf"
         self._config.write_text(_tsa_config(folder / "serial", settings or {}))
-        self._chain = chain
         self._section = "granting"
         self._refuse_with: int | None = None
         self._stalling = False
@@ -164,12 +163,11 @@ class LocalTsa:
         if request.content_type != QUERY_TYPE:
             return web.Response(status=415, text=f"expected {QUERY_TYPE}")
         query = await request.read()
-        chain = ["-chain", str(self.keys.ca_certificate)] if self._chain else []
         async with self._lock:
             process = await asyncio.create_subprocess_exec(
                 *["openssl", "ts", "-reply", "-config", str(self._config)],
                 *["-section", self._section, "-queryfile", "/dev/stdin"],
-                *["-inkey", str(self.keys.key), "-signer", str(self.keys.certificate), *chain],
+                *["-inkey", str(self.keys.key), "-signer", str(self.keys.certificate)],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
@@ -185,18 +183,24 @@ async def running_tsa(
     folder: Path,
     keys: TsaKeys | None = None,
     *,
-    chain: bool = False,
+    certs: Sequence[Path] = (),
     settings: Mapping[str, str] | None = None,
 ) -> AsyncIterator[LocalTsa]:
     """Serve an authority on 127.0.0.1 (a free port) until the block ends.
 
     ``folder`` holds its config and serial file; ``keys`` default to new ones made there.
-    ``chain=True`` adds the root to each token (``-chain``), as some real authorities do.
+    ``certs`` (PEM files) go into each reply after the signer's certificate, in this order,
+    through the config's ``certs =`` file, as OpenSSL-based public authorities send their
+    chain: openssl keeps the order it was given, so the SET OF is not in DER order.
     ``settings`` change the openssl ts settings it grants with (``signer_digest``, ...).
     """
     if keys is None:
         keys = await asyncio.to_thread(make_tsa_keys, folder / "keys")
-    tsa = LocalTsa(keys, folder, chain, settings)
+    if certs:
+        chain = folder / "certs.pem"
+        chain.write_bytes(b"".join(path.read_bytes() for path in certs))
+        settings = {**(settings or {}), "certs": str(chain)}
+    tsa = LocalTsa(keys, folder, settings)
     app = web.Application()
     app.router.add_post("/", tsa.answer)
     runner = web.AppRunner(app, handle_signals=False)
