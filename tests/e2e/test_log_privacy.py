@@ -42,6 +42,7 @@ def bot_log() -> Iterator[dict[str, io.StringIO]]:
         root.setLevel(level)
 
 
+@pytest.mark.expected_errors(r"mail deferred .*450", r"mail rejected .*550")
 async def test_deferred_and_refused_deliveries_log_no_address(
     harness: Harness, bot_log: dict[str, io.StringIO]
 ) -> None:

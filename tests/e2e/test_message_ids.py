@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.e2e.conftest import Harness
 from tests.e2e.test_agreement_flow import is_agreement
 from tests.e2e.test_mail_failures import recorded_sent
 
 
+@pytest.mark.expected_errors(r"mail deferred .*451")
 async def test_a_retry_after_a_temporary_refusal_keeps_the_message_id(
     harness: Harness, database_url: str
 ) -> None:
