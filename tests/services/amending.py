@@ -3,9 +3,11 @@ call on a session of its own as in the bot (several at once race as replicas wou
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -87,3 +89,13 @@ class Chat:
             version = await session.get(MessageVersion, version_id)
         assert version is not None
         return version
+
+
+@pytest.fixture(name="group")
+async def group_fixture(
+    session_factory: async_sessionmaker[AsyncSession], letters: Letters, clock: FakeClock
+) -> AsyncIterator[Chat]:
+    """The group, on a clock that ticks with every reading."""
+    world = Chat(session_factory, letters, TickingClock(clock.now))
+    yield world
+    await world.close()

@@ -6,43 +6,34 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator
-
-import pytest
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.amendments import Acceptation
 from bot.services.chain import check_chain
-from bot.services.letters import Letters
-from tests.services.amending import ALICE, BOB, Chat, TickingClock
+from tests.services.amending import (
+    ALICE,
+    BOB,
+    Chat,
+    group_fixture,  # noqa: F401  (a fixture)
+)
 
 AGREEMENTS = 6
 NEW_MARKS = 12
 
 
-@pytest.fixture
-async def chat(
-    session_factory: async_sessionmaker[AsyncSession], letters: Letters, clock
-) -> AsyncIterator[Chat]:
-    world = Chat(session_factory, letters, TickingClock(clock.now))
-    yield world
-    await world.close()
-
-
-async def test_racing_marks_and_amendments_keep_the_chain(chat: Chat) -> None:
+async def test_racing_marks_and_amendments_keep_the_chain(group: Chat) -> None:
     versions = []
     for n in range(1, AGREEMENTS + 1):
-        await chat.mark(n)
-        versions.append(await chat.edit(n, f"Offer {n}, revised"))
-        await chat.accept(versions[-1], ALICE)
+        await group.mark(n)
+        versions.append(await group.edit(n, f"Offer {n}, revised"))
+        await group.accept(versions[-1], ALICE)
     # Bob's accepts (each the last, so each records an amendment) race with new marks.
     accepted, _marked = await asyncio.gather(
-        asyncio.gather(*(chat.accept(version, BOB) for version in versions)),
-        asyncio.gather(*(chat.mark(100 + n) for n in range(NEW_MARKS))),
+        asyncio.gather(*(group.accept(version, BOB) for version in versions)),
+        asyncio.gather(*(group.mark(100 + n) for n in range(NEW_MARKS))),
     )
     assert [r.outcome for r in accepted] == [Acceptation.AMENDED] * AGREEMENTS
 
-    chain = await chat.chain()
+    chain = await group.chain()
     assert len(chain) == 2 * AGREEMENTS + NEW_MARKS
     assert check_chain(chain) == []
     assert [link.position for link in chain] == list(range(1, len(chain) + 1))
@@ -50,20 +41,20 @@ async def test_racing_marks_and_amendments_keep_the_chain(chat: Chat) -> None:
     assert [link.recorded_at for link in chain] == sorted(link.recorded_at for link in chain)
 
 
-async def test_the_last_two_accepts_at_once_record_the_amendment_once(chat: Chat) -> None:
+async def test_the_last_two_accepts_at_once_record_the_amendment_once(group: Chat) -> None:
     versions = []
     for n in range(1, AGREEMENTS + 1):
-        await chat.mark(n)
-        versions.append(await chat.edit(n, f"Offer {n}, revised"))
+        await group.mark(n)
+        versions.append(await group.edit(n, f"Offer {n}, revised"))
     results = await asyncio.gather(
-        *(chat.accept(version, person) for version in versions for person in (ALICE, BOB))
+        *(group.accept(version, person) for version in versions for person in (ALICE, BOB))
     )
     outcomes = Counter(r.outcome for r in results)
     assert outcomes == {Acceptation.AMENDED: AGREEMENTS, Acceptation.ACCEPTED: AGREEMENTS}
-    amendments = await chat.amendments()
+    amendments = await group.amendments()
     assert sorted(a.version_id for a in amendments) == sorted(versions)
     assert {a.number for a in amendments} == {1}
     # A later press hears that the amendment stands, not "already accepted".
-    again = await chat.accept(versions[0], ALICE)
+    again = await group.accept(versions[0], ALICE)
     assert again.outcome is Acceptation.ALREADY_AMENDED
-    assert check_chain(await chat.chain()) == []
+    assert check_chain(await group.chain()) == []
