@@ -53,7 +53,10 @@ class AmendmentService(Service):
         # SQLite the process' writers take turns; on PostgreSQL the chat's row is locked.
         async with session_gate(self._session).turn():
             await lock_chain(self._session, chat_id)
-            return await self._accept(version_id, chat_id, person)
+            result = await self._accept(version_id, chat_id, person)
+            if self._session.in_transaction():  # a refusal: let go of the chat at once
+                await self._session.commit()
+            return result
 
     async def _accept(self, version_id: int, chat_id: int, person: Person) -> AcceptResult:
         version = await self._session.get(MessageVersion, version_id)

@@ -4,6 +4,7 @@ call on a session of its own as in the bot (several at once race as replicas wou
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
@@ -45,36 +46,34 @@ class Chat:
         self._sessions = sessions
         self._letters = letters
         self._clock = clock
-        self._open: list[AsyncSession] = []
 
-    def service(self, kind: type[S]) -> S:
-        session = self._sessions()
-        self._open.append(session)
-        return kind(session, self._letters, RecordingWaker(), self._clock)
-
-    async def close(self) -> None:
-        for session in self._open:
-            await session.close()
+    @asynccontextmanager
+    async def service(self, kind: type[S]) -> AsyncIterator[S]:
+        """A service on a session of its own, closed afterwards, as the bot's update has."""
+        async with self._sessions() as session:
+            yield kind(session, self._letters, RecordingWaker(), self._clock)
 
     async def mark(self, message_id: int, text: str = "", by: Person = BOB) -> int:
         """Alice wrote it, ``by`` marks it; the agreement's id."""
         message = MarkedMessage(message_id, SENT_AT, ALICE, text or f"Offer {message_id}")
-        result = await self.service(AgreementService).mark(MarkRequest(GROUP, message, by))
+        async with self.service(AgreementService) as agreements:
+            result = await agreements.mark(MarkRequest(GROUP, message, by))
         assert result.agreement is not None, result
         return int(result.agreement.id)
 
     async def edit(self, message_id: int, text: str, by: Person = ALICE) -> int:
         """The new version's id."""
-        session = self._sessions()
-        self._open.append(session)
-        service = EditService(session, self._letters, RecordingWaker(), self._clock, timedelta(0))
-        edit = EditedMessage(GROUP.id, message_id, text, SENT_AT, by)
-        result = await service.record(edit)
+        async with self._sessions() as session:
+            edits = EditService(
+                session, self._letters, RecordingWaker(), self._clock, timedelta(0)
+            )
+            result = await edits.record(EditedMessage(GROUP.id, message_id, text, SENT_AT, by))
         assert result.alert is not None, result
         return result.alert.latest_version_id
 
     async def accept(self, version_id: int, by: Person) -> AcceptResult:
-        return await self.service(AmendmentService).accept(version_id, GROUP.id, by)
+        async with self.service(AmendmentService) as amendments:
+            return await amendments.accept(version_id, GROUP.id, by)
 
     async def chain(self) -> list[ChainLink]:
         async with self._sessions() as session:
@@ -94,8 +93,6 @@ class Chat:
 @pytest.fixture(name="group")
 async def group_fixture(
     session_factory: async_sessionmaker[AsyncSession], letters: Letters, clock: FakeClock
-) -> AsyncIterator[Chat]:
+) -> Chat:
     """The group, on a clock that ticks with every reading."""
-    world = Chat(session_factory, letters, TickingClock(clock.now))
-    yield world
-    await world.close()
+    return Chat(session_factory, letters, TickingClock(clock.now))
