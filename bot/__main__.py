@@ -1,4 +1,4 @@
-"""``python -m bot [run | migrate | status | verify FILE]``."""
+"""``python -m bot [run | migrate | grants ROLE | status | verify FILE]``."""
 
 from __future__ import annotations
 
@@ -20,6 +20,10 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("run", help="run the bot (the default)")
     commands.add_parser("migrate", help="apply the database migrations and exit")
+    grants = commands.add_parser(
+        "grants", help="give a PostgreSQL role what the bot needs (run as the tables' owner)"
+    )
+    grants.add_argument("role", help="the role the bot runs as; it must exist")
     commands.add_parser("status", help="print the state of the mail queue")
     verify = commands.add_parser(
         "verify", help="check a saved agreement email (.eml) or its record (.json)"
@@ -82,8 +86,12 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # start-up noise
     try:
         # Settings first, the heavy imports after: a bad setting is reported at once.
-        if args.command in {"migrate", "status"}:
+        if args.command in {"migrate", "grants", "status"}:
             database_url = load_settings(DatabaseSettings).database_url
+            if args.command == "grants":
+                from bot.db.grants import grant_to
+
+                return grant_to(database_url, args.role)
             if args.command == "migrate":
                 from bot.db.migrate import upgrade
 

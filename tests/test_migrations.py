@@ -35,6 +35,7 @@ TABLES = {
     "amendments",
     "journal",
     "handled_updates",
+    "chain_entries",
 }
 
 

@@ -25,9 +25,12 @@ def create_engine(database_url: str) -> AsyncEngine:
 
 def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets the mail worker read while a handler writes; SQLite leaves foreign keys off.
+    # INSERT OR REPLACE deletes the row it replaces without firing DELETE triggers unless
+    # recursive triggers are on: with them, the append-only tables refuse it too.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA recursive_triggers=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 

@@ -92,7 +92,6 @@ class Agreement(Base):
     __table_args__ = (
         UniqueConstraint("chat_id", "message_id"),
         UniqueConstraint("chat_id", "number"),
-        Index("ix_agreements_chat_marked_at", "chat_id", "marked_at"),  # the chain's head
     )
 
     id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
@@ -271,6 +270,29 @@ class Amendment(Base):
     digest: Mapped[str] = mapped_column(String(64))
     previous_digest: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
+
+
+class ChainEntry(Base):
+    """A record's place in its chat's hash chain: the order links were made in, under the
+    chat's lock. The key refuses two records at one place; the record names the digest of
+    the entry before it."""
+
+    __tablename__ = "chain_entries"
+    __table_args__ = (
+        CheckConstraint("(agreement_id IS NULL) <> (amendment_id IS NULL)", name="one_record"),
+        UniqueConstraint("agreement_id"),
+        UniqueConstraint("amendment_id"),
+    )
+
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # 1, 2, ...
+    digest: Mapped[str] = mapped_column(String(64))
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"))
+    amendment_id: Mapped[int | None] = mapped_column(ForeignKey("amendments.id"))
+
+    # Set instead of the ids, so the record and its place are written in one flush.
+    agreement: Mapped[Agreement | None] = relationship(lazy="raise")
+    amendment: Mapped[Amendment | None] = relationship(lazy="raise")
 
 
 class JournalEntry(Base):

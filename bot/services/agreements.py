@@ -18,7 +18,7 @@ from bot.db.models import Agreement, AgreementFile, Chat, Party, PartyRole, User
 from bot.metrics import AGREEMENTS
 from bot.services.agreement_views import AgreementView, load_views, new_view, with_parties
 from bot.services.base import Service
-from bot.services.chain import latest_digest
+from bot.services.chain import add_link, chain_head
 from bot.services.deliveries import queue_agreement_mails, queue_new_agreement_mails
 from bot.services.directory import (
     remember_chat,
@@ -139,8 +139,9 @@ class AgreementService(Service):
         self, request: MarkRequest, *, lock_chat: bool
     ) -> Agreement | tuple[int, Outcome]:
         """The new agreement, or the existing one's id and what marking it again did."""
+        chat = await remember_chat(self._session, request.chat, self._clock(), lock=lock_chat)
+        # Read holding the chat's lock, so that marked_at follows the chain's order.
         now = self._clock()
-        chat = await remember_chat(self._session, request.chat, now, lock=lock_chat)
         people = [request.message.author, request.marker, request.counterpart]
         users = await remember_users(self._session, [p for p in people if p is not None], now)
         existing = await self._find(request.chat.id, request.message.message_id)
@@ -203,12 +204,13 @@ class AgreementService(Service):
         """Insert the agreement with its first parties; its chat and parties' users stay
         in memory for the mails and the card, so nothing is read back."""
         number = await self._next_number(request.chat.id)
-        previous = await latest_digest(self._session, request.chat.id)
+        head = await chain_head(self._session, request.chat.id)  # under the chat's lock
         topic = await topic_name(self._session, request.chat.id, request.message.thread_id)
-        agreement = _new_agreement(request, number, previous, now, topic)
+        agreement = _new_agreement(request, number, head.digest, now, topic)
         agreement.chat = chat
         agreement.parties = _first_parties(request, users, now)
         self._session.add(agreement)
+        add_link(self._session, request.chat.id, head, agreement)
         await self._session.flush()  # the unique keys speak here if we lost a race
         if self._stamper is not None:
             request_stamp(self._session, agreement.digest, now, agreement_id=agreement.id)

@@ -10,11 +10,12 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from bot.db.gate import session_gate
 from bot.db.models import Acceptance, Agreement, Amendment, MessageVersion, Party, User
 from bot.services.alert_mail import agreed_text
 from bot.services.amendment_mail import queue_amendment_mails
 from bot.services.base import Service
-from bot.services.chain import latest_digest
+from bot.services.chain import add_link, chain_head, lock_chain
 from bot.services.directory import remember_user
 from bot.services.people import Person, full_name
 from bot.services.records import iso_utc, seal
@@ -46,6 +47,18 @@ class AcceptResult:
 
 class AmendmentService(Service):
     async def accept(self, version_id: int, chat_id: int, person: Person) -> AcceptResult:
+        # Accepts take turns per chat, with each other and with marks: the last party's
+        # accept must see the others' (two at once each saw only their own, and nobody
+        # recorded the amendment), and an amendment takes the chain's next place. On
+        # SQLite the process' writers take turns; on PostgreSQL the chat's row is locked.
+        async with session_gate(self._session).turn():
+            await lock_chain(self._session, chat_id)
+            result = await self._accept(version_id, chat_id, person)
+            if self._session.in_transaction():  # a refusal: let go of the chat at once
+                await self._session.commit()
+            return result
+
+    async def _accept(self, version_id: int, chat_id: int, person: Person) -> AcceptResult:
         version = await self._session.get(MessageVersion, version_id)
         agreement = await self._agreement(version.agreement_id) if version else None
         if version is None or agreement is None or agreement.chat_id != chat_id:
@@ -119,6 +132,7 @@ class AmendmentService(Service):
         self, agreement: Agreement, version: MessageVersion, now: datetime
     ) -> Amendment:
         previous = await agreed_text(self._session, agreement)
+        head = await chain_head(self._session, agreement.chat_id)  # the caller holds the lock
         latest = await self._session.scalar(
             select(func.max(Amendment.number)).where(Amendment.agreement_id == agreement.id)
         )
@@ -140,7 +154,7 @@ class AmendmentService(Service):
                     "digest": agreement.digest,
                 },
                 "number": f"{agreement.number}.{number}",
-                "previous_digest": await latest_digest(self._session, agreement.chat_id),
+                "previous_digest": head.digest,
                 "replaces_digest": previous.digest,
                 "message": {
                     "id": agreement.message_id,
@@ -167,6 +181,7 @@ class AmendmentService(Service):
             created_at=now,
         )
         self._session.add(amendment)
+        add_link(self._session, agreement.chat_id, head, amendment)
         await self._session.flush()
         if self._stamper is not None:
             request_stamp(self._session, amendment.digest, now, amendment_id=amendment.id)

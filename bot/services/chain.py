@@ -1,7 +1,10 @@
 """Each chat's records form a hash chain: every record names the digest of the one before.
 
 A history rewritten in the database afterwards no longer matches the digests the parties
-hold in their mailboxes, nor the chain itself.
+hold in their mailboxes, nor the chain itself. The chain's order is the order its links
+were made in: each record takes the chat's next place (``chain_entries``) while it holds
+the chat's lock (``lock_chain``), so records made at once by several replicas never name
+the same predecessor.
 """
 
 from __future__ import annotations
@@ -10,10 +13,10 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Agreement, Amendment
+from bot.db.models import Agreement, Amendment, ChainEntry, Chat
 from bot.services.records import digest_of
 
 
@@ -23,27 +26,75 @@ class ChainLink:
     recorded_at: datetime
     record: bytes
     digest: str
-    # Orders records made at the same moment: agreements before amendments, then by
-    # number (as numbers: #9 before #10).
-    rank: tuple[int, int, int]
-
-    @property
-    def order(self) -> tuple[datetime, tuple[int, int, int]]:
-        return self.recorded_at, self.rank
+    position: int | None  # its place in the chat's chain; None: a record given none
+    agreement_id: int | None = None  # the agreement, or the amendment's agreement
+    amendment_id: int | None = None
 
 
-def _agreement_link(number: int, at: datetime, record: bytes, digest: str) -> ChainLink:
-    return ChainLink(f"agreement #{number}", at, record, digest, (0, number, 0))
+@dataclass(frozen=True, slots=True)
+class ChainHead:
+    """Where a chat's next record goes, and the digest it must name."""
+
+    next_position: int
+    digest: str | None
 
 
-def _amendment_link(number: int, k: int, at: datetime, record: bytes, digest: str) -> ChainLink:
-    return ChainLink(f"amendment #{number}.{k}", at, record, digest, (1, number, k))
+async def lock_chain(session: AsyncSession, chat_id: int) -> None:
+    """Hold the chat's chain until the transaction ends: on PostgreSQL the chat's row
+    (FOR UPDATE), which markings lock too. On SQLite the caller holds the process' write
+    turn (bot/db/gate.py) instead, and this is a no-op."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(select(Chat.id).where(Chat.id == chat_id).with_for_update())
+
+
+async def chain_head(session: AsyncSession, chat_id: int) -> ChainHead:
+    """Read under the chat's lock (``lock_chain``), so that nobody takes the place first."""
+    last = (
+        await session.execute(
+            select(ChainEntry.position, ChainEntry.digest)
+            .where(ChainEntry.chat_id == chat_id)
+            .order_by(ChainEntry.position.desc())
+            .limit(1)
+        )
+    ).first()
+    return ChainHead(1, None) if last is None else ChainHead(last.position + 1, last.digest)
+
+
+def add_link(
+    session: AsyncSession, chat_id: int, head: ChainHead, record: Agreement | Amendment
+) -> None:
+    """The record takes the place ``head`` named, in the record's own flush; the key
+    refuses a second record there."""
+    entry = ChainEntry(chat_id=chat_id, position=head.next_position, digest=record.digest)
+    if isinstance(record, Agreement):
+        entry.agreement = record
+    else:
+        entry.amendment = record
+    session.add(entry)
+
+
+async def latest_digest(session: AsyncSession, chat_id: int) -> str | None:
+    """What the chat's next record names as its predecessor: the last link of
+    ``chat_chain``."""
+    return (await chain_head(session, chat_id)).digest
 
 
 async def chat_chain(session: AsyncSession, chat_id: int) -> list[ChainLink]:
-    """The chat's records in the order they were made."""
+    """The chat's records in the order they were made; any record without a place comes
+    last, for ``check_chain`` to report."""
+    places = {
+        (entry.agreement_id, entry.amendment_id): entry.position
+        for entry in await session.scalars(select(ChainEntry).where(ChainEntry.chat_id == chat_id))
+    }
     links = [
-        _agreement_link(a.number, a.marked_at, a.record, a.digest)
+        ChainLink(
+            f"agreement #{a.number}",
+            a.marked_at,
+            a.record,
+            a.digest,
+            places.get((a.id, None)),
+            agreement_id=a.id,
+        )
         for a in await session.scalars(select(Agreement).where(Agreement.chat_id == chat_id))
     ]
     amended = await session.execute(
@@ -52,45 +103,30 @@ async def chat_chain(session: AsyncSession, chat_id: int) -> list[ChainLink]:
         .where(Agreement.chat_id == chat_id)
     )
     links += [
-        _amendment_link(number, a.number, a.created_at, a.record, a.digest)
+        ChainLink(
+            f"amendment #{number}.{a.number}",
+            a.created_at,
+            a.record,
+            a.digest,
+            places.get((None, a.id)),
+            agreement_id=a.agreement_id,
+            amendment_id=a.id,
+        )
         for a, number in amended
     ]
-    return sorted(links, key=lambda link: link.order)
-
-
-async def latest_digest(session: AsyncSession, chat_id: int) -> str | None:
-    """What the chat's next record names as its predecessor: the last link of
-    ``chat_chain``, looked for among the records of the chat's latest moment only, so that
-    marking costs the same in a chat with a long history."""
-    newest_agreement = (
-        select(func.max(Agreement.marked_at)).where(Agreement.chat_id == chat_id)
-    ).scalar_subquery()
-    agreements = await session.execute(
-        select(Agreement.number, Agreement.marked_at, Agreement.digest).where(
-            Agreement.chat_id == chat_id, Agreement.marked_at == newest_agreement
-        )
-    )
-    in_chat = select(Amendment).join(Agreement, Agreement.id == Amendment.agreement_id)
-    newest_amendment = (
-        in_chat.with_only_columns(func.max(Amendment.created_at))
-        .where(Agreement.chat_id == chat_id)
-        .scalar_subquery()
-    )
-    amendments = await session.execute(
-        in_chat.with_only_columns(
-            Agreement.number, Amendment.number, Amendment.created_at, Amendment.digest
-        ).where(Agreement.chat_id == chat_id, Amendment.created_at == newest_amendment)
-    )
-    candidates = [_agreement_link(n, at, b"", digest) for n, at, digest in agreements]
-    candidates += [_amendment_link(n, k, at, b"", digest) for n, k, at, digest in amendments]
-    return max(candidates, key=lambda link: link.order).digest if candidates else None
+    unplaced = 1 << 62  # after every place
+    return sorted(links, key=lambda link: (link.position or unplaced, link.recorded_at))
 
 
 def check_chain(links: list[ChainLink]) -> list[str]:
     """Every problem found, in plain words; an empty list means the chain holds."""
     problems = []
     previous: str | None = None
-    for link in links:
+    for expected, link in enumerate(links, start=1):
+        if link.position is None:
+            problems.append(f"{link.label}: has no place in the chat's chain")
+        elif link.position != expected:
+            problems.append(f"{link.label}: is at place {link.position}, not {expected}")
         if digest_of(link.record) != link.digest:
             problems.append(f"{link.label}: its record no longer hashes to its digest")
         named = json.loads(link.record).get("previous_digest")

@@ -88,6 +88,8 @@ async def remember_chat(
     chat.username = info.username
     chat.is_forum = info.is_forum
     _touch(session, chat, now)
+    if lock and chat in session.new:  # a new row is held by its key once written
+        await session.flush()
     return chat
 
 

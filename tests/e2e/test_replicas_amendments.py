@@ -1,0 +1,106 @@
+"""Two bot processes on one PostgreSQL database: the last two parties press "Accept" at
+the same moment through different replicas while new marks race in the same chat. Each
+amendment is recorded once, and the chat's chain holds."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections import Counter
+from pathlib import Path
+
+import aiohttp
+import pytest
+from sqlalchemy import select
+
+from bot.db.engine import create_engine, create_session_factory
+from bot.db.models import Amendment
+from bot.services.chain import chat_chain, check_chain
+from bot.services.people import Person
+from tests.botapi import BotAPIServer
+from tests.botapi.scenario import TelegramWorld
+from tests.e2e.test_replicas import Replica, bind, taken
+from tests.e2e.test_webhook import free_port, local_api  # noqa: F401  (a fixture)
+from tests.support.database import TEST_DATABASE_URL
+from tests.support.mailbox import Mailbox
+
+pytestmark = pytest.mark.skipif(
+    not TEST_DATABASE_URL, reason="replicas share PostgreSQL: runs in CI's PostgreSQL leg"
+)
+OFFERS = 4
+ACCEPT = "✅ Accept new version"
+
+
+async def test_accepts_at_once_through_two_replicas_amend_once(
+    local_api: BotAPIServer,  # noqa: F811
+    mailbox: Mailbox,
+    database_url: str,
+    tmp_path: Path,
+) -> None:
+    api = local_api
+    world = TelegramWorld(api)
+    ann, ben = world.user("Ann"), world.user("Ben")
+    group = world.group("Replicas")
+    await bind(
+        database_url,
+        (Person(ann.id, "Ann", username="ann"), "ann@example.com"),
+        (Person(ben.id, "Ben", username="ben"), "ben@example.com"),
+    )
+    first = Replica("first", api, mailbox, database_url, tmp_path)
+    second = Replica("second", api, mailbox, database_url, tmp_path)
+    async with aiohttp.ClientSession() as client:
+        try:
+            await asyncio.gather(first.start(client), second.start(client))
+            offers = [ben.says(group, f"Offer {n}: {100 * n} EUR") for n in range(OFFERS)]
+            for offer in offers:
+                ann.says(group, "/agree", reply_to=offer)
+            for update in taken(api):
+                assert await first.post(client, update) == 200
+            for n, offer in enumerate(offers):
+                ben.edits(offer, f"Offer {n}: {100 * n + 50} EUR")
+            for update in taken(api):
+                assert await first.post(client, update) == 200
+            alerts = [m for m in api.bot_messages(group.id) if "edited" in m["text"]]
+            assert len(alerts) == OFFERS
+
+            # Ann's and Ben's presses each go to another replica at once, and new offers
+            # are marked through both meanwhile.
+            for alert in alerts:
+                ann.presses(alert, ACCEPT)
+                ben.presses(alert, ACCEPT)
+            presses = taken(api)
+            for press in presses:  # Telegram knows a query it delivered, by webhook too
+                api.state.delivered_queries[press["callback_query"]["id"]] = press[
+                    "callback_query"
+                ]
+            for n in range(OFFERS):
+                ann.says(group, "/agree", reply_to=ben.says(group, f"Extra {n}"))
+            marks = taken(api)
+            replicas = (first, second)
+            posts = [replicas[i % 2].post(client, update) for i, update in enumerate(presses)]
+            posts += [replicas[i % 2].post(client, update) for i, update in enumerate(marks)]
+            assert set(await asyncio.gather(*posts)) == {200}
+        finally:
+            for replica in (first, second):
+                if replica.process is not None and replica.process.returncode is None:
+                    await replica.stop()
+
+    engine = create_engine(database_url)
+    try:
+        async with create_session_factory(engine)() as session:
+            amendments = (await session.scalars(select(Amendment))).all()
+            chain = await chat_chain(session, group.id)
+    finally:
+        await engine.dispose()
+    assert sorted((a.agreement_id, a.number) for a in amendments) == [
+        (n, 1) for n in range(1, OFFERS + 1)
+    ]
+    assert len(chain) == 3 * OFFERS and check_chain(chain) == []
+    notices = Counter(
+        match[1]
+        for m in api.bot_messages(group.id)
+        if (match := re.search(r"Amendment #(\d+\.\d+)", m["text"]))
+    )
+    assert notices == {f"{n}.1": 1 for n in range(1, OFFERS + 1)}
+    logs = "".join((tmp_path / n / "bot.log").read_text() for n in ("first", "second"))
+    assert "Traceback" not in logs, logs[logs.find("Traceback") - 300 :][:3000]

@@ -1,0 +1,98 @@
+"""A chat where agreements are marked, edited and accepted through the real services, each
+call on a session of its own as in the bot (several at once race as replicas would)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.models import Amendment, MessageVersion
+from bot.services.agreements import AgreementService, MarkedMessage, MarkRequest
+from bot.services.amendments import AcceptResult, AmendmentService
+from bot.services.base import Service
+from bot.services.chain import ChainLink, chat_chain
+from bot.services.edits import EditedMessage, EditService
+from bot.services.letters import Letters
+from bot.services.people import ChatInfo, Person
+from tests.conftest import FakeClock, RecordingWaker
+
+S = TypeVar("S", bound=Service)
+
+ALICE = Person(id=101, first_name="Alice", language_code="en")
+BOB = Person(id=202, first_name="Bob", language_code="en")
+GROUP = ChatInfo(id=-1001234567890, type="supergroup", title="Project X")
+SENT_AT = datetime(2026, 11, 29, 8, 30, tzinfo=UTC)
+
+
+class TickingClock(FakeClock):
+    """Each reading a millisecond later than the one before, like a real clock under load:
+    the order of readings is the order of the calls."""
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(milliseconds=1)
+        return self.now
+
+
+class Chat:
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], letters: Letters, clock: FakeClock
+    ) -> None:
+        self._sessions = sessions
+        self._letters = letters
+        self._clock = clock
+
+    @asynccontextmanager
+    async def service(self, kind: type[S]) -> AsyncIterator[S]:
+        """A service on a session of its own, closed afterwards, as the bot's update has."""
+        async with self._sessions() as session:
+            yield kind(session, self._letters, RecordingWaker(), self._clock)
+
+    async def mark(self, message_id: int, text: str = "", by: Person = BOB) -> int:
+        """Alice wrote it, ``by`` marks it; the agreement's id."""
+        message = MarkedMessage(message_id, SENT_AT, ALICE, text or f"Offer {message_id}")
+        async with self.service(AgreementService) as agreements:
+            result = await agreements.mark(MarkRequest(GROUP, message, by))
+        assert result.agreement is not None, result
+        return int(result.agreement.id)
+
+    async def edit(self, message_id: int, text: str, by: Person = ALICE) -> int:
+        """The new version's id."""
+        async with self._sessions() as session:
+            edits = EditService(
+                session, self._letters, RecordingWaker(), self._clock, timedelta(0)
+            )
+            result = await edits.record(EditedMessage(GROUP.id, message_id, text, SENT_AT, by))
+        assert result.alert is not None, result
+        return result.alert.latest_version_id
+
+    async def accept(self, version_id: int, by: Person) -> AcceptResult:
+        async with self.service(AmendmentService) as amendments:
+            return await amendments.accept(version_id, GROUP.id, by)
+
+    async def chain(self) -> list[ChainLink]:
+        async with self._sessions() as session:
+            return await chat_chain(session, GROUP.id)
+
+    async def amendments(self) -> list[Amendment]:
+        async with self._sessions() as session:
+            return list(await session.scalars(select(Amendment).order_by(Amendment.id)))
+
+    async def version(self, version_id: int) -> MessageVersion:
+        async with self._sessions() as session:
+            version = await session.get(MessageVersion, version_id)
+        assert version is not None
+        return version
+
+
+@pytest.fixture(name="group")
+async def group_fixture(
+    session_factory: async_sessionmaker[AsyncSession], letters: Letters, clock: FakeClock
+) -> Chat:
+    """The group, on a clock that ticks with every reading."""
+    return Chat(session_factory, letters, TickingClock(clock.now))
