@@ -14,7 +14,11 @@ from mailer.detached import reattach
 async def files_for(session: AsyncSession, mails: Sequence[Mail]) -> dict[int, bytes]:
     """The files the mails go out with, by agreement, each read once: the parties of one
     agreement share one copy in memory, as they do in the database."""
-    wanted = {mail.agreement_id for mail in mails if mail.file_at is not None}
+    wanted = {
+        mail.agreement_id
+        for mail in mails
+        if mail.file_at is not None and mail.agreement_id is not None
+    }
     return await stored_files(session, wanted) if wanted else {}
 
 
