@@ -32,6 +32,7 @@ from bot.middlewares.handled import HandledUpdates
 from bot.middlewares.i18n import UserLanguageMiddleware
 from bot.middlewares.in_flight import FinishInFlight
 from bot.middlewares.journal import JournalMiddleware
+from bot.middlewares.membership_changes import CHAT_MEMBER, MembershipChanges
 from bot.middlewares.metrics import MetricsMiddleware
 from bot.middlewares.once import OnceMiddleware
 from bot.middlewares.quiet import QuietMessages
@@ -146,8 +147,9 @@ def build_dispatcher(
     stamper: StampWaker | None = None,
 ) -> Dispatcher:
     handled = HandledUpdates()
+    membership = Membership()
     gatekeeper = Gatekeeper(
-        Membership(),
+        membership,
         ActionLimits(settings.agree_limit_per_user, settings.agree_limit_per_chat),
     )
     dispatcher = Dispatcher(
@@ -159,6 +161,7 @@ def build_dispatcher(
     )
     topics = TopicNamesMiddleware(session_factory)
     journaling = JournalMiddleware(journal) if settings.journal else None
+    dispatcher.update.outer_middleware(MembershipChanges(membership, handled))
     dispatcher.update.outer_middleware(QuietMessages(handled, topics, journaling))
     dispatcher.update.outer_middleware(FinishInFlight(grace=HANDLER_GRACE_SECONDS))
     dispatcher.update.outer_middleware(handled)
@@ -186,6 +189,12 @@ def build_dispatcher(
         observer.middleware(services)
     dispatcher.include_router(build_router(reactions=settings.journal))
     return dispatcher
+
+
+def used_update_types(dispatcher: Dispatcher) -> list[str]:
+    """What the handlers take, and the member changes that clear cached membership
+    answers (Telegram sends those only to a group's administrators, and only if asked)."""
+    return sorted({*dispatcher.resolve_used_update_types(), CHAT_MEMBER})
 
 
 async def _introduce(bot: Bot, settings: Settings) -> User:
@@ -234,7 +243,7 @@ async def run(
             settings, session_factory, letters, worker, journal, cards, stamper
         )
         housekeeping = Housekeeping(session_factory, journal, utc_now)
-        allowed_updates = dispatcher.resolve_used_update_types()
+        allowed_updates = used_update_types(dispatcher)
         if settings.webhook_url is not None:
             # Never open: without WEBHOOK_SECRET, one derived from the token.
             await bot.set_webhook(
