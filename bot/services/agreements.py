@@ -15,7 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.gate import session_gate
 from bot.db.models import Agreement, AgreementFile, Chat, Party, PartyRole, User
+from bot.db.upsert import insert_ignoring_duplicates
 from bot.metrics import AGREEMENTS
+from bot.services.agreement_lock import lock_agreement
 from bot.services.agreement_views import AgreementView, load_views, new_view, with_parties
 from bot.services.base import Service
 from bot.services.chain import latest_digest
@@ -146,23 +148,37 @@ class AgreementService(Service):
         existing = await self._find(request.chat.id, request.message.message_id)
         if existing is None:
             return await self._record(request, now, chat, users)
+        if lock_chat:  # the chat's row is held: the agreement's next (agreement_lock.py)
+            existing = await lock_agreement(self._session, existing.id)
+            assert existing is not None
         joined = await self._add_party(existing, request.marker.id, now)
         return existing.id, Outcome.JOINED if joined else Outcome.ALREADY_PARTY
 
     async def join(self, agreement_id: int, chat_id: int, person: Person) -> MarkResult:
         """A chat member presses "I agree" under the bot's answer."""
-        agreement = await self._session.get(Agreement, agreement_id)
-        if agreement is None or agreement.chat_id != chat_id:
+        if not await self.joinable(agreement_id, chat_id):
             return MarkResult(Refusal.UNKNOWN_AGREEMENT)
-        now = self._clock()
-        await remember_user(self._session, person, now)
-        try:
-            joined = await self._add_party(agreement, person.id, now)
-        except JoinClosed:
-            await self._session.rollback()
-            return MarkResult(Refusal.EDIT_PENDING)
-        outcome = Outcome.JOINED if joined else Outcome.ALREADY_PARTY
-        return MarkResult(outcome, await self._finish(agreement.id, now))
+        # Takes turns with edits of the agreement (services/agreement_lock.py).
+        async with session_gate(self._session).turn():
+            agreement = await lock_agreement(self._session, agreement_id)
+            assert agreement is not None  # append-only: it was there a moment ago
+            now = self._clock()
+            await remember_user(self._session, person, now)
+            try:
+                joined = await self._add_party(agreement, person.id, now)
+            except JoinClosed:
+                await self._session.rollback()
+                return MarkResult(Refusal.EDIT_PENDING)
+            outcome = Outcome.JOINED if joined else Outcome.ALREADY_PARTY
+            return MarkResult(outcome, await self._finish(agreement.id, now))
+
+    async def joinable(self, agreement_id: int, chat_id: int) -> bool:
+        """Whether the agreement is one of the chat's (a button's id is the sender's to
+        choose); a cheap look before anything else is done for a join."""
+        found = await self._session.scalar(
+            select(Agreement.chat_id).where(Agreement.id == agreement_id)
+        )
+        return found == chat_id
 
     async def is_recorded(self, chat_id: int, message_id: int) -> bool:
         """Whether the message is an agreement already: marking it again only joins, and
@@ -232,16 +248,20 @@ class AgreementService(Service):
         return (current or 0) + 1
 
     async def _add_party(self, agreement: Agreement, user_id: int, now: datetime) -> bool:
-        """A party joining an agreement recorded before; False if already one."""
+        """A party joining an agreement recorded before; False if already one. The caller
+        holds the agreement (agreement_lock.py)."""
         if await self._session.get(Party, (agreement.id, user_id)) is not None:
             return False
         if await edit_awaits_acceptance(self._session, agreement):
             raise JoinClosed
-        self._session.add(
-            Party(agreement_id=agreement.id, user_id=user_id, role=PartyRole.JOINED, joined_at=now)
+        await self._session.flush()  # the party's user row, if new, goes first
+        # A second press that got here too adds nothing, and is no error.
+        inserted = await self._session.execute(
+            insert_ignoring_duplicates(self._session, Party).values(
+                agreement_id=agreement.id, user_id=user_id, role=PartyRole.JOINED, joined_at=now
+            )
         )
-        await self._session.flush()
-        return True
+        return bool(inserted.rowcount)  # type: ignore[attr-defined]
 
     def _attachable(self, request: MarkRequest) -> bytes | None:
         """The marked message's file, if it goes with the email (and so is stored)."""

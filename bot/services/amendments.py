@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from bot.db.models import Acceptance, Agreement, Amendment, MessageVersion, Party, User
+from bot.services.agreement_lock import lock_agreement
 from bot.services.alert_mail import agreed_text
 from bot.services.amendment_mail import queue_amendment_mails
 from bot.services.base import Service
@@ -46,7 +47,15 @@ class AcceptResult:
 
 class AmendmentService(Service):
     async def accept(self, version_id: int, chat_id: int, person: Person) -> AcceptResult:
+        result = await self._accept(version_id, chat_id, person)
+        if self._session.in_transaction():  # a refusal: let go of the locked rows at once
+            await self._session.commit()
+        return result
+
+    async def _accept(self, version_id: int, chat_id: int, person: Person) -> AcceptResult:
         version = await self._session.get(MessageVersion, version_id)
+        if version is not None:  # who decides takes turns (services/agreement_lock.py)
+            await lock_agreement(self._session, version.agreement_id)
         agreement = await self._agreement(version.agreement_id) if version else None
         if version is None or agreement is None or agreement.chat_id != chat_id:
             return AcceptResult(Acceptation.UNKNOWN)
