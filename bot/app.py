@@ -22,8 +22,8 @@ from bot.commands import register_commands
 from bot.config import ConfigError, Settings
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import PROJECT_ROOT, upgrade
+from bot.gatekeeper import Gatekeeper
 from bot.handlers import build_router
-from bot.handlers.access import Gatekeeper
 from bot.handlers.cards import CardPoster
 from bot.i18n import create_i18n
 from bot.membership import Membership
@@ -42,6 +42,7 @@ from bot.middlewares.topics import TopicNamesMiddleware
 from bot.notifications import TelegramNotifier
 from bot.recovery import post_owed_cards
 from bot.services.alert_scheduler import AlertScheduler
+from bot.services.file_budget import FileBudget
 from bot.services.housekeeping import Housekeeping
 from bot.services.journal import Journal
 from bot.services.letters import Letters
@@ -174,7 +175,10 @@ def build_dispatcher(
     UserLanguageMiddleware(create_i18n()).setup(dispatcher)
     coalesce = timedelta(seconds=settings.edit_alert_coalesce_seconds)
     once = OnceMiddleware(utc_now)
-    services = ServicesMiddleware(letters, mail_waker, utc_now, coalesce, stamper)
+    budget = FileBudget.in_mb(
+        settings.files_mb_per_user_per_day, settings.files_mb_per_chat_per_day
+    )
+    services = ServicesMiddleware(letters, mail_waker, utc_now, coalesce, stamper, budget)
     for observer in (
         dispatcher.message,
         dispatcher.edited_message,

@@ -93,6 +93,8 @@ class Agreement(Base):
         UniqueConstraint("chat_id", "message_id"),
         UniqueConstraint("chat_id", "number"),
         Index("ix_agreements_chat_marked_at", "chat_id", "marked_at"),  # the chain's head
+        # a person's files of the day (services/file_budget.py); the chat's use the above
+        Index("ix_agreements_marked_by_marked_at", "marked_by_id", "marked_at"),
     )
 
     id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)

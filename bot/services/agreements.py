@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import logging
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -29,11 +30,14 @@ from bot.services.directory import (
     topic_name,
     verified_addresses,
 )
+from bot.services.file_budget import DEFAULT_FILE_BUDGET, FileBudget, Spent, spent_by
+from bot.services.letters import Letters
 from bot.services.media import Download, Media, describe
+from bot.services.outbox import MailWaker
 from bot.services.pending import edit_awaits_acceptance
 from bot.services.people import BUSINESS_CHAT_BASE, ChatInfo, Person, language_for
 from bot.services.records import RECORD_FORMAT, content_hash, iso_utc, seal
-from bot.services.stamps import request_stamp
+from bot.services.stamps import StampWaker, request_stamp
 
 logger = logging.getLogger(__name__)
 
@@ -80,11 +84,26 @@ class Refusal(enum.StrEnum):
     SERVICE_MESSAGE = "service_message"
     UNKNOWN_AGREEMENT = "unknown_agreement"
     EDIT_PENDING = "edit_pending"  # joining waits until the parties accept an edit
+    # The file would go over the day's budget for stored files (services/file_budget.py).
+    FILES_OVER_USER_BUDGET = "files_over_user_budget"
+    FILES_OVER_CHAT_BUDGET = "files_over_chat_budget"
 
 
 class JoinClosed(Exception):
     """A join refused while an edit awaits acceptance (services/pending.py); nothing of
     the attempt is kept."""
+
+
+class FilesOverBudget(Exception):
+    """A new agreement's file would go over a daily budget; nothing of it is kept."""
+
+    def __init__(self, spent: Spent) -> None:
+        super().__init__(spent)
+        self.refusal = (
+            Refusal.FILES_OVER_USER_BUDGET
+            if spent is Spent.USER
+            else Refusal.FILES_OVER_CHAT_BUDGET
+        )
 
 
 class Outcome(enum.StrEnum):
@@ -100,6 +119,19 @@ class MarkResult:
 
 
 class AgreementService(Service):
+    def __init__(
+        self,
+        session: AsyncSession,
+        letters: Letters,
+        mail_waker: MailWaker,
+        clock: Callable[[], datetime],
+        *,
+        stamper: StampWaker | None = None,
+        file_budget: FileBudget = DEFAULT_FILE_BUDGET,
+    ) -> None:
+        super().__init__(session, letters, mail_waker, clock, stamper=stamper)
+        self._file_budget = file_budget
+
     async def mark(self, request: MarkRequest) -> MarkResult:
         refusal = _refusal_for(request)
         if refusal is not None:
@@ -113,6 +145,28 @@ class AgreementService(Service):
             except JoinClosed:
                 await self._session.rollback()
                 return MarkResult(Refusal.EDIT_PENDING)
+            except FilesOverBudget as over:
+                await self._session.rollback()
+                return MarkResult(over.refusal)
+
+    async def files_fit(
+        self, chat_id: int | None, marker_id: int, size: int | None
+    ) -> Refusal | None:
+        """Before a download: whether a file of this size (as Telegram states it) would
+        go over the day's budget, were it stored (only files that go with the emails are).
+        ``mark`` checks again, exactly, before it stores one."""
+        if size is None or not self._letters.attachable(size):
+            return None
+        spent = await spent_by(
+            self._session,
+            self._file_budget,
+            chat_id=chat_id,
+            user_id=marker_id,
+            size=size,
+            now=self._clock(),
+        )
+        await self._session.commit()  # a read: hold nothing through the download
+        return None if spent is None else FilesOverBudget(spent).refusal
 
     async def _mark(self, request: MarkRequest) -> MarkResult:
         postgres = self._session.get_bind().dialect.name == "postgresql"
@@ -147,6 +201,7 @@ class AgreementService(Service):
         users = await remember_users(self._session, [p for p in people if p is not None], now)
         existing = await self._find(request.chat.id, request.message.message_id)
         if existing is None:
+            await self._check_file_budget(request, now)
             return await self._record(request, now, chat, users)
         if lock_chat:  # the chat's row is held: the agreement's next (agreement_lock.py)
             existing = await lock_agreement(self._session, existing.id)
@@ -262,6 +317,22 @@ class AgreementService(Service):
             )
         )
         return bool(inserted.rowcount)  # type: ignore[attr-defined]
+
+    async def _check_file_budget(self, request: MarkRequest, now: datetime) -> None:
+        """Under the chat's lock, so the chat's budget is exact however many mark at once."""
+        content = self._attachable(request)
+        if content is None:
+            return
+        spent = await spent_by(
+            self._session,
+            self._file_budget,
+            chat_id=request.chat.id,
+            user_id=request.marker.id,
+            size=len(content),
+            now=now,
+        )
+        if spent is not None:
+            raise FilesOverBudget(spent)
 
     def _attachable(self, request: MarkRequest) -> bytes | None:
         """The marked message's file, if it goes with the email (and so is stored)."""
