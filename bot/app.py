@@ -22,8 +22,8 @@ from bot.commands import register_commands
 from bot.config import ConfigError, Settings
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import PROJECT_ROOT, upgrade
+from bot.gatekeeper import Gatekeeper
 from bot.handlers import build_router
-from bot.handlers.access import Gatekeeper
 from bot.handlers.cards import CardPoster
 from bot.i18n import create_i18n
 from bot.membership import Membership
@@ -32,6 +32,7 @@ from bot.middlewares.handled import HandledUpdates
 from bot.middlewares.i18n import UserLanguageMiddleware
 from bot.middlewares.in_flight import FinishInFlight
 from bot.middlewares.journal import JournalMiddleware
+from bot.middlewares.membership_changes import CHAT_MEMBER, MembershipChanges
 from bot.middlewares.metrics import MetricsMiddleware
 from bot.middlewares.once import OnceMiddleware
 from bot.middlewares.quiet import QuietMessages
@@ -41,6 +42,7 @@ from bot.middlewares.topics import TopicNamesMiddleware
 from bot.notifications import TelegramNotifier
 from bot.recovery import post_owed_cards
 from bot.services.alert_scheduler import AlertScheduler
+from bot.services.file_budget import FileBudget
 from bot.services.housekeeping import Housekeeping
 from bot.services.journal import Journal
 from bot.services.letters import Letters
@@ -147,8 +149,9 @@ def build_dispatcher(
     stamper: StampWaker | None = None,
 ) -> Dispatcher:
     handled = HandledUpdates()
+    membership = Membership()
     gatekeeper = Gatekeeper(
-        Membership(),
+        membership,
         ActionLimits(settings.agree_limit_per_user, settings.agree_limit_per_chat),
     )
     dispatcher = Dispatcher(
@@ -160,6 +163,7 @@ def build_dispatcher(
     )
     topics = TopicNamesMiddleware(session_factory)
     journaling = JournalMiddleware(journal) if settings.journal else None
+    dispatcher.update.outer_middleware(MembershipChanges(membership, handled))
     dispatcher.update.outer_middleware(QuietMessages(handled, topics, journaling))
     dispatcher.update.outer_middleware(FinishInFlight(grace=HANDLER_GRACE_SECONDS))
     dispatcher.update.outer_middleware(handled)
@@ -173,7 +177,12 @@ def build_dispatcher(
     coalesce = timedelta(seconds=settings.edit_alert_coalesce_seconds)
     once = OnceMiddleware(utc_now)
     key = code_key(settings.bot_token.get_secret_value())
-    services = ServicesMiddleware(letters, mail_waker, utc_now, coalesce, stamper, code_key=key)
+    budget = FileBudget.in_mb(
+        settings.files_mb_per_user_per_day, settings.files_mb_per_chat_per_day
+    )
+    services = ServicesMiddleware(
+        letters, mail_waker, utc_now, coalesce, stamper, code_key=key, file_budget=budget
+    )
     for observer in (
         dispatcher.message,
         dispatcher.edited_message,
@@ -188,6 +197,12 @@ def build_dispatcher(
         observer.middleware(services)
     dispatcher.include_router(build_router(reactions=settings.journal))
     return dispatcher
+
+
+def used_update_types(dispatcher: Dispatcher) -> list[str]:
+    """What the handlers take, and the member changes that clear cached membership
+    answers (Telegram sends those only to a group's administrators, and only if asked)."""
+    return sorted({*dispatcher.resolve_used_update_types(), CHAT_MEMBER})
 
 
 async def _introduce(bot: Bot, settings: Settings) -> User:
@@ -236,7 +251,7 @@ async def run(
             settings, session_factory, letters, worker, journal, cards, stamper
         )
         housekeeping = Housekeeping(session_factory, journal, utc_now)
-        allowed_updates = dispatcher.resolve_used_update_types()
+        allowed_updates = used_update_types(dispatcher)
         if settings.webhook_url is not None:
             # Never open: without WEBHOOK_SECRET, one derived from the token.
             await bot.set_webhook(

@@ -138,6 +138,10 @@ class Settings(TimestampSettings, DkimSettings):
     # and in one chat by everyone. Each process counts its own (see services/limits.py).
     agree_limit_per_user: int = Field(default=20, ge=1)
     agree_limit_per_chat: int = Field(default=60, ge=1)
+    # Megabytes of agreed files stored in 24 hours: for what one person marks, in all
+    # chats, and for one chat. Counted in the database (see services/file_budget.py).
+    files_mb_per_user_per_day: float = Field(default=200.0, gt=0)
+    files_mb_per_chat_per_day: float = Field(default=500.0, gt=0)
 
     @field_validator("webhook_secret")
     @classmethod

@@ -4,6 +4,10 @@ Only members may mark or join an agreement: anyone else can see a public group's
 or send a callback query with any data. The answer is cached briefly per (chat, person)
 so that a busy chat doesn't ask Telegram on every press; the cache is bounded, and a
 "no" is kept for less time than a "yes", so someone who joins the chat can act soon.
+What the bot learns of a change (a member leaving or joining, a ban: see
+middlewares/membership_changes.py) drops the cached answer at once. When Telegram can't
+be asked (unreachable, 429 Too Many Requests), that is kept for a moment too, so that a
+flood of presses doesn't ask again each time and prolong the 429.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 MEMBER_FOR_SECONDS = 60.0
 NOT_MEMBER_FOR_SECONDS = 10.0
+UNKNOWN_FOR_SECONDS = 2.0
 CACHE_SIZE = 10_000
 MEMBER_STATUSES = {
     ChatMemberStatus.CREATOR,
@@ -34,7 +39,7 @@ MEMBER_STATUSES = {
 class Standing(StrEnum):
     MEMBER = "member"
     NOT_MEMBER = "not_member"
-    UNKNOWN = "unknown"  # Telegram could not be asked just now; nothing is cached
+    UNKNOWN = "unknown"  # Telegram could not be asked just now
 
 
 class Membership:
@@ -45,32 +50,43 @@ class Membership:
     ) -> None:
         self._clock = clock
         self._size = size
-        self._known: OrderedDict[tuple[int, int], tuple[bool, float]] = OrderedDict()
+        self._known: OrderedDict[tuple[int, int], tuple[Standing, float]] = OrderedDict()
 
     async def standing(self, bot: Bot, chat_id: int, user_id: int) -> Standing:
         key = (chat_id, user_id)
         cached = self._known.get(key)
         if cached is not None and cached[1] > self._clock():
-            return Standing.MEMBER if cached[0] else Standing.NOT_MEMBER
+            return cached[0]
         try:
             member = await bot.get_chat_member(chat_id, user_id)
         except (TelegramBadRequest, TelegramForbiddenError) as exc:
             # "user not found", "chat not found", the bot was removed: not one of the chat.
             logger.info("membership chat=%s user=%s: %s", chat_id, user_id, exc.message)
-            is_member = False
-        except TelegramAPIError as exc:  # network or server trouble: ask again later
+            standing = Standing.NOT_MEMBER
+        except TelegramAPIError as exc:  # network or server trouble: ask again soon
             logger.warning("membership chat=%s user=%s not checked: %r", chat_id, user_id, exc)
-            return Standing.UNKNOWN
+            standing = Standing.UNKNOWN
         else:
             is_member = member.status in MEMBER_STATUSES or (
                 isinstance(member, ChatMemberRestricted) and member.is_member
             )
-        self._remember(key, is_member)
-        return Standing.MEMBER if is_member else Standing.NOT_MEMBER
+            standing = Standing.MEMBER if is_member else Standing.NOT_MEMBER
+        self._remember(key, standing)
+        return standing
 
-    def _remember(self, key: tuple[int, int], is_member: bool) -> None:
-        ttl = MEMBER_FOR_SECONDS if is_member else NOT_MEMBER_FOR_SECONDS
-        self._known[key] = (is_member, self._clock() + ttl)
+    def forget(self, chat_id: int, user_id: int) -> None:
+        """The person's standing in the chat changed: ask Telegram next time."""
+        self._known.pop((chat_id, user_id), None)
+
+    def _remember(self, key: tuple[int, int], standing: Standing) -> None:
+        self._known[key] = (standing, self._clock() + _KEPT_FOR[standing])
         self._known.move_to_end(key)
         while len(self._known) > self._size:
             self._known.popitem(last=False)
+
+
+_KEPT_FOR = {
+    Standing.MEMBER: MEMBER_FOR_SECONDS,
+    Standing.NOT_MEMBER: NOT_MEMBER_FOR_SECONDS,
+    Standing.UNKNOWN: UNKNOWN_FOR_SECONDS,
+}

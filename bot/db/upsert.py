@@ -18,3 +18,11 @@ def insert_for(
     if dialect == "sqlite":
         return sqlite.insert(model)
     raise NotImplementedError(f"no upsert for the {dialect} dialect")
+
+
+def insert_ignoring_duplicates(
+    session: AsyncSession, model: type[DeclarativeBase]
+) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT that adds nothing, and raises nothing, when the row's key is taken
+    (its result's rowcount tells which)."""
+    return insert_for(session, model).on_conflict_do_nothing()

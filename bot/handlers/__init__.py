@@ -10,8 +10,8 @@ from bot.handlers import (
     edits,
     listing,
     registration,
-    stale_buttons,
     start,
+    unknown_callbacks,
 )
 from bot.handlers.reactions import build_router as reactions_router
 
@@ -29,5 +29,5 @@ def build_router(*, reactions: bool) -> Router:
     )
     if reactions:
         router.include_router(reactions_router())
-    router.include_router(stale_buttons.build_router())  # last: what nothing else took
+    router.include_router(unknown_callbacks.build_router())  # last: what nothing else took
     return router

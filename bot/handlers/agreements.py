@@ -12,10 +12,10 @@ from aiogram.utils.i18n import I18n
 
 from bot.adapters import chat_from, mark_request_from, person_from
 from bot.files import FileUnavailable, fetch_file
-from bot.handlers.access import Gatekeeper
+from bot.gatekeeper import Gatekeeper
 from bot.handlers.cards import CardPoster
 from bot.handlers.filters import GROUP_TYPES, GROUPS, PRIVATE
-from bot.services.agreements import AgreementService, Outcome, Refusal
+from bot.services.agreements import AgreementService, MarkRequest, Outcome, Refusal
 from bot.services.journal import Journal
 from bot.views import agreements as texts
 from bot.views.callbacks import JoinAgreement
@@ -46,38 +46,62 @@ async def agree(
         await message.reply(texts.agree_usage())
         return
     request = mark_request_from(message, target, command.args)
-    if not request.marker.is_bot:  # an anonymous admin is told why by the service
-        denied = await gatekeeper.admit(bot, message.chat.id, request.marker.id)
-        if denied is not None:
-            if not denied.told_before:
-                await message.reply(denied.text)
-            return
+    if request.marker.is_bot:  # an anonymous admin is told why by the service
+        await _mark(message, target, request, agreements, journal, cards, bot, i18n)
+        return
+    denied = await gatekeeper.admit(bot, message.chat.id, request.marker.id)
+    if denied is not None:
+        if not denied.told_before:
+            await message.reply(denied.text)
+        return
+    changed = False
+    try:
+        changed = await _mark(message, target, request, agreements, journal, cards, bot, i18n)
+    finally:
+        gatekeeper.settle(message.chat.id, request.marker.id, changed=changed)
+
+
+async def _mark(
+    message: Message,
+    target: Message,
+    request: MarkRequest,
+    agreements: AgreementService,
+    journal: Journal,
+    cards: CardPoster,
+    bot: Bot,
+    i18n: I18n,
+) -> bool:
+    """Mark and answer; whether an agreement was recorded or joined."""
     if request.message.edit_date is not None:
         # The email shows how an edited message read before, from the journal; otherwise
         # what was noted waits for the batch's own flush (no transaction of its own here).
         await journal.flush()
-    if request.message.media is not None and not await agreements.is_recorded(
-        request.chat.id, target.message_id
-    ):
+    media = request.message.media
+    if media is not None and not await agreements.is_recorded(request.chat.id, target.message_id):
+        over = await agreements.files_fit(request.chat.id, request.marker.id, media.size)
+        if over is not None:  # refused before the download
+            await message.reply(texts.refusal_text(over))
+            return False
         try:
-            request = replace(request, download=await fetch_file(bot, request.message.media))
+            request = replace(request, download=await fetch_file(bot, media))
         except FileUnavailable as exc:
             logger.warning(
                 "file not fetched chat=%s message=%s: %s", message.chat.id, target.message_id, exc
             )
             await message.reply(texts.file_unavailable())
-            return
+            return False
     result = await agreements.mark(request)
     if isinstance(result.outcome, Refusal) or result.agreement is None:
         await message.reply(texts.refusal_text(Refusal(result.outcome)))
-        return
+        return False
     agreement = result.agreement
     if result.outcome is Outcome.RECORDED:
         await cards.post(agreement)
-        return
+        return True
     await message.reply(texts.joined_notice(result.outcome, agreement))
     if result.outcome is Outcome.JOINED:
         await cards.refresh(i18n, agreement)
+    return result.outcome is Outcome.JOINED
 
 
 async def agree_in_private(message: Message) -> None:
@@ -95,6 +119,10 @@ async def join(
 ) -> None:
     assert query.message is not None
     chat = chat_from(query.message.chat)
+    # The id is the sender's to choose: one that isn't the chat's costs no place.
+    if not await agreements.joinable(callback_data.agreement_id, chat.id):
+        await query.answer(texts.refusal_text(Refusal.UNKNOWN_AGREEMENT), show_alert=True)
+        return
     denied = await gatekeeper.admit(bot, chat.id, query.from_user.id)
     if denied is not None:
         await query.answer(denied.text, show_alert=True)
@@ -102,6 +130,8 @@ async def join(
     result = await agreements.join(
         callback_data.agreement_id, chat.id, person_from(query.from_user)
     )
+    joined = result.outcome is Outcome.JOINED
+    gatekeeper.settle(chat.id, query.from_user.id, changed=joined)
     if isinstance(result.outcome, Refusal) or result.agreement is None:
         await query.answer(texts.refusal_text(Refusal(result.outcome)), show_alert=True)
         return

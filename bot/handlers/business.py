@@ -23,6 +23,7 @@ from bot.adapters import (
 from bot.config import Settings
 from bot.db.models import BusinessConnection as StoredConnection
 from bot.files import FileUnavailable, fetch_file
+from bot.gatekeeper import Gatekeeper
 from bot.services.agreements import AgreementService, Outcome, Refusal
 from bot.services.business import BusinessService, ConnectionChange
 from bot.services.edits import EditedMessage, EditOutcome, EditService
@@ -58,6 +59,7 @@ async def agree(
     agreements: AgreementService,
     bot: Bot,
     settings: Settings,
+    gatekeeper: Gatekeeper,
 ) -> None:
     connection = await _connection(business, bot, message.business_connection_id)
     owner = message.from_user
@@ -67,17 +69,49 @@ async def agree(
     if target is None:
         await _answer(bot, message, connection, agreement_texts.agree_usage())
         return
+    # The owner marks: the same limits as in groups, for the owner and for this chat.
+    chat_limits_key = (owner.id, message.chat.id)
+    denied = gatekeeper.within_limits(chat_limits_key, owner.id)
+    if denied is not None:
+        if not denied.told_before:
+            await _answer(bot, message, connection, denied.text)
+        return
+    changed = False
+    try:
+        changed = await _mark(
+            message, target, command, connection, business, agreements, bot, settings
+        )
+    finally:
+        gatekeeper.settle(chat_limits_key, owner.id, changed=changed)
+
+
+async def _mark(
+    message: Message,
+    target: Message,
+    command: CommandObject,
+    connection: StoredConnection,
+    business: BusinessService,
+    agreements: AgreementService,
+    bot: Bot,
+    settings: Settings,
+) -> bool:
+    """Mark and answer; whether an agreement was recorded or joined."""
     client = client_of(message.chat)
     request = mark_request_from(message, target, command.args)
     known = await business.known_chat_key(connection.user_id, client)
     recorded = known is not None and await agreements.is_recorded(known, target.message_id)
-    if request.message.media is not None and not recorded:  # before anything is written
+    media = request.message.media
+    if media is not None and not recorded:  # before anything is written
+        over = await agreements.files_fit(known, request.marker.id, media.size)
+        if over is not None:  # refused before the download
+            await _answer(bot, message, connection, agreement_texts.refusal_text(over))
+            return False
         try:
-            request = replace(request, download=await fetch_file(bot, request.message.media))
+            request = replace(request, download=await fetch_file(bot, media))
         except FileUnavailable as exc:
             logger.warning("file not fetched business chat=%s: %s", message.chat.id, exc)
             await _answer(bot, message, connection, agreement_texts.file_unavailable())
-            return
+            return False
     key = await business.chat_key(connection.user_id, client)
     chat = ChatInfo(id=key, type=BUSINESS, title=client.full_name)
     request = replace(request, chat=chat, counterpart=client)
@@ -94,6 +128,7 @@ async def agree(
     sent = await _answer(bot, message, connection, text, reply_to=target)
     if result.outcome is Outcome.RECORDED and result.agreement is not None:
         await agreements.remember_answer(result.agreement.id, sent.message_id)
+    return result.outcome in (Outcome.RECORDED, Outcome.JOINED)
 
 
 async def edited(

@@ -11,7 +11,7 @@ from aiogram.utils.i18n import I18n
 
 from bot.adapters import chat_from, person_from
 from bot.config import Settings
-from bot.handlers.access import Gatekeeper
+from bot.gatekeeper import Gatekeeper
 from bot.handlers.cards import CardPoster
 from bot.handlers.filters import GROUPS
 from bot.services.agreements import AgreementService, MarkRequest, Outcome
@@ -60,6 +60,8 @@ async def reacted(
         marker=person_from(event.user),
     )
     result = await agreements.mark(request)
+    changed = result.outcome in (Outcome.RECORDED, Outcome.JOINED)
+    gatekeeper.settle(event.chat.id, event.user.id, changed=changed)
     # A reaction is also just a reaction: on anything that can't be agreed, stay quiet.
     if result.agreement is None:
         return

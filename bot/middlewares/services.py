@@ -13,6 +13,7 @@ from bot.services.agreements import AgreementService
 from bot.services.amendments import AmendmentService
 from bot.services.business import BusinessService
 from bot.services.edits import EditService
+from bot.services.file_budget import DEFAULT_FILE_BUDGET, FileBudget
 from bot.services.letters import Letters
 from bot.services.listing import ListingService
 from bot.services.outbox import MailWaker
@@ -30,9 +31,11 @@ class ServicesMiddleware(BaseMiddleware):
         stamper: StampWaker | None = None,
         *,
         code_key: bytes,
+        file_budget: FileBudget = DEFAULT_FILE_BUDGET,
     ) -> None:
         self._code_key = code_key
         self._stamper = stamper
+        self._file_budget = file_budget
         self._letters = letters
         self._mail_waker = mail_waker
         self._clock = clock
@@ -46,7 +49,9 @@ class ServicesMiddleware(BaseMiddleware):
     ) -> Any:
         session = data["session"]
         common = (session, self._letters, self._mail_waker, self._clock)
-        data["agreements"] = AgreementService(*common, stamper=self._stamper)
+        data["agreements"] = AgreementService(
+            *common, stamper=self._stamper, file_budget=self._file_budget
+        )
         data["registration"] = RegistrationService(*common, code_key=self._code_key)
         data["edits"] = EditService(*common, self._edit_coalesce)
         data["amendments"] = AmendmentService(*common, stamper=self._stamper)

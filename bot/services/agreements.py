@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import logging
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,7 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.gate import session_gate
 from bot.db.models import Agreement, AgreementFile, Chat, Party, PartyRole, User
+from bot.db.upsert import insert_ignoring_duplicates
 from bot.metrics import AGREEMENTS
+from bot.services.agreement_lock import lock_agreement
 from bot.services.agreement_views import AgreementView, load_views, new_view, with_parties
 from bot.services.base import Service
 from bot.services.chain import add_link, chain_head
@@ -27,11 +30,14 @@ from bot.services.directory import (
     topic_name,
     verified_addresses,
 )
+from bot.services.file_budget import DEFAULT_FILE_BUDGET, FileBudget, Spent, spent_by
+from bot.services.letters import Letters
 from bot.services.media import Download, Media, describe
+from bot.services.outbox import MailWaker
 from bot.services.pending import edit_awaits_acceptance
 from bot.services.people import BUSINESS_CHAT_BASE, ChatInfo, Person, language_for
 from bot.services.records import RECORD_FORMAT, content_hash, iso_utc, seal
-from bot.services.stamps import request_stamp
+from bot.services.stamps import StampWaker, request_stamp
 
 logger = logging.getLogger(__name__)
 
@@ -78,11 +84,26 @@ class Refusal(enum.StrEnum):
     SERVICE_MESSAGE = "service_message"
     UNKNOWN_AGREEMENT = "unknown_agreement"
     EDIT_PENDING = "edit_pending"  # joining waits until the parties accept an edit
+    # The file would go over the day's budget for stored files (services/file_budget.py).
+    FILES_OVER_USER_BUDGET = "files_over_user_budget"
+    FILES_OVER_CHAT_BUDGET = "files_over_chat_budget"
 
 
 class JoinClosed(Exception):
     """A join refused while an edit awaits acceptance (services/pending.py); nothing of
     the attempt is kept."""
+
+
+class FilesOverBudget(Exception):
+    """A new agreement's file would go over a daily budget; nothing of it is kept."""
+
+    def __init__(self, spent: Spent) -> None:
+        super().__init__(spent)
+        self.refusal = (
+            Refusal.FILES_OVER_USER_BUDGET
+            if spent is Spent.USER
+            else Refusal.FILES_OVER_CHAT_BUDGET
+        )
 
 
 class Outcome(enum.StrEnum):
@@ -98,6 +119,19 @@ class MarkResult:
 
 
 class AgreementService(Service):
+    def __init__(
+        self,
+        session: AsyncSession,
+        letters: Letters,
+        mail_waker: MailWaker,
+        clock: Callable[[], datetime],
+        *,
+        stamper: StampWaker | None = None,
+        file_budget: FileBudget = DEFAULT_FILE_BUDGET,
+    ) -> None:
+        super().__init__(session, letters, mail_waker, clock, stamper=stamper)
+        self._file_budget = file_budget
+
     async def mark(self, request: MarkRequest) -> MarkResult:
         refusal = _refusal_for(request)
         if refusal is not None:
@@ -111,6 +145,28 @@ class AgreementService(Service):
             except JoinClosed:
                 await self._session.rollback()
                 return MarkResult(Refusal.EDIT_PENDING)
+            except FilesOverBudget as over:
+                await self._session.rollback()
+                return MarkResult(over.refusal)
+
+    async def files_fit(
+        self, chat_id: int | None, marker_id: int, size: int | None
+    ) -> Refusal | None:
+        """Before a download: whether a file of this size (as Telegram states it) would
+        go over the day's budget, were it stored (only files that go with the emails are).
+        ``mark`` checks again, exactly, before it stores one."""
+        if size is None or not self._letters.attachable(size):
+            return None
+        spent = await spent_by(
+            self._session,
+            self._file_budget,
+            chat_id=chat_id,
+            user_id=marker_id,
+            size=size,
+            now=self._clock(),
+        )
+        await self._session.commit()  # a read: hold nothing through the download
+        return None if spent is None else FilesOverBudget(spent).refusal
 
     async def _mark(self, request: MarkRequest) -> MarkResult:
         postgres = self._session.get_bind().dialect.name == "postgresql"
@@ -146,24 +202,39 @@ class AgreementService(Service):
         users = await remember_users(self._session, [p for p in people if p is not None], now)
         existing = await self._find(request.chat.id, request.message.message_id)
         if existing is None:
+            await self._check_file_budget(request, now)
             return await self._record(request, now, chat, users)
+        if lock_chat:  # the chat's row is held: the agreement's next (agreement_lock.py)
+            existing = await lock_agreement(self._session, existing.id)
+            assert existing is not None
         joined = await self._add_party(existing, request.marker.id, now)
         return existing.id, Outcome.JOINED if joined else Outcome.ALREADY_PARTY
 
     async def join(self, agreement_id: int, chat_id: int, person: Person) -> MarkResult:
         """A chat member presses "I agree" under the bot's answer."""
-        agreement = await self._session.get(Agreement, agreement_id)
-        if agreement is None or agreement.chat_id != chat_id:
+        if not await self.joinable(agreement_id, chat_id):
             return MarkResult(Refusal.UNKNOWN_AGREEMENT)
-        now = self._clock()
-        await remember_user(self._session, person, now)
-        try:
-            joined = await self._add_party(agreement, person.id, now)
-        except JoinClosed:
-            await self._session.rollback()
-            return MarkResult(Refusal.EDIT_PENDING)
-        outcome = Outcome.JOINED if joined else Outcome.ALREADY_PARTY
-        return MarkResult(outcome, await self._finish(agreement.id, now))
+        # Takes turns with edits of the agreement (services/agreement_lock.py).
+        async with session_gate(self._session).turn():
+            agreement = await lock_agreement(self._session, agreement_id)
+            assert agreement is not None  # append-only: it was there a moment ago
+            now = self._clock()
+            await remember_user(self._session, person, now)
+            try:
+                joined = await self._add_party(agreement, person.id, now)
+            except JoinClosed:
+                await self._session.rollback()
+                return MarkResult(Refusal.EDIT_PENDING)
+            outcome = Outcome.JOINED if joined else Outcome.ALREADY_PARTY
+            return MarkResult(outcome, await self._finish(agreement.id, now))
+
+    async def joinable(self, agreement_id: int, chat_id: int) -> bool:
+        """Whether the agreement is one of the chat's (a button's id is the sender's to
+        choose); a cheap look before anything else is done for a join."""
+        found = await self._session.scalar(
+            select(Agreement.chat_id).where(Agreement.id == agreement_id)
+        )
+        return found == chat_id
 
     async def is_recorded(self, chat_id: int, message_id: int) -> bool:
         """Whether the message is an agreement already: marking it again only joins, and
@@ -234,16 +305,36 @@ class AgreementService(Service):
         return (current or 0) + 1
 
     async def _add_party(self, agreement: Agreement, user_id: int, now: datetime) -> bool:
-        """A party joining an agreement recorded before; False if already one."""
+        """A party joining an agreement recorded before; False if already one. The caller
+        holds the agreement (agreement_lock.py)."""
         if await self._session.get(Party, (agreement.id, user_id)) is not None:
             return False
         if await edit_awaits_acceptance(self._session, agreement):
             raise JoinClosed
-        self._session.add(
-            Party(agreement_id=agreement.id, user_id=user_id, role=PartyRole.JOINED, joined_at=now)
+        await self._session.flush()  # the party's user row, if new, goes first
+        # A second press that got here too adds nothing, and is no error.
+        inserted = await self._session.execute(
+            insert_ignoring_duplicates(self._session, Party).values(
+                agreement_id=agreement.id, user_id=user_id, role=PartyRole.JOINED, joined_at=now
+            )
         )
-        await self._session.flush()
-        return True
+        return bool(inserted.rowcount)  # type: ignore[attr-defined]
+
+    async def _check_file_budget(self, request: MarkRequest, now: datetime) -> None:
+        """Under the chat's lock, so the chat's budget is exact however many mark at once."""
+        content = self._attachable(request)
+        if content is None:
+            return
+        spent = await spent_by(
+            self._session,
+            self._file_budget,
+            chat_id=request.chat.id,
+            user_id=request.marker.id,
+            size=len(content),
+            now=now,
+        )
+        if spent is not None:
+            raise FilesOverBudget(spent)
 
     def _attachable(self, request: MarkRequest) -> bytes | None:
         """The marked message's file, if it goes with the email (and so is stored)."""

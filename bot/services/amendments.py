@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.db.gate import session_gate
 from bot.db.models import Acceptance, Agreement, Amendment, MessageVersion, Party, User
+from bot.services.agreement_lock import lock_agreement
 from bot.services.alert_mail import agreed_text
 from bot.services.amendment_mail import queue_amendment_mails
 from bot.services.base import Service
@@ -50,16 +51,19 @@ class AmendmentService(Service):
         # Accepts take turns per chat, with each other and with marks: the last party's
         # accept must see the others' (two at once each saw only their own, and nobody
         # recorded the amendment), and an amendment takes the chain's next place. On
-        # SQLite the process' writers take turns; on PostgreSQL the chat's row is locked.
+        # SQLite the process' writers take turns; on PostgreSQL the chat's row is locked,
+        # then (in _accept) the agreement's, in the order joins and edits take them.
         async with session_gate(self._session).turn():
             await lock_chain(self._session, chat_id)
             result = await self._accept(version_id, chat_id, person)
-            if self._session.in_transaction():  # a refusal: let go of the chat at once
+            if self._session.in_transaction():  # a refusal: let go of the locked rows at once
                 await self._session.commit()
             return result
 
     async def _accept(self, version_id: int, chat_id: int, person: Person) -> AcceptResult:
         version = await self._session.get(MessageVersion, version_id)
+        if version is not None:  # who decides takes turns (services/agreement_lock.py)
+            await lock_agreement(self._session, version.agreement_id)
         agreement = await self._agreement(version.agreement_id) if version else None
         if version is None or agreement is None or agreement.chat_id != chat_id:
             return AcceptResult(Acceptation.UNKNOWN)

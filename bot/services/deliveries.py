@@ -11,7 +11,6 @@ from sqlalchemy.orm import selectinload
 
 from bot.db.models import (
     Agreement,
-    AgreementFile,
     JournalEntry,
     Mail,
     MailStatus,
@@ -19,6 +18,7 @@ from bot.db.models import (
 )
 from bot.services.directory import verified_addresses
 from bot.services.letters import EarlierVersion, Letters, Recipient, parties_to_mail
+from bot.services.mail_files import stored_files
 from bot.services.stamps import stamp_states
 from bot.services.timefmt import format_utc
 
@@ -60,14 +60,7 @@ async def queue_agreement_mails(
     party_ids = list({party.user_id for agreement in agreements for party in agreement.parties})
     addresses = await verified_addresses(session, party_ids)
     stamps = await stamp_states(session, [agreement.digest for agreement in agreements])
-    files = {
-        agreement_id: content
-        for agreement_id, content in await session.execute(
-            select(AgreementFile.agreement_id, AgreementFile.content).where(
-                AgreementFile.agreement_id.in_(agreement_ids)
-            )
-        )
-    }
+    files = await stored_files(session, agreement_ids)
 
     queued = 0
     for agreement in agreements:

@@ -17,8 +17,10 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.gate import session_gate
 from bot.db.models import Agreement, Amendment, EditAlert, Mail, MessageVersion
 from bot.metrics import EDITS
+from bot.services.agreement_lock import lock_agreement
 from bot.services.alert_mail import agreed_text, queue_alert_mails
 from bot.services.base import Service
 from bot.services.deliveries import AGREEMENT_MAIL
@@ -95,6 +97,17 @@ class EditService(Service):
         )
         if agreement is None:
             return EditResult(EditOutcome.NOT_AGREED)
+        # Takes turns with joins of the agreement (services/agreement_lock.py), so that
+        # nobody joins after this version and before it is accepted.
+        async with session_gate(self._session).turn():
+            locked = await lock_agreement(self._session, agreement.id)
+            assert locked is not None  # append-only
+            result = await self._record(locked, edit)
+            if self._session.in_transaction():  # nothing stored: let go of the rows now
+                await self._session.commit()
+            return result
+
+    async def _record(self, agreement: Agreement, edit: EditedMessage) -> EditResult:
         text = edit.text or ""
         # Agreements recorded before files were (agreement.media is None) hashed no file.
         file = _file_of(edit.media) if agreement.media is not None else None

@@ -7,9 +7,14 @@ import unicodedata
 from typing import Any
 
 # Control, format (bidi marks and overrides, zero-width characters), line and paragraph
-# separators, and lone surrogates: nothing a reader sees, yet they can reorder what
-# follows (an "exe" shown as "pdf") or leave a name that is empty once they are gone.
-_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+# separators, lone surrogates and unassigned code points: nothing a reader sees, yet they
+# can reorder what follows (an "exe" shown as "pdf") or leave a name that is empty once
+# they are gone.
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Cn", "Zl", "Zp"})
+# Letters (and one symbol) that are drawn as nothing: Hangul fillers and the braille blank.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+# The names the record and its timestamp are attached under (services/letters.py).
+_RECORD_PREFIX = "agreement-"
 _KIND_EXTENSIONS = {"photo": ".jpg", "voice": ".ogg", "video_note": ".mp4"}
 
 
@@ -19,9 +24,7 @@ def clean_file_name(name: str | None) -> str | None:
     if not name:
         return None
     visible = "".join(
-        " " if char.isspace() else char
-        for char in name
-        if unicodedata.category(char) not in _INVISIBLE or char.isspace()
+        " " if char.isspace() else char for char in name if char.isspace() or _shows(char)
     )
     cleaned = " ".join(visible.replace("/", "_").replace("\\", "_").split()).lstrip(". ")
     return cleaned or None
@@ -32,9 +35,18 @@ def file_name(media: dict[str, Any], chat_id: int, number: int) -> str:
     names are only spaces or controls) ``<kind>-<chat>-<N>.<extension>``."""
     cleaned = clean_file_name(media.get("file_name"))
     if cleaned is not None:
-        # not one of the names the record and its timestamp are attached under
-        return f"file-{cleaned}" if cleaned.startswith("agreement-") else cleaned
+        return f"file-{cleaned}" if _looks_like_the_record(cleaned) else cleaned
     extension = mimetypes.guess_extension(media.get("mime_type") or "") or (
         _KIND_EXTENSIONS.get(media["kind"], "")
     )
     return f"{media['kind']}-{chat_id}-{number}{extension}"
+
+
+def _shows(char: str) -> bool:
+    return unicodedata.category(char) not in _INVISIBLE and char not in _BLANK_LETTERS
+
+
+def _looks_like_the_record(name: str) -> bool:
+    """Whether a reader could take the name for the record's (``Agreement-…``, or in full
+    width letters): compared as NFKC, case folded."""
+    return unicodedata.normalize("NFKC", name).casefold().startswith(_RECORD_PREFIX)

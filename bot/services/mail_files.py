@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,12 +14,19 @@ from mailer.detached import reattach
 async def files_for(session: AsyncSession, mails: Sequence[Mail]) -> dict[int, bytes]:
     """The files the mails go out with, by agreement, each read once: the parties of one
     agreement share one copy in memory, as they do in the database."""
-    wanted = {mail.agreement_id for mail in mails if mail.file_at is not None}
-    if not wanted:
-        return {}
+    wanted = {
+        mail.agreement_id
+        for mail in mails
+        if mail.file_at is not None and mail.agreement_id is not None
+    }
+    return await stored_files(session, wanted) if wanted else {}
+
+
+async def stored_files(session: AsyncSession, agreement_ids: Iterable[int]) -> dict[int, bytes]:
+    """The stored file of each of the agreements that has one."""
     rows = await session.execute(
         select(AgreementFile.agreement_id, AgreementFile.content).where(
-            AgreementFile.agreement_id.in_(wanted)
+            AgreementFile.agreement_id.in_(list(agreement_ids))
         )
     )
     return {agreement_id: content for agreement_id, content in rows}

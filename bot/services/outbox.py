@@ -254,9 +254,23 @@ class MailWorker:
             await self._limiter.acquire()
             if self._loop.stopping:  # the pause outlasted the stop: leave it for next time
                 return Delivery.DEFERRED
-        mail.attempts += 1
         try:
             raw = wire_bytes(mail, files)
+        except LookupError as exc:
+            # Its file is gone (a database changed by hand): no later try can find it.
+            mail.status = MailStatus.FAILED
+            mail.last_error = f"cannot be sent: {exc}"
+            logger.error(
+                "mail failed mail=%s kind=%s agreement=%s user=%s: %s",
+                mail.id,
+                mail.kind,
+                mail.agreement_id,
+                mail.user_id,
+                mail.last_error,
+            )
+            return Delivery.FAILED
+        mail.attempts += 1
+        try:
             await smtp.send_raw(self._envelope_from, [mail.to_address], raw)
         except Exception as exc:
             mail.last_error = str(exc)[:2000] or type(exc).__name__

@@ -102,6 +102,14 @@ def refusal_text(refusal: Refusal) -> str:
             "The title is too long: at most {limit} characters. Nothing was recorded; send "
             "/agree again with a shorter title."
         ).format(limit=TITLE_MAX_LENGTH),
+        Refusal.FILES_OVER_USER_BUDGET: _(
+            "Your files of the last 24 hours use up what I may store for one person a day, "
+            "and this file would go over it. Nothing was recorded; try again later."
+        ),
+        Refusal.FILES_OVER_CHAT_BUDGET: _(
+            "This chat's files of the last 24 hours use up what I may store for one chat a "
+            "day, and this file would go over it. Nothing was recorded; try again later."
+        ),
         Refusal.ANONYMOUS_MARKER: _(
             "You are writing as the group (anonymous admin), so I can't tell who agrees. "
             "Send /agree from your own account."

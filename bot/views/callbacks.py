@@ -1,8 +1,8 @@
 """Callback data of the bot's buttons (Telegram allows 64 bytes).
 
 The client sends callback data, so it can be anything: every number is bounded here to
-what the database's keys hold, and data that does not parse matches no handler (the
-``stale_button`` handler answers it) instead of reaching a query.
+what the database's keys hold, and data that does not parse matches no handler (then
+handlers/unknown_callbacks.py answers it) instead of reaching a query.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Agreement, Party
 from tests.botapi import BotAPIServer
+from tests.botapi.objects import chat_member_json, user_json
 from tests.e2e.conftest import Harness
 from tests.e2e.test_journal import reaction
 
@@ -173,3 +174,39 @@ async def test_made_up_callback_data_is_answered_and_changes_nothing(
     async with create_session_factory(engine)() as session:
         assert len((await session.scalars(select(Agreement))).all()) == 2
     await engine.dispose()
+
+
+async def test_who_leaves_or_is_banned_is_not_taken_for_a_member_from_the_cache(
+    harness: Harness, database_url: str
+) -> None:
+    world, api = harness.world, harness.api
+    group = world.group("Office")
+    # Telegram sends chat_member updates to administrators only.
+    api.set_chat_member_status(group.id, api.bot_user["id"], "administrator")
+    alice, bob, carol, dave = (world.user(n) for n in ("Alice", "Bob", "Carol", "Dave"))
+    carol.is_member_of(group)
+    dave.is_member_of(group)
+    cards = []
+    for text in ("Price 100", "Price 200"):
+        bob.says(group, "/agree", reply_to=alice.says(group, text))
+        cards.append(await world.bot_reply(group, lambda m: "recorded" in m["text"]))
+    for person in (carol, dave):  # members now, and known to be for a minute
+        assert await answer_to(api, person.presses(cards[0], "🤝 I agree")) == (
+            "You joined agreement #1."
+        )
+
+    carol.leaves(group)  # the service message every bot in the group gets
+    banned = {
+        "chat": group.chat,
+        "from": user_json(alice.user),
+        "date": api.now(),
+        "old_chat_member": chat_member_json(dave.user, "member"),
+        "new_chat_member": chat_member_json(dave.user, "kicked"),
+    }
+    api.push_update({"chat_member": banned})
+
+    for person in (carol, dave):
+        refused = await answer_to(api, person.presses(cards[1], "🤝 I agree"))
+        assert refused == NOT_A_MEMBER, person.user["first_name"]
+    second = int(cards[1]["reply_markup"]["inline_keyboard"][0][0]["callback_data"][5:])
+    assert (await parties_by_agreement(database_url))[second] == {alice.id, bob.id}

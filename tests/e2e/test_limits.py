@@ -10,9 +10,19 @@ from sqlalchemy import func, select
 
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Agreement, Party
+from tests.botapi.scenario import Person
+from tests.botapi.scenario_chats import Group
 from tests.e2e.conftest import Harness
 from tests.e2e.test_access import answer_to
 from tests.e2e.test_journal import reaction
+
+
+def unreaction(person: Person, group: Group, message: dict, emoji: str) -> dict:
+    """The reaction taken back."""
+    update = reaction(person, group, message, emoji)
+    change = update["message_reaction"]
+    change["old_reaction"], change["new_reaction"] = change["new_reaction"], []
+    return update
 
 
 def wait_in(text: str, pattern: str) -> int:
@@ -87,25 +97,55 @@ async def test_a_reaction_over_the_limit_is_answered_in_the_persons_language(
 
 
 @pytest.mark.bot_settings(agree_limit_per_user=100, agree_limit_per_chat=3)
-async def test_a_chat_over_its_limit_refuses_everyone_there_and_only_there(
+async def test_a_chat_at_its_limit_holds_back_who_had_their_share_there_and_only_there(
     harness: Harness, database_url: str
 ) -> None:
     world, api = harness.world, harness.api
     busy, quiet = world.group("Busy"), world.group("Quiet")
     ann, ben, cid, dan = (world.user(n) for n in ("Ann", "Ben", "Cid", "Dan"))
+    eve = world.user("Eve")
+    eve.is_member_of(busy)
     offers = [ann.says(busy, f"Offer {n}") for n in range(3)]
     for person, offer in zip((ben, cid, dan), offers, strict=True):
         person.says(busy, "/agree", reply_to=offer)
         card = await world.bot_reply(busy, lambda m: "recorded" in m["text"])
 
     late = ann.says(busy, "Offer 4")
-    ben.says(busy, "/agree", reply_to=late)
+    ben.says(busy, "/agree", reply_to=late)  # three places, one his: his share of three
     refusal = await world.bot_reply(busy)
     wait_in(refusal["text"], "Too many agreements in this chat at once; try again in")
-    pressed = await answer_to(api, ann.presses(card, "🤝 I agree"))
+    pressed = await answer_to(api, ben.presses(card, "🤝 I agree"))
     wait_in(pressed, "Too many agreements in this chat at once; try again in")
+    eve.says(busy, "/agree", reply_to=late)  # had none: not shut out by the others
+    assert "Agreement #4 recorded" in (await world.bot_reply(busy))["text"]
 
     elsewhere = ann.says(quiet, "Offer 5")
     ben.says(quiet, "/agree", reply_to=elsewhere)
     assert "Agreement #1 recorded" in (await world.bot_reply(quiet))["text"]
-    assert await counts(database_url) == (4, 8)
+    assert await counts(database_url) == (5, 10)
+
+
+@pytest.mark.bot_settings(agree_limit_per_user=2, agree_limit_per_chat=100)
+async def test_what_records_and_joins_nothing_takes_no_place(
+    harness: Harness, database_url: str
+) -> None:
+    world, api = harness.world, harness.api
+    group = world.group("Office")
+    api.set_chat_member_status(group.id, api.bot_user["id"], "administrator")  # reactions
+    alice, bob = world.user("Alice"), world.user("Bob")
+    offer = bob.says(group, "Price 100")
+    alice.says(group, "/agree", reply_to=offer)
+    card = await world.bot_reply(group, lambda m: "recorded" in m["text"])  # her 1st place
+
+    for n in range(5):  # made-up agreements, a reaction loop, refused /agree, joined again
+        made_up = await answer_to(api, alice.sends_callback(card, f"join:{4242 + n}"))
+        assert made_up == "This agreement no longer exists in this chat."
+        api.push_update(reaction(alice, group, offer, "🤝"))
+        api.push_update(unreaction(alice, group, offer, "🤝"))
+        alice.says(group, "/agree " + "x" * 201, reply_to=bob.says(group, f"Offer {n}"))
+        assert "title is too long" in (await world.bot_reply(group))["text"]
+        assert "already" in await answer_to(api, alice.presses(card, "🤝 I agree"))
+
+    alice.says(group, "/agree", reply_to=bob.says(group, "Price 200"))
+    assert "Agreement #2 recorded" in (await world.bot_reply(group))["text"]
+    assert await counts(database_url) == (2, 4)

@@ -42,6 +42,7 @@ async def test_start_registers_menus_and_polls_for_what_it_handles(harness: Harn
         "edited_message",
         "callback_query",
         "message_reaction",  # Telegram sends reactions only when asked for
+        "chat_member",  # and member changes (they clear cached membership answers)
         "business_connection",
         "business_message",
         "edited_business_message",

@@ -272,3 +272,23 @@ async def test_on_sqlite_a_pass_right_after_another_waits_out_the_spacing(
     await worker.deliver_pending()  # so under load a pass carries several marks' mails
     assert time.monotonic() - first_done >= PASS_SPACING
     assert len(mailbox.received) == 2
+
+
+async def test_a_mail_whose_file_is_gone_fails_once_with_the_reason(
+    worker, session_factory, letters, clock, mailbox: Mailbox, caplog: pytest.LogCaptureFixture
+) -> None:
+    await queue_codes(session_factory, letters, clock, "gone@example.com")
+    async with session_factory() as session:  # as if its stored file were deleted by hand
+        mail = (await session.scalars(select(Mail))).one()
+        mail.file_at = 10
+        await session.commit()
+
+    for _ in range(3):
+        await worker.deliver_pending()
+        clock.advance(minutes=2)  # past each backoff, and the code still good
+    gone = (await mails(session_factory))["gone@example.com"]
+    assert gone.status is MailStatus.FAILED and gone.attempts == 0
+    assert gone.last_error == "cannot be sent: the file of agreement None is not stored"
+    assert mailbox.received == []
+    failed = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert len(failed) == 1 and "mail failed" in failed[0], failed

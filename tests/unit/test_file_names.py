@@ -32,3 +32,16 @@ def test_every_name_can_be_attached(name: str) -> None:
     # what the mailer keeps of a name (it refuses an empty one), and the name is all of it
     assert one_line(made, FILENAME_LIMIT) == made != ""
     assert "/" not in made and "\\" not in made and not made.startswith(".")
+
+
+def test_a_name_like_the_records_in_any_case_or_width_is_set_apart() -> None:
+    for name in ("Agreement--1001-2.json", "AGREEMENT-1-1.json", "Ａｇｒｅｅｍｅｎｔ-1-1.json"):
+        made = file_name({"kind": "document", "file_name": name}, 1, 1)
+        assert made == f"file-{name}", name
+
+
+def test_letters_drawn_as_nothing_and_unassigned_code_points_count_as_blank() -> None:
+    for blank in ("\u3164", "\u115f\u1160", "\uffa0 \u2800", "\U000e0080", "\u0378"):
+        media = {"kind": "document", "file_name": blank, "mime_type": "application/pdf"}
+        assert file_name(media, -1001, 7) == "document--1001-7.pdf", repr(blank)
+    assert clean_file_name("plan\u3164.pdf") == "plan.pdf"

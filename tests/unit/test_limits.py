@@ -29,16 +29,46 @@ def test_a_window_slides_and_a_refusal_takes_no_place() -> None:
     assert limits.take(-1, 7) == Limited(Scope.USER, 30, told_before=False)
 
 
-def test_a_chat_limit_counts_everyone_and_the_user_keeps_their_place() -> None:
+def test_a_chat_limit_holds_back_who_had_their_share_and_the_user_keeps_their_place() -> None:
     clock = Clock()
     limits = ActionLimits(per_user=5, per_chat=2, window=60, clock=clock)
     assert limits.take(-1, 1) is None
     assert limits.take(-1, 2) is None
+    assert limits.take(-1, 1) == Limited(Scope.CHAT, 60, told_before=False)  # had one
+    assert limits.take(-1, 3) is None  # had none yet: one a minute, whatever the others did
     assert limits.take(-1, 3) == Limited(Scope.CHAT, 60, told_before=False)
-    # Refused there, so no place was taken from person 3: five more elsewhere.
-    for chat in range(-10, -15, -1):
+    # Refused there, so no place was taken from person 3: four more elsewhere.
+    for chat in range(-10, -14, -1):
         assert limits.take(chat, 3) is None
     assert limits.take(-20, 3) == Limited(Scope.USER, 60, told_before=True)
+
+
+def test_three_accounts_cannot_shut_a_chat_to_the_others() -> None:
+    clock = Clock()
+    limits = ActionLimits(per_user=20, per_chat=60, window=60, clock=clock)
+    for account in (666, 667, 668):
+        for _ in range(20):
+            assert limits.take(-1, account) is None
+    # The chat's 60 are taken; a member who had none gets her share of four: 15.
+    for _ in range(15):
+        assert limits.take(-1, 1) is None
+    assert limits.take(-1, 1) == Limited(Scope.CHAT, 60, told_before=False)
+    for _ in range(12):  # and the next hers of five, while the accounts get nothing more
+        assert limits.take(-1, 2) is None
+    assert limits.take(-1, 2) == Limited(Scope.CHAT, 60, told_before=False)
+    assert limits.take(-1, 666) == Limited(Scope.USER, 60, told_before=False)
+
+
+def test_what_changed_nothing_gives_its_place_back() -> None:
+    clock = Clock()
+    limits = ActionLimits(per_user=3, per_chat=3, window=60, clock=clock)
+    for _ in range(100):  # a reaction added and removed on an agreement she is party to
+        assert limits.take(-1, 7) is None
+        limits.give_back(-1, 7)
+    for _ in range(3):
+        assert limits.take(-1, 7) is None
+    assert limits.take(-1, 7) == Limited(Scope.USER, 60, told_before=False)
+    limits.give_back(-5, 99)  # nothing taken there: nothing to give back, no error
 
 
 def test_idle_windows_are_dropped() -> None:
@@ -48,4 +78,4 @@ def test_idle_windows_are_dropped() -> None:
         limits.take(-user, user)
     clock.now += 61
     limits.take(-1, 1)
-    assert len(limits._taken) == 2  # the memory bound is the point
+    assert len(limits._by_user) + len(limits._by_chat) == 2  # the memory bound is the point

@@ -1,4 +1,4 @@
-"""Callback queries no handler took: an old button, or data a client made up.
+"""Callback queries no handler took: data a client made up, or an old button.
 
 Callback data can be anything; what doesn't parse (views/callbacks.py), or is pressed
 where it means nothing, is answered here so that the client stops waiting, and nothing
@@ -17,7 +17,7 @@ from bot.views import agreements as texts
 logger = logging.getLogger(__name__)
 
 
-async def stale_button(query: CallbackQuery) -> None:
+async def answer_unknown_callback(query: CallbackQuery) -> None:
     chat_id = query.message.chat.id if query.message else None
     logger.info(
         "callback not understood chat=%s user=%s data_length=%s",
@@ -29,6 +29,6 @@ async def stale_button(query: CallbackQuery) -> None:
 
 
 def build_router() -> Router:
-    router = Router(name="stale_buttons")
-    router.callback_query.register(stale_button)
+    router = Router(name="unknown_callbacks")
+    router.callback_query.register(answer_unknown_callback)
     return router
