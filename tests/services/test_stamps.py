@@ -15,10 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Agreement, Mail, Timestamp
 from bot.services.agreements import AgreementService, MarkRequest
-from bot.services.integrity import Verdict, check_stamp, read_evidence
+from bot.services.integrity import check_stamp, read_evidence
 from bot.services.letters import Letters
 from bot.services.stamper import STAMP_WAIT, Stamper, release_held_mails
 from bot.services.timestamping import TimestampAuthority
+from bot.services.verdict import Verdict
 from tests.conftest import FakeClock, RecordingWaker
 from tests.services.test_agreements import ALICE, BOB, GROUP, bind, said
 from tests.support.tsa import LocalTsa, make_tsa_keys
