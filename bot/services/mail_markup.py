@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 
 AGREED_TEXT_ID = "agreed-text"  # the box of the agreed text (templates: id="agreed-text")
-_ANY_LINK = re.compile(r"(?:https?|tg|mailto):\S*", re.IGNORECASE)
+# The schemes bot/formatting.py links; inside the agreed text, hrefs are compared exactly.
+_ANY_LINK = re.compile(r"(?:https?|tg|mailto):.*", re.IGNORECASE | re.DOTALL)
 
 # Tag -> attribute -> its values (a set, or a pattern); "style" is checked by declaration.
 TAGS: dict[str, dict[str, frozenset[str] | re.Pattern[str]]] = {
