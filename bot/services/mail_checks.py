@@ -33,8 +33,8 @@ Translate = Callable[[str], str]
 
 def check_shown(mail: RecordMail, record: RecordView, verdict: Verdict) -> None:
     html = read_html(mail.html)
-    _ = _catalog(mail.language, html)
-    check_frames(mail.text, record, _, verdict)
+    tr = _catalog(mail.language, html)
+    check_frames(mail.text, record, tr, verdict)
     _check_html_part(html, record, verdict)
     _check_digest(mail.text, html.visible, digest_of(mail.record.content), verdict)
     if record.is_amendment:
@@ -48,11 +48,11 @@ def check_shown(mail: RecordMail, record: RecordView, verdict: Verdict) -> None:
         intro = "Agreement #%(number)s was recorded in the chat “%(chat)s”."
         numbers, heading = {"number": record.number}, "Agreement #%(number)s"
     _check_number(
-        mail.text, html, _(heading) % {"number": record.number}, _(intro), numbers, verdict
+        mail.text, html, tr(heading) % {"number": record.number}, tr(intro), numbers, verdict
     )
-    _check_title(mail.text, html.visible, _, record.title, verdict)
+    _check_title(mail.text, html.visible, tr, record.title, verdict)
     if record.author is not None:
-        _check_author(mail.text, html.visible, _, record.author, verdict)
+        _check_author(mail.text, html.visible, tr, record.author, verdict)
     _check_attachments(mail, record, verdict)
 
 
@@ -117,11 +117,11 @@ def _numbered(numbers: dict[str, str]) -> str:
 
 
 def _check_title(
-    text: str, html_text: str, _: Translate, title: str | None, verdict: Verdict
+    text: str, html_text: str, tr: Translate, title: str | None, verdict: Verdict
 ) -> None:
     if not title:
         return
-    line = collapse(_("Title: %(title)s") % {"title": title})
+    line = collapse(tr("Title: %(title)s") % {"title": title})
     shown = any(collapse(row) == line for row in text.splitlines())
     verdict.check(
         shown and collapse(title) in html_text,
@@ -132,14 +132,14 @@ def _check_title(
 
 
 def _check_author(
-    text: str, html_text: str, _: Translate, author: Author, verdict: Verdict
+    text: str, html_text: str, tr: Translate, author: Author, verdict: Verdict
 ) -> None:
-    user_id = _("ID %(id)s") % {"id": author.id}
+    user_id = tr("ID %(id)s") % {"id": author.id}
     handle = f"@{author.username}" if author.username else None
     person = f"{author.name} ({handle + ', ' if handle else ''}{user_id})"
-    line = collapse(f"{_('Author')}: {person}")
+    line = collapse(f"{tr('Author')}: {person}")
     in_text = any(collapse(row).startswith(line) for row in text.splitlines())
-    row = collapse(" ".join(filter(None, (_("Author"), author.name, handle, user_id))))
+    row = collapse(" ".join(filter(None, (tr("Author"), author.name, handle, user_id))))
     verdict.check(
         in_text and row in html_text,
         "author",

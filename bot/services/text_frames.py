@@ -19,13 +19,13 @@ _FRAME = re.compile(r"===== .* =====")
 Translate = Callable[[str], str]
 
 
-def check_frames(text: str, record: RecordView, _: Translate, verdict: Verdict) -> None:
+def check_frames(text: str, record: RecordView, tr: Translate, verdict: Verdict) -> None:
     lines = text.split("\n")
     if record.is_amendment:
-        agreed = (_("New agreed text"), _("End of the new agreed text"))
-        diff = (_("Changes against the previous agreed text"), _("End of the changes"))
+        agreed = (tr("New agreed text"), tr("End of the new agreed text"))
+        diff = (tr("Changes against the previous agreed text"), tr("End of the changes"))
     else:
-        agreed = (_("Original message text"), _("End of the original message text"))
+        agreed = (tr("Original message text"), tr("End of the original message text"))
         diff = None
     opening, closing = (f"===== {label} =====" for label in agreed)
     if opening not in lines:
@@ -40,7 +40,7 @@ def check_frames(text: str, record: RecordView, _: Translate, verdict: Verdict) 
             shown = shown[: shown.index(closing)]
         verdict.fail(NAME, difference("\n".join(shown), "\n".join(expected)))
         return
-    copied = _copied_spans(lines, end + 1, diff, _)
+    copied = _copied_spans(lines, end + 1, diff, tr)
     others = [
         line
         for index, line in enumerate(lines)
@@ -55,7 +55,7 @@ def check_frames(text: str, record: RecordView, _: Translate, verdict: Verdict) 
 
 
 def _copied_spans(
-    lines: list[str], after: int, diff: tuple[str, str] | None, _: Translate
+    lines: list[str], after: int, diff: tuple[str, str] | None, tr: Translate
 ) -> list[tuple[int, int]]:
     """Where, after the agreed text, the bot writes text people wrote: an amendment's diff
     (its own frame lines included), an agreement's earlier versions (up to "Details")."""
@@ -67,7 +67,7 @@ def _copied_spans(
             last = len(rest) - 1 - rest[::-1].index(closing)
             return [(after + first, after + last)]
         return []
-    heading, details = f"{_('Earlier versions seen by the bot')}:", _("Details")
+    heading, details = f"{tr('Earlier versions seen by the bot')}:", tr("Details")
     if heading in rest and details in rest:
         first, last = rest.index(heading), len(rest) - 1 - rest[::-1].index(details)
         return [(after + first, after + last)] if first < last else []

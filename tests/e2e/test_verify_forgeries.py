@@ -26,7 +26,8 @@ from tests.e2e.test_verify import received_agreement, signed_agreement
 from tests.support.dkim_keys import make_keys
 
 OFFER_PDF = b"%PDF-1.4\n% stage 1 offer: 150 000 EUR\n" + bytes(range(256)) * 8
-BOX = re.compile(r'<div id="agreed-text"[^>]*>|<div dir="auto" style="[^"]*pre-wrap[^"]*">')
+# The agreed-text box: marked by an id now, the first pre-wrap div before.
+BOX = re.compile(r'<div dir="auto" (?:id="agreed-text" )?style="[^"]*pre-wrap[^"]*">')
 
 
 def check(content: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:

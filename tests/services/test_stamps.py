@@ -101,7 +101,10 @@ async def test_a_stamp_that_dates_another_record_is_invalid(
         foreign = await other.stamp(b"some other record")
     for part in message.iter_attachments():
         if part.get_content_type() == "application/timestamp-reply":
-            part.set_content(foreign, "application", "timestamp-reply")
+            name = part.get_filename()
+            part.set_content(
+                foreign, "application", "timestamp-reply", disposition="attachment", filename=name
+            )
     verdict = Verdict()
     check_stamp(read_evidence(message.as_bytes(), verdict), verdict, None)
     assert not verdict.valid
