@@ -22,8 +22,8 @@ def keys(tmp_path_factory: pytest.TempPathFactory) -> DkimKeys:
     return make_keys(tmp_path_factory.mktemp("dkim"))
 
 
-def signed(keys: DkimKeys, domain: str = "agreements.test") -> bytes:
-    return DkimSigner(domain, "mail", keys.private).sign(MAIL)
+def signed(keys: DkimKeys, domain: str = "agreements.test", mail: bytes = MAIL) -> bytes:
+    return DkimSigner(domain, "mail", keys.private).sign(mail)
 
 
 def checked(raw: bytes, lookup, mail_from_domain: str | None = "agreements.test") -> str:  # type: ignore[no-untyped-def]
@@ -44,7 +44,8 @@ def test_without_mail_from_or_dkim_settings_a_signature_that_holds_is_not_checke
     keys: DkimKeys,
 ) -> None:
     # Anyone can publish a key for a domain of their own: it says nothing of who sent it.
-    line = checked(signed(keys, "forger.test"), keys.dns("forger.test", "mail"), None)
+    mail = MAIL.replace(b"bot@agreements.test", b"bot@forger.test")  # From the forger's domain
+    line = checked(signed(keys, "forger.test", mail), keys.dns("forger.test", "mail"), None)
     assert line.startswith(NOT_CHECKED) and "signed by forger.test" in line
     assert "set MAIL_FROM or DKIM_*" in line
 
