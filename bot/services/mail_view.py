@@ -36,6 +36,9 @@ class HtmlView:
     text: list[str] = field(default_factory=list)  # visible text, pieces
     heading: list[str] | None = None  # the text of the <h1>
     boxes: list[list[Token]] = field(default_factory=list)  # what each agreed-text box holds
+    # Boxes styled as the agreed text's but not marked: in mails from before the mark, the
+    # first of them is the agreed text.
+    unmarked: list[list[Token]] = field(default_factory=list)
 
     @property
     def visible(self) -> str:
@@ -82,7 +85,7 @@ def read_html(html: str) -> HtmlView:
                 if view.heading is not None:
                     view.problems.append("a second <h1>")
                 view.heading = view.heading if view.heading is not None else []
-            box = index if token.attr("id") == allowed.AGREED_TEXT_ID else None
+            box = index if _is_box(token) else None
             if token.name not in allowed.VOID:
                 inner = HIDDEN if hides else UNSEEN if token.name == "head" else mode
                 stack.append((token.name, inner, box))
@@ -94,7 +97,8 @@ def read_html(html: str) -> HtmlView:
                 continue
             tag, _, box = stack.pop()
             if box is not None:
-                view.boxes.append(items[box + 1 : index])
+                marked = items[box].attr("id") == allowed.AGREED_TEXT_ID
+                (view.boxes if marked else view.unmarked).append(items[box + 1 : index])
             _show(view, stack, _separator(tag))
         elif token.kind == "text":
             if (not stack or stack[-1][0] == "html") and token.name.strip():
@@ -138,6 +142,13 @@ def _check_start(token: Token, parent: str | None, problems: list[str]) -> bool:
     if token.attr("id") == allowed.AGREED_TEXT_ID and tag != "div":
         problems.append(f'<{tag} id="{allowed.AGREED_TEXT_ID}">')
     return hides
+
+
+def _is_box(token: Token) -> bool:
+    if token.attr("id") == allowed.AGREED_TEXT_ID:
+        return True
+    style = allowed.declarations(token.attr("style") or "")
+    return token.name == "div" and tuple(style) == allowed.BOX_STYLE
 
 
 def _value_allowed(rule: frozenset[str] | re.Pattern[str] | None, value: str | None) -> bool:

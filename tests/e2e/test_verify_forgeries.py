@@ -392,3 +392,20 @@ async def test_without_signature_or_store_the_headline_says_authenticity_was_not
     headline = out.splitlines()[0]
     assert code == 1 and not headline.startswith("VALID"), out
     assert "NOT VERIFIED" in headline and "this bot" in headline, out
+
+
+async def test_a_mail_sent_before_the_box_was_marked_is_read_by_its_first_box(
+    harness: Harness, env: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    unmarked = with_html(
+        await received_agreement(harness), lambda html: html.replace(' id="agreed-text"', "")
+    )
+    code, out = await verified(unmarked, tmp_path, capsys)
+    assert code == 0 and out.startswith("VALID"), out
+
+    changed = with_html(unmarked, lambda html: html.replace("150 000", "950 000"))
+    code, out = await verified(changed, tmp_path, capsys)
+    assert code == 1 and any(
+        line.startswith("INVALID") and "HTML part" in line and "950 000" in line
+        for line in out.splitlines()
+    ), out
