@@ -95,7 +95,39 @@ class DkimSettings(DatabaseSettings):
         return self
 
 
-class Settings(TimestampSettings, DkimSettings):
+class SenderSettings(DatabaseSettings):
+    """The bot's From address: ``verify`` trusts DKIM signatures by its domain."""
+
+    mail_from: str | None = None
+
+    @field_validator("mail_from")
+    @classmethod
+    def _mail_from_is_an_address(cls, value: str | None) -> str | None:
+        # Parsed the way every mail's From header will be, so a bad value fails at start.
+        if value is None:
+            return None
+        try:
+            header = cast(AddressHeader, HeaderRegistry()("From", value))
+            [address] = header.addresses
+        except (ValueError, IndexError, HeaderParseError):
+            address = None
+        if address is None or not address.username or not address.domain:
+            raise ValueError("expected an address such as 'Agreements <bot@example.com>'")
+        if not address.username.isascii():
+            # Would need SMTPUTF8 in every mail's From header; the domain may be IDN.
+            raise ValueError("the part before @ must be ASCII")
+        return value
+
+    @property
+    def mail_from_domain(self) -> str | None:
+        if self.mail_from is None:
+            return None
+        header = cast(AddressHeader, HeaderRegistry()("From", self.mail_from))
+        # as DKIM's d= names it: IDNA, like the From header the bot writes
+        return str(header.addresses[0].domain).encode("idna").decode("ascii").lower()
+
+
+class Settings(TimestampSettings, DkimSettings, SenderSettings):
     bot_token: SecretStr
     telegram_api_url: AnyHttpUrl = AnyHttpUrl(TELEGRAM_PUBLIC_API)
 
@@ -159,22 +191,6 @@ class Settings(TimestampSettings, DkimSettings):
         bot_id, _, secret = value.get_secret_value().partition(":")
         if not bot_id.isdigit() or not secret:
             raise ValueError("expected the form 123456789:AA... as given by BotFather")
-        return value
-
-    @field_validator("mail_from")
-    @classmethod
-    def _mail_from_is_an_address(cls, value: str) -> str:
-        # Parsed the way every mail's From header will be, so a bad value fails at start.
-        try:
-            header = cast(AddressHeader, HeaderRegistry()("From", value))
-            [address] = header.addresses
-        except (ValueError, IndexError, HeaderParseError):
-            address = None
-        if address is None or not address.username or not address.domain:
-            raise ValueError("expected an address such as 'Agreements <bot@example.com>'")
-        if not address.username.isascii():
-            # Would need SMTPUTF8 in every mail's From header; the domain may be IDN.
-            raise ValueError("the part before @ must be ASCII")
         return value
 
     @field_validator("timezone")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from pathlib import Path
 
@@ -13,11 +12,13 @@ from bot.config import (
     ConfigError,
     DatabaseSettings,
     DkimSettings,
+    SenderSettings,
     TimestampSettings,
     load_settings,
 )
 from bot.db.engine import create_engine, create_session_factory
 from bot.services.chain import ChainLink, chat_chain, check_chain
+from bot.services.dkim_check import NAME as DKIM
 from bot.services.dkim_check import DkimKey, check_dkim
 from bot.services.integrity import Evidence, check_stamp, check_store, read_evidence
 from bot.services.stored_columns import check_columns
@@ -35,26 +36,31 @@ def verify_file(path: Path, use_dns: bool = True) -> int:
 
 
 async def verify_content(content: bytes, *, use_dns: bool = True) -> int:
-    verdict = Verdict()
+    verdict = Verdict(needs_origin=True)  # anyone can make a mail that agrees with itself
     evidence = read_evidence(content, verdict)
-    if not _is_json(content):  # an email, not a record file
+    if evidence.mail is not None:  # an email, not a record file
         key, unusable = _dkim_key()
         # dkimpy's DNS lookup blocks (up to its timeout): off the event loop.
         await asyncio.to_thread(
-            check_dkim, content, verdict, key, use_dns=use_dns, unusable_key=unusable
+            check_dkim,
+            content,
+            verdict,
+            key,
+            use_dns=use_dns,
+            unusable_key=unusable,
+            mail_from_domain=_mail_from_domain(verdict),
+            message=evidence.mail,
         )
+        if not any(line.proves_origin and line.name == DKIM for line in verdict.lines):
+            verdict.skip(
+                "other text",
+                "the rest of the mail's text is vouched for only by a signature of this "
+                "bot's domain",
+            )
     check_stamp(evidence, verdict, _trusted_roots(verdict))
     await _check_store(evidence, verdict)
     print(verdict.describe())
     return 0 if verdict.valid else 1
-
-
-def _is_json(content: bytes) -> bool:
-    try:
-        json.loads(content)
-    except ValueError:
-        return False
-    return True
 
 
 def _dkim_key() -> tuple[DkimKey | None, str | None]:
@@ -68,6 +74,14 @@ def _dkim_key() -> tuple[DkimKey | None, str | None]:
     except (ConfigError, OSError, ValueError) as exc:
         return None, f"the DKIM_* key can't be used ({exc})"
     return DkimKey(settings.dkim_domain, settings.dkim_selector, record), None
+
+
+def _mail_from_domain(verdict: Verdict) -> str | None:
+    try:
+        return load_settings(SenderSettings).mail_from_domain
+    except (ConfigError, UnicodeError) as exc:
+        verdict.notes.append(f"MAIL_FROM can't be used ({exc})")
+        return None
 
 
 def _trusted_roots(verdict: Verdict) -> list[bytes] | None:

@@ -19,11 +19,10 @@ from bot.services.base import Service
 from bot.services.chain import add_link, chain_head, lock_chain
 from bot.services.directory import remember_user
 from bot.services.people import Person, full_name
-from bot.services.records import iso_utc, seal
+from bot.services.records import AMENDMENT_FORMAT, iso_utc, seal
 from bot.services.stamps import request_stamp
 
 logger = logging.getLogger(__name__)
-AMENDMENT_FORMAT = "amendment-record/1"
 
 
 class Acceptation(enum.StrEnum):

@@ -6,8 +6,6 @@ checks the email against itself, and, when the database is reachable, against th
 
 from __future__ import annotations
 
-import email
-import email.policy
 import json
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -17,14 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Agreement, Amendment
 from bot.services.mail_checks import check_shown
-from bot.services.mail_view import read_view
+from bot.services.mail_structure import MailShapeError, parse_mail, read_record_mail
+from bot.services.record_view import RecordError, read_record
 from bot.services.records import digest_of
 from bot.services.timefmt import format_utc
-from bot.services.timestamping import REPLY_TYPE as STAMP_TYPE
 from bot.services.timestamping import read_timestamp
 from bot.services.verdict import Verdict
 
-__all__ = ["Evidence", "Verdict", "check_stamp", "check_store", "read_evidence"]
+__all__ = ["Evidence", "check_stamp", "check_store", "read_evidence"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +32,7 @@ class Evidence:
     record: bytes | None
     claimed_digest: str | None
     stamp: bytes | None = None  # an RFC 3161 token attached beside the record
+    mail: EmailMessage | None = None  # the email, parsed once, when it is one
 
 
 def read_evidence(content: bytes, verdict: Verdict) -> Evidence:
@@ -47,14 +46,15 @@ def read_evidence(content: bytes, verdict: Verdict) -> Evidence:
 
 
 def _read_email(content: bytes, verdict: Verdict) -> Evidence:
-    message = email.message_from_bytes(content, policy=email.policy.default)
-    assert isinstance(message, EmailMessage)
-    header = message["X-Agreement-Digest"]
-    claimed = str(header).strip() if header is not None else None
-    record = _single(message, "application/json")
-    if record is None:
-        verdict.fail("record", "no single JSON record attached")
-    elif claimed is None:
+    message = parse_mail(content)
+    try:
+        mail = read_record_mail(message)
+    except MailShapeError as exc:
+        verdict.fail("MIME structure", str(exc))
+        return Evidence(None, None, mail=message)
+    verdict.ok("MIME structure", "the parts and attachments this bot writes, in its order")
+    record, claimed = mail.record.content, mail.claimed_digest
+    if claimed is None:
         verdict.fail("digest", "the mail has no X-Agreement-Digest header")
     else:
         actual = digest_of(record)
@@ -64,26 +64,12 @@ def _read_email(content: bytes, verdict: Verdict) -> Evidence:
             f"the attached record hashes to the header's digest {claimed}",
             f"the attached record hashes to {actual}, not to the header's {claimed}",
         )
-    if record is not None:
-        check_shown(read_view(message), record, verdict)
-    stamps = _attached(message, STAMP_TYPE)
-    if len(stamps) > 1:
-        verdict.fail("timestamp", "more than one timestamp attached")
-    return Evidence(record, claimed, stamps[0] if len(stamps) == 1 else None)
-
-
-def _attached(message: EmailMessage, content_type: str) -> list[bytes]:
-    found = [
-        part.get_payload(decode=True)
-        for part in message.iter_attachments()
-        if part.get_content_type() == content_type
-    ]
-    return [payload for payload in found if isinstance(payload, bytes)]
-
-
-def _single(message: EmailMessage, content_type: str) -> bytes | None:
-    found = _attached(message, content_type)
-    return found[0] if len(found) == 1 else None
+    try:
+        check_shown(mail, read_record(record), verdict)
+    except RecordError as exc:
+        verdict.fail("record", str(exc))
+    stamp = mail.stamp.content if mail.stamp else None
+    return Evidence(record, claimed, stamp, mail=message)
 
 
 def check_stamp(evidence: Evidence, verdict: Verdict, roots: list[bytes] | None) -> None:
@@ -123,9 +109,8 @@ async def check_store(session: AsyncSession, evidence: Evidence, verdict: Verdic
     if stored is None:
         verdict.fail("store", f"the store holds no record with digest {digest}")
         return
-    verdict.check(
-        stored.record == evidence.record and digest_of(stored.record) == stored.digest,
-        "store",
-        f"the stored record with digest {digest} has exactly these bytes",
-        f"the stored record with digest {digest} differs from this one",
-    )
+    if stored.record == evidence.record and digest_of(stored.record) == stored.digest:
+        detail = f"the stored record with digest {digest} has exactly these bytes"
+        verdict.ok("store", detail, proves_origin=True)
+    else:
+        verdict.fail("store", f"the stored record with digest {digest} differs from this one")

@@ -1,5 +1,5 @@
 """Does a record's mail show what its record says? The text a reader sees, in the text part
-and in the HTML part, and the digest, number, title and author shown beside it.
+and in the HTML part, the digest, number, title and author shown beside it, and the file.
 
 The record's digest proves the attachment; these checks tie what people read to it, so a
 mail whose visible text was edited ("150 000" to "950 000") is INVALID however intact its
@@ -9,117 +9,106 @@ attachment is.
 from __future__ import annotations
 
 import gettext
-import json
+import hashlib
 import re
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
 
-from bot.services.mail_view import MailView, collapse
-from bot.services.records import RECORD_FORMAT, digest_of
+from bot.formatting import entities_to_html
+from bot.services.file_names import file_name
+from bot.services.letter_parts import file_attachment, stamp_filename
+from bot.services.mail_structure import RecordMail
+from bot.services.mail_view import HtmlView, box_text, collapse, read_html, tokens
+from bot.services.record_view import Author, RecordView
+from bot.services.records import digest_of
+from bot.services.text_frames import check_frames, difference
 from bot.services.verdict import Verdict
-from mailer.filters import normalize_newlines
 from mailer.languages import SUPPORTED_LANGUAGES, normalize_language
-from mailer.text import scrub_surrogates
 
-AMENDMENT_FORMAT = "amendment-record/1"
 LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
-_QUOTE_MARK = re.compile(r"^===== .+ =====$", re.MULTILINE)  # the quoted text's frame
 _NUMBERS = r"\d+(?:\.\d+)?"
 Translate = Callable[[str], str]
 
 
-def check_shown(view: MailView, record: bytes, verdict: Verdict) -> None:
-    try:
-        document = json.loads(record)
-        fmt = document["format"]
-        text = scrub_surrogates(document["message"]["text"])
-    except (ValueError, KeyError, TypeError):
-        verdict.fail("record", "the attached record is not a record this bot makes")
-        return
-    if fmt not in {RECORD_FORMAT, AMENDMENT_FORMAT}:
-        verdict.skip("shown text", f"a record of format {fmt!r}, which this version can't read")
-        return
-    _check_text_part(view.text, text, verdict)
-    _check_html_part(view.html_box, text, verdict)
-    _check_digest(view, digest_of(record), verdict)
-    _ = _catalog(view)
-    if fmt == RECORD_FORMAT:
-        label = str(document["number"])
-        intro = "Agreement #%(number)s was recorded in the chat “%(chat)s”."
-        _check_number(view, _, "Agreement #%(number)s", intro, label, {"number": label}, verdict)
-        _check_title(view, _, document.get("title"), verdict)
-        _check_author(view, _, document["author"], verdict)
-    else:
-        label = str(document["number"])
+def check_shown(mail: RecordMail, record: RecordView, verdict: Verdict) -> None:
+    html = read_html(mail.html)
+    tr = _catalog(mail.language, html)
+    check_frames(mail.text, record, tr, verdict)
+    _check_html_part(html, record, verdict)
+    _check_digest(mail.text, html.visible, digest_of(mail.record.content), verdict)
+    if record.is_amendment:
         intro = (
             "Agreement #%(number)s in the chat “%(chat)s” was amended: every party accepted the "
             "new version, and it is recorded as amendment #%(amendment)s."
         )
-        numbers = {"number": str(document["agreement"]["number"]), "amendment": label}
-        _check_number(view, _, "Amendment #%(number)s", intro, label, numbers, verdict)
-
-
-def _check_text_part(shown: str | None, text: str, verdict: Verdict) -> None:
-    if shown is None:
-        verdict.fail("text part", "the mail has no text part")
-        return
-    expected = normalize_newlines(text)
-    mark = _QUOTE_MARK.search(shown)
-    quoted = shown[mark.end() + 1 :] if mark else ""
-    if quoted.startswith(expected + "\n===== "):
-        verdict.ok("text part", "shows exactly the record's text")
-        return
-    end = _QUOTE_MARK.search(quoted)
-    verdict.fail("text part", difference(quoted[: end.start() - 1] if end else quoted, expected))
-
-
-def _check_html_part(shown: str | None, text: str, verdict: Verdict) -> None:
-    if shown is None:
-        verdict.fail("HTML part", "the mail's HTML part shows no agreed text")
-        return
-    if shown == collapse(text):
-        verdict.ok("HTML part", "shows the record's text")
+        numbers = {"number": str(record.agreement_number), "amendment": record.number}
+        heading = "Amendment #%(number)s"
     else:
-        verdict.fail("HTML part", difference(shown, collapse(text)))
+        intro = "Agreement #%(number)s was recorded in the chat “%(chat)s”."
+        numbers, heading = {"number": record.number}, "Agreement #%(number)s"
+    _check_number(
+        mail.text, html, tr(heading) % {"number": record.number}, tr(intro), numbers, verdict
+    )
+    _check_title(mail.text, html.visible, tr, record.title, verdict)
+    if record.author is not None:
+        _check_author(mail.text, html.visible, tr, record.author, verdict)
+    _check_attachments(mail, record, verdict)
 
 
-def _check_digest(view: MailView, digest: str, verdict: Verdict) -> None:
+def _check_html_part(html: HtmlView, record: RecordView, verdict: Verdict) -> None:
+    if html.problems:
+        shown = ", ".join(dict.fromkeys(html.problems[:3]))
+        verdict.fail("HTML part", f"holds markup this bot never writes: {shown}")
+        return
+    # Mails sent before the box was marked: their first box of that style is the agreed text.
+    boxes = html.boxes or html.unmarked[:1]
+    if len(boxes) != 1:
+        verdict.fail("HTML part", f"shows {len(boxes)} agreed-text boxes, not one")
+        return
+    expected = tokens(str(entities_to_html(record.text, record.entities)))
+    [box] = boxes
+    if box == expected:
+        verdict.ok("HTML part", "shows exactly the record's text, its line breaks and links")
+    elif box_text(box) != box_text(expected):
+        verdict.fail("HTML part", difference(box_text(box), box_text(expected)))
+    else:
+        verdict.fail("HTML part", "shows the record's text with other formatting or links")
+
+
+def _check_digest(text: str, html_text: str, digest: str, verdict: Verdict) -> None:
     missing = [
-        name
-        for name, shown in (("text part", view.text), ("HTML part", view.html_text))
-        if shown is None or digest not in shown
+        name for name, shown in (("text", text), ("HTML", html_text)) if digest not in shown
     ]
     verdict.check(
         not missing,
         "digest",
         f"both parts show the record's digest {digest}",
-        f"the {' and the '.join(missing)} do not show the record's digest {digest}",
+        f"the {' and the '.join(missing)} part does not show the record's digest {digest}",
     )
 
 
 def _check_number(
-    view: MailView,
-    _: Translate,
-    heading: str,
+    text: str,
+    html: HtmlView,
+    expected_heading: str,
     intro: str,
-    label: str,
     numbers: dict[str, str],
     verdict: Verdict,
 ) -> None:
-    expected_heading = _(heading) % {"number": label}
-    pattern = _sentence(_(intro))
+    pattern = _sentence(intro)
     problems = []
-    if view.html_heading != expected_heading:
-        problems.append(f"the HTML heading reads {view.html_heading!r}, not {expected_heading!r}")
-    for name, shown in (("text part", view.text), ("HTML part", view.html_text)):
-        found = [{key: m[key] for key in numbers} for m in pattern.finditer(collapse(shown or ""))]
+    heading = collapse("".join(html.heading or ()))
+    if heading != expected_heading:
+        problems.append(f"the HTML heading reads {heading!r}, not {expected_heading!r}")
+    for name, shown in (("text part", text), ("HTML part", html.visible)):
+        found = [{key: m[key] for key in numbers} for m in pattern.finditer(collapse(shown))]
         wrong = [named for named in found if named != numbers]
         if not found:
             problems.append(f"the {name} does not say which record it is")
         elif wrong:
             problems.append(f"the {name} names {_numbered(wrong[0])}, not {_numbered(numbers)}")
+    label = numbers.get("amendment", numbers["number"])
     verdict.check(
         not problems, "number", f"the mail names #{label}, as the record does", "; ".join(problems)
     )
@@ -129,42 +118,78 @@ def _numbered(numbers: dict[str, str]) -> str:
     return " and ".join(f"#{value}" for value in numbers.values())
 
 
-def _check_title(view: MailView, _: Translate, title: str | None, verdict: Verdict) -> None:
+def _check_title(
+    text: str, html_text: str, tr: Translate, title: str | None, verdict: Verdict
+) -> None:
     if not title:
         return
-    line = collapse(_("Title: %(title)s") % {"title": title})
-    shown = any(collapse(text) == line for text in (view.text or "").splitlines())
+    line = collapse(tr("Title: %(title)s") % {"title": title})
+    shown = any(collapse(row) == line for row in text.splitlines())
     verdict.check(
-        shown and collapse(title) in (view.html_text or ""),
+        shown and collapse(title) in html_text,
         "title",
         "both parts show the record's title",
         f"the mail does not show the record's title {title!r}",
     )
 
 
-def _check_author(view: MailView, _: Translate, author: dict[str, Any], verdict: Verdict) -> None:
-    user_id = _("ID %(id)s") % {"id": author["id"]}
-    handle = f"@{author['username']}" if author.get("username") else None
-    person = f"{author['name']} ({handle + ', ' if handle else ''}{user_id})"
-    line = collapse(f"{_('Author')}: {person}")
-    in_text = any(collapse(text).startswith(line) for text in (view.text or "").splitlines())
-    row = collapse(" ".join(filter(None, (_("Author"), author["name"], handle, user_id))))
+def _check_author(
+    text: str, html_text: str, tr: Translate, author: Author, verdict: Verdict
+) -> None:
+    user_id = tr("ID %(id)s") % {"id": author.id}
+    handle = f"@{author.username}" if author.username else None
+    person = f"{author.name} ({handle + ', ' if handle else ''}{user_id})"
+    line = collapse(f"{tr('Author')}: {person}")
+    in_text = any(collapse(row).startswith(line) for row in text.splitlines())
+    row = collapse(" ".join(filter(None, (tr("Author"), author.name, handle, user_id))))
     verdict.check(
-        in_text and row in (view.html_text or ""),
+        in_text and row in html_text,
         "author",
         f"both parts name the record's author, {person}",
         f"the mail does not name the record's author, {person}",
     )
 
 
-def _catalog(view: MailView) -> Translate:
+def _check_attachments(mail: RecordMail, record: RecordView, verdict: Verdict) -> None:
+    """Named as the bot names them; the file is the one whose SHA-256 the record holds."""
+    chat, number = record.chat_id, record.number
+    names = {"record": (mail.record.filename, f"agreement-{chat}-{number}.json")}
+    if mail.stamp is not None:
+        names["timestamp"] = (mail.stamp.filename, stamp_filename(names["record"][1]))
+    problems = [f"the {what} is named {got!r}, not {want!r}" for what, (got, want) in
+                names.items() if got != want]  # fmt: skip
+    described = "the record" + (" and its timestamp" if mail.stamp else "")
+    if mail.file is not None:
+        agreed = record.file
+        if agreed is None or agreed.sha256 is None:
+            problems.append(f"{mail.file.filename} is attached, but the record has no file")
+        else:
+            want = file_attachment(agreed.media, file_name(agreed.media, chat, int(number)), b"")
+            got = mail.file
+            if (got.filename, got.content_type) != (want.filename, want.mime_type):
+                problems.append(
+                    f"the file is {got.filename} ({got.content_type}), "
+                    f"not {want.filename} ({want.mime_type})"
+                )
+            actual = hashlib.sha256(got.content).hexdigest()
+            if actual != agreed.sha256 or (agreed.size not in (None, len(got.content))):
+                problems.append(
+                    f"the attached {got.filename} has SHA-256 {actual}, "
+                    f"not the record's {agreed.sha256}"
+                )
+            described += f", and {got.filename}, whose SHA-256 is the record's"
+    verdict.check(not problems, "attachments", f"{described}, named as this bot names them",
+                  "; ".join(problems))  # fmt: skip
+
+
+def _catalog(language: str | None, html: HtmlView) -> Translate:
     """The mail's language (Content-Language), else the one its HTML heading is in."""
-    languages = [normalize_language(view.language or "")]
-    languages += [language for language in SUPPORTED_LANGUAGES if language not in languages]
-    for language in languages:
-        translate = _translations(language).gettext
+    languages = [normalize_language(language or "")]
+    languages += [lang for lang in SUPPORTED_LANGUAGES if lang not in languages]
+    heading = collapse("".join(html.heading or ()))
+    for candidate in languages:
+        translate = _translations(candidate).gettext
         headings = (translate("Agreement #%(number)s"), translate("Amendment #%(number)s"))
-        heading = view.html_heading or ""
         if any(re.fullmatch(_sentence(h), heading) for h in headings):
             return translate
     return _translations(languages[0]).gettext
@@ -188,22 +213,3 @@ def _sentence(template: str) -> re.Pattern[str]:
         for index, piece in enumerate(pieces)
     )
     return re.compile(regex)
-
-
-def difference(shown: str, expected: str, context: int = 24) -> str:
-    """Where the shown text departs from the record's, with a little context."""
-    start = 0
-    while start < min(len(shown), len(expected)) and shown[start] == expected[start]:
-        start += 1
-    end = 0
-    limit = min(len(shown), len(expected)) - start
-    while end < limit and shown[-1 - end] == expected[-1 - end]:
-        end += 1
-
-    def excerpt(value: str) -> str:
-        head = max(0, start - context)
-        tail = min(len(value), len(value) - end + context)
-        cut = value[head:tail].replace("\n", "⏎")
-        return f"{'…' if head else ''}{cut}{'…' if tail < len(value) else ''}"
-
-    return f'shows "{excerpt(shown)}" where the record has "{excerpt(expected)}"'

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 RECORD_FORMAT = "agreement-record/1"
+AMENDMENT_FORMAT = "amendment-record/1"
 
 
 @dataclass(frozen=True, slots=True)

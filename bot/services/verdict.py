@@ -1,7 +1,9 @@
 """What ``verify`` found: one line per check, passed, failed or not made.
 
 A check that could not be made is never counted as passed: the report names it, and the
-overall verdict says which were left out.
+overall verdict says which were left out. A mail agrees with its own attachment however it
+was made, so the body checks prove nothing about who made it: only a check that proves the
+origin (the bot's DKIM signature, the stored record) makes a mail VALID.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 PASSED, FAILED, NOT_CHECKED = "VALID", "INVALID", "NOT CHECKED"
+UNVERIFIED = "NOT VERIFIED"
 _COLUMN = len(NOT_CHECKED) + 2
 
 
@@ -17,6 +20,7 @@ class Line:
     status: str  # PASSED, FAILED or NOT_CHECKED
     name: str  # what was checked: "text part", "DKIM signature", "store"
     detail: str
+    proves_origin: bool = False  # passed, and shows that this bot made what was checked
 
     def __str__(self) -> str:
         return f"{self.status.ljust(_COLUMN)}{self.name}: {self.detail}"
@@ -26,6 +30,9 @@ class Line:
 class Verdict:
     lines: list[Line] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Set for what anyone could have made (a mail, a record file): VALID needs a check that
+    # proves the origin. Unset for the store's own chain.
+    needs_origin: bool = False
 
     @property
     def passed(self) -> list[str]:
@@ -40,11 +47,16 @@ class Verdict:
         return [line.name for line in self.lines if line.status == NOT_CHECKED]
 
     @property
-    def valid(self) -> bool:
-        return not self.failed and bool(self.passed)
+    def origin_proven(self) -> bool:
+        return any(line.proves_origin for line in self.lines)
 
-    def ok(self, name: str, detail: str) -> None:
-        self.lines.append(Line(PASSED, name, detail))
+    @property
+    def valid(self) -> bool:
+        proven = self.origin_proven or not self.needs_origin
+        return not self.failed and bool(self.passed) and proven
+
+    def ok(self, name: str, detail: str, *, proves_origin: bool = False) -> None:
+        self.lines.append(Line(PASSED, name, detail, proves_origin))
 
     def fail(self, name: str, detail: str) -> None:
         self.lines.append(Line(FAILED, name, detail))
@@ -62,9 +74,16 @@ class Verdict:
         return "\n".join([self._headline(), *map(str, self.lines), *self._notes()])
 
     def _headline(self) -> str:
+        failed = sum(line.status == FAILED for line in self.lines)
+        if failed:
+            return f"INVALID: {failed} check(s) failed"
+        if not self.passed:
+            return "INVALID: nothing checked"
         if not self.valid:
-            failed = sum(line.status == FAILED for line in self.lines)
-            return f"INVALID: {failed} check(s) failed" if failed else "INVALID: nothing checked"
+            return (
+                f"{UNVERIFIED}: nothing shows that this bot made it (no DKIM signature of this "
+                "bot's domain held, and the store was not checked); it only agrees with itself"
+            )
         skipped = list(dict.fromkeys(self.not_checked))
         return f"VALID (not checked: {', '.join(skipped)})" if skipped else "VALID"
 

@@ -18,10 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.migrate import PROJECT_ROOT
 from bot.db.models import Agreement, Mail, Timestamp
 from bot.services.agreements import AgreementService, MarkRequest
-from bot.services.integrity import Verdict, check_stamp, read_evidence
+from bot.services.integrity import check_stamp, read_evidence
 from bot.services.letters import Letters
 from bot.services.stamper import STAMP_WAIT, Stamper, release_held_mails
 from bot.services.timestamping import TimestampAuthority
+from bot.services.verdict import Verdict
 from tests.conftest import FakeClock, RecordingWaker
 from tests.services.test_agreements import ALICE, BOB, GROUP, bind, said
 from tests.support.tsa import LocalTsa, TsaKeys, make_tsa_keys, running_tsa
@@ -109,7 +110,10 @@ async def test_a_stamp_that_dates_another_record_is_invalid(
         foreign = await other.stamp(b"some other record")
     for part in message.iter_attachments():
         if part.get_content_type() == "application/timestamp-reply":
-            part.set_content(foreign, "application", "timestamp-reply")
+            name = part.get_filename()
+            part.set_content(
+                foreign, "application", "timestamp-reply", disposition="attachment", filename=name
+            )
     verdict = Verdict()
     check_stamp(read_evidence(message.as_bytes(), verdict), verdict, None)
     assert not verdict.valid

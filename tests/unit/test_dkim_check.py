@@ -22,13 +22,15 @@ def keys(tmp_path_factory: pytest.TempPathFactory) -> DkimKeys:
     return make_keys(tmp_path_factory.mktemp("dkim"))
 
 
-def signed(keys: DkimKeys, domain: str = "agreements.test") -> bytes:
-    return DkimSigner(domain, "mail", keys.private).sign(MAIL)
+def signed(keys: DkimKeys, domain: str = "agreements.test", mail: bytes = MAIL) -> bytes:
+    return DkimSigner(domain, "mail", keys.private).sign(mail)
 
 
-def checked(raw: bytes, lookup) -> str:  # type: ignore[no-untyped-def]
+def checked(raw: bytes, lookup, mail_from_domain: str | None = "agreements.test") -> str:  # type: ignore[no-untyped-def]
     verdict = Verdict()
-    check_dkim(raw, verdict, None, use_dns=True, dns_lookup=lookup)
+    check_dkim(
+        raw, verdict, None, use_dns=True, dns_lookup=lookup, mail_from_domain=mail_from_domain
+    )
     [line] = verdict.lines
     return str(line)
 
@@ -36,6 +38,16 @@ def checked(raw: bytes, lookup) -> str:  # type: ignore[no-untyped-def]
 def test_a_key_published_in_dns_checks_the_signature(keys: DkimKeys) -> None:
     line = checked(signed(keys), keys.dns("agreements.test", "mail"))
     assert line.startswith(PASSED) and "the key published in DNS" in line
+
+
+def test_without_mail_from_or_dkim_settings_a_signature_that_holds_is_not_checked(
+    keys: DkimKeys,
+) -> None:
+    # Anyone can publish a key for a domain of their own: it says nothing of who sent it.
+    mail = MAIL.replace(b"bot@agreements.test", b"bot@forger.test")  # From the forger's domain
+    line = checked(signed(keys, "forger.test", mail), keys.dns("forger.test", "mail"), None)
+    assert line.startswith(NOT_CHECKED) and "signed by forger.test" in line
+    assert "set MAIL_FROM or DKIM_*" in line
 
 
 def test_dns_out_of_reach_leaves_the_signature_not_checked(keys: DkimKeys) -> None:
@@ -53,7 +65,7 @@ def test_a_key_nobody_published_leaves_it_not_checked(keys: DkimKeys) -> None:
 
 def test_a_signature_by_another_domain_than_the_senders_is_invalid(keys: DkimKeys) -> None:
     line = checked(signed(keys, "forger.test"), keys.dns("forger.test", "mail"))
-    assert line.startswith("INVALID") and "not by the From address's domain" in line
+    assert line.startswith("INVALID") and "forger.test, not by MAIL_FROM's domain" in line
 
 
 def test_a_changed_body_is_invalid(keys: DkimKeys) -> None:
