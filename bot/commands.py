@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 from aiogram import Bot
+from aiogram.exceptions import TelegramAPIError
 from aiogram.types import (
     BotCommand,
     BotCommandScopeAllGroupChats,
@@ -12,6 +15,8 @@ from aiogram.utils.i18n import I18n
 
 from bot.i18n import N_
 from bot.services.people import SUPPORTED_LANGUAGES
+
+logger = logging.getLogger(__name__)
 
 PRIVATE_COMMANDS = {
     "start": N_("What I do and how to start"),
@@ -30,7 +35,17 @@ GROUP_COMMANDS = {
 
 
 async def register_commands(bot: Bot, i18n: I18n) -> None:
-    """Menus for every supported language, plus the English default for all others."""
+    """Menus for every supported language, plus the English default for all others.
+
+    The menus are a convenience: Telegram failing to take them (an outage, a dropped
+    connection) is logged and the bot starts all the same, with the menus it had."""
+    try:
+        await _set_menus(bot, i18n)
+    except TelegramAPIError as exc:  # network errors and Telegram's 5xx included
+        logger.warning("command menus not registered, the previous ones stay: %s", exc)
+
+
+async def _set_menus(bot: Bot, i18n: I18n) -> None:
     for scope, commands in (
         (BotCommandScopeAllPrivateChats(), PRIVATE_COMMANDS),
         (BotCommandScopeAllGroupChats(), GROUP_COMMANDS),

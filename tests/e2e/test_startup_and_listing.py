@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.botapi import BotAPIServer
-from tests.e2e.conftest import Harness
+from tests.botapi.errors import ApiError
+from tests.botapi.scenario import TelegramWorld
+from tests.e2e.conftest import Harness, bot_settings, running_bot
+from tests.support.mailbox import Mailbox
 
 
 async def test_start_registers_menus_and_polls_for_what_it_handles(harness: Harness) -> None:
@@ -73,3 +78,17 @@ async def test_agreements_list_pages_newest_first(harness: Harness) -> None:
     empty = world.group("Empty")
     world.user("Cy").says(empty, "/agreements")
     assert "No agreements in this chat yet" in (await world.bot_reply(empty))["text"]
+
+
+async def test_the_bot_starts_when_telegram_refuses_its_menus(
+    api: BotAPIServer, mailbox: Mailbox, database_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The menus are a convenience: an outage of setMyCommands must not stop the start
+    (it did, with a traceback, when a connection dropped in test_kill)."""
+    api.failing["setMyCommands"] = ApiError(500, "Internal Server Error")
+    async with running_bot(bot_settings(api, mailbox, database_url), api):
+        world = TelegramWorld(api)
+        ann = world.user("Ann", language_code="en")
+        ann.says_private("/help")
+        assert "/agree" in (await world.bot_reply(ann))["text"]
+    assert "command menus not registered" in caplog.text
