@@ -15,11 +15,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
+from bot.core import people
+from bot.core.directory import remember_user
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade
 from bot.db.models import EmailBinding
-from bot.services import people
-from bot.services.directory import remember_user
 from tests.botapi import Person
 from tests.support.database import postgres_database
 

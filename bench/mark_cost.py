@@ -22,14 +22,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from bench.databases import DATABASES, bind_addresses, fresh_database
+from bot.agreements.marking import AgreementService, MarkedMessage, MarkRequest
 from bot.app import build_letters
 from bot.config import Settings, load_settings
+from bot.core.directory import verified_addresses
+from bot.core.people import ChatInfo, Person
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Agreement, Party
-from bot.services.agreements import AgreementService, MarkedMessage, MarkRequest
-from bot.services.directory import verified_addresses
-from bot.services.letters import parties_to_mail
-from bot.services.people import ChatInfo, Person
+from bot.mail.letters import parties_to_mail
 from tests.conftest import MAIL_FROM
 from tests.e2e.conftest import TOKEN
 

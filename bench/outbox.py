@@ -24,12 +24,12 @@ from sqlalchemy import func, insert, select
 from bench.databases import bind_addresses, fresh_database
 from bench.processes import BotProcess, bot_environment, peak_rss_mb
 from bench.servers import smtp_server
+from bot.agreements.marking import AgreementService, MarkedMessage, MarkRequest
 from bot.app import build_letters, build_mail_worker
 from bot.config import Settings, load_settings
+from bot.core.people import ChatInfo, Person
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Mail, MailStatus
-from bot.services.agreements import AgreementService, MarkedMessage, MarkRequest
-from bot.services.people import ChatInfo, Person
 from mailer import make_message_id
 from tests.conftest import MAIL_FROM
 from tests.e2e.conftest import TOKEN

@@ -63,7 +63,7 @@ def freeze_imported_heap() -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(argv)
     if args.command == "verify":  # a report on stdout, nothing logged
-        from bot.verify import verify_chain, verify_file
+        from bot.evidence.verify.commands import verify_chain, verify_file
 
         if args.chain is not None:
             return verify_chain(args.chain)

@@ -18,44 +18,44 @@ from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 from aiogram.types import User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.commands import register_commands
+from bot.agreements.file_budget import FileBudget
+from bot.agreements.limits import ActionLimits
 from bot.config import ConfigError, Settings
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import PROJECT_ROOT, upgrade
-from bot.gatekeeper import Gatekeeper
-from bot.handlers import build_router
-from bot.handlers.cards import CardPoster
-from bot.i18n import create_i18n
-from bot.membership import Membership
-from bot.middlewares.database import DatabaseSessionMiddleware
-from bot.middlewares.handled import HandledUpdates
-from bot.middlewares.i18n import UserLanguageMiddleware
-from bot.middlewares.in_flight import FinishInFlight
-from bot.middlewares.journal import JournalMiddleware
-from bot.middlewares.membership_changes import CHAT_MEMBER, MembershipChanges
-from bot.middlewares.metrics import MetricsMiddleware
-from bot.middlewares.once import OnceMiddleware
-from bot.middlewares.quiet import QuietMessages
-from bot.middlewares.services import ServicesMiddleware
-from bot.middlewares.stored_first import JournalBeforeConfirm
-from bot.middlewares.topics import TopicNamesMiddleware
-from bot.notifications import TelegramNotifier
-from bot.recovery import post_owed_cards
-from bot.services.alert_scheduler import AlertScheduler
-from bot.services.file_budget import FileBudget
-from bot.services.housekeeping import Housekeeping
-from bot.services.journal import Journal
-from bot.services.letters import Letters
-from bot.services.limits import ActionLimits
-from bot.services.outbox import FailureNotifier, MailWaker, MailWorker
-from bot.services.stamper import Stamper, release_held_mails
-from bot.services.stamps import StampWaker
-from bot.services.status import describe, mail_status
-from bot.services.timestamping import TimestampAuthority
-from bot.services.verification_codes import code_key
-from bot.telegram_session import TelegramSession
-from bot.webhook import serve_webhook
-from bot.webhook_endpoint import webhook_secret
+from bot.edits.alert_scheduler import AlertScheduler
+from bot.evidence.stamper import Stamper, release_held_mails
+from bot.evidence.stamps import StampWaker
+from bot.evidence.tsa_client import TimestampAuthority
+from bot.journal.housekeeping import Housekeeping
+from bot.journal.journal import Journal
+from bot.mail.letters import Letters
+from bot.mail.outbox import FailureNotifier, MailWaker, MailWorker
+from bot.mail.status import describe, mail_status
+from bot.registration.codes import code_key
+from bot.telegram.cards import CardPoster
+from bot.telegram.commands import register_commands
+from bot.telegram.gatekeeper import Gatekeeper
+from bot.telegram.i18n import create_i18n
+from bot.telegram.membership import Membership
+from bot.telegram.middlewares.database import DatabaseSessionMiddleware
+from bot.telegram.middlewares.handled import HandledUpdates
+from bot.telegram.middlewares.i18n import UserLanguageMiddleware
+from bot.telegram.middlewares.in_flight import FinishInFlight
+from bot.telegram.middlewares.journal import JournalMiddleware
+from bot.telegram.middlewares.membership_changes import CHAT_MEMBER, MembershipChanges
+from bot.telegram.middlewares.metrics import MetricsMiddleware
+from bot.telegram.middlewares.once import OnceMiddleware
+from bot.telegram.middlewares.quiet import QuietMessages
+from bot.telegram.middlewares.services import ServicesMiddleware
+from bot.telegram.middlewares.stored_first import JournalBeforeConfirm
+from bot.telegram.middlewares.topics import TopicNamesMiddleware
+from bot.telegram.notifier import TelegramNotifier
+from bot.telegram.recovery import post_owed_cards
+from bot.telegram.routers import build_router
+from bot.telegram.session import TelegramSession
+from bot.telegram.webhook import serve_webhook
+from bot.telegram.webhook_endpoint import webhook_secret
 from mailer import DkimSigner, MailRenderer, SmtpConfig, SmtpSender
 
 logger = logging.getLogger(__name__)

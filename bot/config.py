@@ -157,7 +157,7 @@ class Settings(TimestampSettings, DkimSettings, SenderSettings):
     webhook_host: str = "0.0.0.0"
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     # What Telegram sends in X-Telegram-Bot-Api-Secret-Token. Unset: an HMAC of the bot
-    # token, the same in every replica (bot/webhook_endpoint.py); never no secret at all.
+    # token, the same in every replica (bot/telegram/webhook_endpoint.py); never no secret at all.
     webhook_secret: SecretStr | None = None
     # Replicas migrate once before they start (python -m bot migrate) when this is off.
     auto_migrate: bool = True

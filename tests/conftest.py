@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import PROJECT_ROOT, upgrade
-from bot.services.letters import Letters
-from bot.services.verification_codes import code_key
+from bot.mail.letters import Letters
+from bot.registration.codes import code_key
 from mailer import MailRenderer
 from tests.support.database import fresh_database
 from tests.support.mailbox import Mailbox

@@ -13,8 +13,8 @@ from sqlalchemy import insert
 from bot.db.base import Base
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade
-from bot.services.chain import chat_chain, check_chain
-from bot.services.records import seal
+from bot.evidence.chain import chat_chain, check_chain
+from bot.evidence.records import seal
 from tests.support.database import fresh_database
 
 CHAT = -100777

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from markupsafe import escape
 
-from bot.formatting import entities_to_html
+from bot.telegram.formatting import entities_to_html
 from tests.test_mailer_new_kinds import amendment_context, edit_alert_context, renderer
 
 # Each field its own payload, so a failure names the field that went out raw.

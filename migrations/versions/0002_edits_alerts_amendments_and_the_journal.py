@@ -153,7 +153,7 @@ def upgrade() -> None:
 
 
 def _backfill_content_hashes() -> None:
-    # Same rule as bot.services.records.content_hash, written out so this revision keeps
+    # Same rule as bot.evidence.records.content_hash, written out so this revision keeps
     # meaning what it meant even if the application's code changes later.
     agreements = sa.table(
         "agreements",

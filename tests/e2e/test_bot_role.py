@@ -15,8 +15,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bot.db.engine import create_engine, create_session_factory
-from bot.services.housekeeping import Housekeeping
-from bot.services.journal import Journal
+from bot.journal.housekeeping import Housekeeping
+from bot.journal.journal import Journal
 from tests.botapi import BotAPIServer
 from tests.botapi.scenario import TelegramWorld
 from tests.e2e.conftest import Harness, bot_settings, running_bot, text_of

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import JournalEntry
-from bot.services.journal import Journal
+from bot.journal.journal import Journal
 from tests.botapi import BotAPIServer
 from tests.botapi.scenario import Group, Person, TelegramWorld
 from tests.e2e.conftest import Harness, bot_settings, running_bot

@@ -54,7 +54,7 @@ async def test_deferred_and_refused_deliveries_log_no_address(
     # Relays echo the recipient in their replies, as Postfix does.
     mailbox.reject[ADDRESS] = f"450 4.2.1 <{ADDRESS}>: Recipient address rejected: try later"
     offer = ben.says(group, "Deal at 300")
-    with watching("bot.services.outbox") as log:
+    with watching("bot.mail.outbox") as log:
         ann.says(group, "/agree", reply_to=offer)
         await world.bot_reply(group)
         deferred = await log.wait_for("mail deferred")

@@ -42,7 +42,7 @@ async def test_mail_server_down_then_back(harness: Harness, database_url: str) -
     await mailbox.stop()
 
     offer = ben.says(group, "Deal at 100")
-    with watching("bot.services.outbox") as log:
+    with watching("bot.mail.outbox") as log:
         ann.says(group, "/agree", reply_to=offer)
         card = await world.bot_reply(group)
         assert "Agreement #1 recorded" in card["text"]  # recorded first, mailed after
@@ -74,7 +74,7 @@ async def test_permanent_refusal_is_recorded_not_retried(
     mailbox.reject_with = "550 5.1.1 No such user here"
 
     offer = ben.says(group, "Deal at 200")
-    with watching("bot.services.outbox") as log:
+    with watching("bot.mail.outbox") as log:
         ann.says(group, "/agree", reply_to=offer)
         await world.bot_reply(group)
         line = await log.wait_for("mail rejected")

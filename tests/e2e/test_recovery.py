@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.agreements.marking import AgreementService, MarkedMessage, MarkRequest, Outcome
 from bot.app import utc_now
-from bot.services.agreements import AgreementService, MarkedMessage, MarkRequest, Outcome
-from bot.services.letters import Letters
-from bot.services.people import ChatInfo, Person
+from bot.core.people import ChatInfo, Person
+from bot.mail.letters import Letters
 from tests.botapi import BotAPIServer
 from tests.botapi.scenario import TelegramWorld
 from tests.conftest import RecordingWaker

@@ -15,10 +15,10 @@ import aiohttp
 import pytest
 from sqlalchemy import select
 
+from bot.core.directory import remember_user
+from bot.core.people import Person
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Agreement, EmailBinding
-from bot.services.directory import remember_user
-from bot.services.people import Person
 from tests.botapi import BotAPIServer
 from tests.botapi.scenario import TelegramWorld
 from tests.e2e.test_agreement_flow import is_agreement

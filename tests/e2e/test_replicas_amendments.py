@@ -13,10 +13,10 @@ import aiohttp
 import pytest
 from sqlalchemy import select
 
+from bot.core.people import Person
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Amendment
-from bot.services.chain import chat_chain, check_chain
-from bot.services.people import Person
+from bot.evidence.chain import chat_chain, check_chain
 from tests.botapi import BotAPIServer
 from tests.botapi.scenario import TelegramWorld
 from tests.e2e.test_replicas import Replica, bind, taken

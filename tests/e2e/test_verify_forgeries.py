@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.__main__ import main
-from bot.services.records import digest_of
+from bot.evidence.records import digest_of
 from tests.e2e.conftest import Harness
 from tests.e2e.test_agreement_flow import is_agreement
 from tests.e2e.test_verify import received_agreement, signed_agreement

@@ -21,7 +21,7 @@ from bot.config import Settings, load_settings
 from bot.db.base import Base
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Agreement, JournalEntry, Mail, MailStatus
-from bot.webhook_endpoint import webhook_secret
+from bot.telegram.webhook_endpoint import webhook_secret
 from tests.botapi import BotAPIServer
 from tests.botapi.scenario import TelegramWorld
 from tests.e2e.conftest import TOKEN, bot_settings, text_of

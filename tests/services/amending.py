@@ -12,14 +12,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.agreements.marking import AgreementService, MarkedMessage, MarkRequest
+from bot.core.people import ChatInfo, Person
 from bot.db.models import Amendment, MessageVersion
-from bot.services.agreements import AgreementService, MarkedMessage, MarkRequest
-from bot.services.amendments import AcceptResult, AmendmentService
-from bot.services.base import Service
-from bot.services.chain import ChainLink, chat_chain
-from bot.services.edits import EditedMessage, EditService
-from bot.services.letters import Letters
-from bot.services.people import ChatInfo, Person
+from bot.edits.amendments import AcceptResult, AmendmentService
+from bot.edits.service import EditedMessage, EditService
+from bot.evidence.chain import ChainLink, chat_chain
+from bot.mail.letters import Letters
+from bot.mail.service import Service
 from tests.conftest import FakeClock, RecordingWaker
 
 S = TypeVar("S", bound=Service)

@@ -8,8 +8,8 @@ from typing import TypeVar
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.services.base import Service
-from bot.services.letters import Letters
+from bot.mail.letters import Letters
+from bot.mail.service import Service
 from tests.conftest import FakeClock, RecordingWaker
 
 S = TypeVar("S", bound=Service)

@@ -10,9 +10,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import Agreement, EmailBinding, Mail, MailStatus
-from bot.services.agreement_views import load_views, with_parties
-from bot.services.agreements import (
+from bot.agreements.listing import ListingService
+from bot.agreements.marking import (
     MARK_ATTEMPTS,
     AgreementService,
     MarkedMessage,
@@ -20,10 +19,11 @@ from bot.services.agreements import (
     Outcome,
     Refusal,
 )
-from bot.services.chain import chat_chain, check_chain, latest_digest
-from bot.services.listing import ListingService
-from bot.services.people import ChatInfo, Person
-from bot.services.registration import RegistrationService
+from bot.agreements.views import load_views, with_parties
+from bot.core.people import ChatInfo, Person
+from bot.db.models import Agreement, EmailBinding, Mail, MailStatus
+from bot.evidence.chain import chat_chain, check_chain, latest_digest
+from bot.registration.service import RegistrationService
 from tests.conftest import CODE_KEY, FakeClock, RecordingWaker
 from tests.services.test_registration import code_sent_to
 
@@ -50,7 +50,7 @@ def listing(services):
 
 async def bind(session_factory, person: Person, address: str, clock: FakeClock) -> None:
     async with session_factory() as session:
-        from bot.services.directory import remember_user
+        from bot.core.directory import remember_user
 
         await remember_user(session, person, clock())
         session.add(EmailBinding(user_id=person.id, address=address, verified_at=clock()))
@@ -144,7 +144,7 @@ async def test_mail_only_to_verified_parties_then_released_once(
 
     # Bob verifies later: his held mail is created once, however often we ask.
     await bind(session_factory, BOB, "bob@example.com", clock)
-    from bot.services.deliveries import agreements_awaiting_mail
+    from bot.mail.deliveries import agreements_awaiting_mail
 
     async with session_factory() as session:
         held = await agreements_awaiting_mail(session, BOB.id)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
-from bot.services.amendments import Acceptation
-from bot.services.chain import check_chain
+from bot.edits.amendments import Acceptation
+from bot.evidence.chain import check_chain
 from tests.services.amending import (
     ALICE,
     BOB,

@@ -7,8 +7,8 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 
-from bot.services.amendments import Acceptation
-from bot.services.chain import check_chain
+from bot.edits.amendments import Acceptation
+from bot.evidence.chain import check_chain
 from tests.services.amending import (
     ALICE,
     BOB,

@@ -8,6 +8,8 @@ import pytest
 from sqlalchemy import delete, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from bot.agreements.marking import AgreementService, MarkedMessage, MarkRequest
+from bot.core.people import ChatInfo, Person
 from bot.db.models import (
     Acceptance,
     Agreement,
@@ -17,10 +19,8 @@ from bot.db.models import (
     MessageVersion,
     Party,
 )
-from bot.services.agreements import AgreementService, MarkedMessage, MarkRequest
-from bot.services.amendments import Acceptation, AmendmentService
-from bot.services.edits import EditedMessage, EditService
-from bot.services.people import ChatInfo, Person
+from bot.edits.amendments import Acceptation, AmendmentService
+from bot.edits.service import EditedMessage, EditService
 from tests.conftest import RecordingWaker
 
 GROUP = ChatInfo(id=-1001, type="supergroup", title="Team")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from bot.agreements.marking import AgreementService, MarkRequest
+from bot.business.service import BusinessService, ConnectionChange, ConnectionInfo
+from bot.core.people import BUSINESS, BUSINESS_CHAT_BASE, ChatInfo, Person
 from bot.db.models import Mail, MessageDeletion
-from bot.services.agreements import AgreementService, MarkRequest
-from bot.services.business import BusinessService, ConnectionChange, ConnectionInfo
-from bot.services.people import BUSINESS, BUSINESS_CHAT_BASE, ChatInfo, Person
 from tests.conftest import RecordingWaker
 from tests.services.test_agreements import bind, said
 

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.core.people import Person
 from bot.db.models import EmailVerification, Mail
-from bot.services.people import Person
-from bot.services.registration import (
+from bot.registration.service import (
     CODE_ATTEMPTS,
     CODES_PER_HOUR,
     CodeRequest,

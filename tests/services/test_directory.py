@@ -8,9 +8,9 @@ from contextlib import contextmanager
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.core.directory import TOUCH_EVERY, remember_chat, remember_users
+from bot.core.people import ChatInfo, Person
 from bot.db.models import Chat, User
-from bot.services.directory import TOUCH_EVERY, remember_chat, remember_users
-from bot.services.people import ChatInfo, Person
 from tests.conftest import FakeClock
 
 ANN = Person(id=501, first_name="Ann", last_name=None, username="ann")

@@ -15,11 +15,11 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.agreements.marking import AgreementService, MarkRequest, Outcome, Refusal
+from bot.core.directory import remember_user
 from bot.db.models import Party, User
-from bot.services.agreements import AgreementService, MarkRequest, Outcome, Refusal
-from bot.services.directory import remember_user
-from bot.services.edits import EditedMessage, EditOutcome, EditService
-from bot.services.letters import Letters
+from bot.edits.service import EditedMessage, EditOutcome, EditService
+from bot.mail.letters import Letters
 from tests.conftest import FakeClock, RecordingWaker
 from tests.services.test_agreements import ALICE, BOB, CAROL, GROUP, SENT_AT, said
 from tests.support.database import TEST_DATABASE_URL

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.services.agreements import MarkedMessage
-from bot.services.journal import Journal
-from bot.services.people import Person
+from bot.agreements.marking import MarkedMessage
+from bot.core.people import Person
+from bot.journal.journal import Journal
 
 BEN = Person(id=7, first_name="Ben")
 SENT = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)

@@ -8,10 +8,10 @@ from collections.abc import Awaitable, Callable
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.core.directory import remember_user, remember_users
+from bot.core.people import Person
 from bot.db.gate import write_gate
 from bot.db.models import User
-from bot.services.directory import remember_user, remember_users
-from bot.services.people import Person
 from tests.conftest import FakeClock
 
 NEWCOMER = Person(id=7001, first_name="Nina", username="nina", language_code="ru-RU")

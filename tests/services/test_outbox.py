@@ -13,12 +13,12 @@ from prometheus_client import REGISTRY
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.core.people import Person
 from bot.db.models import Mail, MailStatus
-from bot.services.letters import Letters
-from bot.services.outbox import PASS_SPACING, MailWorker
-from bot.services.people import Person
-from bot.services.registration import RegistrationService
-from bot.services.status import describe, mail_status
+from bot.mail.letters import Letters
+from bot.mail.outbox import PASS_SPACING, MailWorker
+from bot.mail.status import describe, mail_status
+from bot.registration.service import RegistrationService
 from mailer import SmtpConfig, SmtpSender
 from tests.conftest import CODE_KEY, FakeClock, RecordingWaker
 from tests.support.mailbox import Mailbox

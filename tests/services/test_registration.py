@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.core.people import Person
 from bot.db.models import EmailBinding, EmailVerification, Mail
-from bot.services.people import Person
-from bot.services.registration import (
+from bot.registration.service import (
     CodeRequest,
     RegistrationService,
     Verification,

@@ -15,14 +15,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.agreements.marking import AgreementService, MarkRequest
 from bot.db.migrate import PROJECT_ROOT
 from bot.db.models import Agreement, Mail, Timestamp
-from bot.services.agreements import AgreementService, MarkRequest
-from bot.services.integrity import check_stamp, read_evidence
-from bot.services.letters import Letters
-from bot.services.stamper import STAMP_WAIT, Stamper, release_held_mails
-from bot.services.timestamping import TimestampAuthority
-from bot.services.verdict import Verdict
+from bot.evidence.stamper import STAMP_WAIT, Stamper, release_held_mails
+from bot.evidence.tsa_client import TimestampAuthority
+from bot.evidence.verify.integrity import check_stamp, read_evidence
+from bot.evidence.verify.verdict import Verdict
+from bot.mail.letters import Letters
 from tests.conftest import FakeClock, RecordingWaker
 from tests.services.test_agreements import ALICE, BOB, GROUP, bind, said
 from tests.support.tsa import LocalTsa, TsaKeys, make_tsa_keys, running_tsa

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rfc3161_client import decode_timestamp_response
 
-from bot.services.timestamping import (
+from bot.evidence.tsa_client import (
     TimestampAuthority,
     TimestampError,
     TimestampProblem,

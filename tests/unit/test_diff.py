@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.services.diff import changes_only, new_text, old_text, with_markers, word_diff
+from bot.core.diff import changes_only, new_text, old_text, with_markers, word_diff
 
 
 def test_changed_price_is_one_replacement() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dns.exception
 import pytest
 
-from bot.services.dkim_check import check_dkim
-from bot.services.verdict import NOT_CHECKED, PASSED, Verdict
+from bot.evidence.verify.dkim_check import check_dkim
+from bot.evidence.verify.verdict import NOT_CHECKED, PASSED, Verdict
 from mailer import DkimSigner
 from tests.support.dkim_keys import DkimKeys, make_keys
 

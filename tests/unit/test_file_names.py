@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.services.file_names import clean_file_name, file_name
+from bot.mail.file_names import clean_file_name, file_name
 from mailer.compose import FILENAME_LIMIT
 from mailer.text import one_line
 

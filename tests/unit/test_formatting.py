@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from jinja2 import Environment
 from markupsafe import Markup
 
-from bot.formatting import BLOCKQUOTE_STYLE, CODE_STYLE, PRE_STYLE, entities_to_html
+from bot.telegram.formatting import BLOCKQUOTE_STYLE, CODE_STYLE, PRE_STYLE, entities_to_html
 from mailer.filters import normalize_newlines
 
 ATTACKS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "' onmouseover='x"]

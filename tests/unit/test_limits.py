@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.services.limits import ActionLimits, Limited, Scope
+from bot.agreements.limits import ActionLimits, Limited, Scope
 
 
 class Clock:

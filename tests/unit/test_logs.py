@@ -15,7 +15,7 @@ from bot.logs import JsonFormatter, log_formatter, mask_address, mask_addresses
 
 def test_a_json_line_lifts_the_ids_of_the_event() -> None:
     record = logging.LogRecord(
-        "bot.services.agreements",
+        "bot.agreements.marking",
         logging.INFO,
         __file__,
         1,
@@ -26,7 +26,7 @@ def test_a_json_line_lifts_the_ids_of_the_event() -> None:
     line = json.loads(JsonFormatter().format(record))
     assert line["message"] == "agreement recorded chat=-1001234 agreement=17 number=3 message=45"
     assert (line["chat"], line["agreement"], line["number"]) == (-1001234, 17, 3)
-    assert line["level"] == "INFO" and line["logger"] == "bot.services.agreements"
+    assert line["level"] == "INFO" and line["logger"] == "bot.agreements.marking"
 
 
 @pytest.mark.parametrize(
@@ -80,7 +80,7 @@ def test_both_formats_mask_the_message_and_the_traceback() -> None:
     except ValueError:
         failure = sys.exc_info()
     record = logging.LogRecord(
-        "bot.services.outbox", logging.ERROR, __file__, 1, "to %s", ("carol@example.net",), failure
+        "bot.mail.outbox", logging.ERROR, __file__, 1, "to %s", ("carol@example.net",), failure
     )
     text = log_formatter("text").format(record)
     event = json.loads(log_formatter("json").format(record))

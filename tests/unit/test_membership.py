@@ -12,7 +12,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiohttp import web
 
-from bot.membership import UNKNOWN_FOR_SECONDS, Membership, Standing
+from bot.telegram.membership import UNKNOWN_FOR_SECONDS, Membership, Standing
 
 TOKEN = "42:TEST"
 

@@ -11,8 +11,8 @@ from aiogram.types import Chat, Message
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.handlers import build_router
-from bot.middlewares.quiet import COMMAND_PREFIX, is_plain
+from bot.telegram.middlewares.quiet import COMMAND_PREFIX, is_plain
+from bot.telegram.routers import build_router
 
 
 def routers(root: Router) -> Iterator[Router]:

@@ -8,7 +8,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.services.records import canonical_json, content_hash, seal
+from bot.evidence.records import canonical_json, content_hash, seal
 
 BOLD = {"type": "bold", "offset": 0, "length": 5}
 

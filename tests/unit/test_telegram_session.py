@@ -7,7 +7,7 @@ from aiogram import Bot
 from aiogram.methods import GetMyShortDescription, Response
 from aiogram.types import BotShortDescription
 
-from bot.telegram_session import TelegramSession
+from bot.telegram.session import TelegramSession
 
 TOKEN = "42:TEST"
 

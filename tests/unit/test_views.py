@@ -8,13 +8,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.i18n import create_i18n
-from bot.services.amendments import Acceptation, AcceptResult
-from bot.services.diff import word_diff
-from bot.services.history import AmendmentEntry, History, VersionEntry
-from bot.views.common import utf16_length
-from bot.views.edits import CALLBACK_TEXT_LIMIT, acceptance, changes_short
-from bot.views.history import history_text
+from bot.agreements.history import AmendmentEntry, History, VersionEntry
+from bot.core.diff import word_diff
+from bot.edits.amendments import Acceptation, AcceptResult
+from bot.telegram.i18n import create_i18n
+from bot.telegram.views.common import utf16_length
+from bot.telegram.views.edits import CALLBACK_TEXT_LIMIT, acceptance, changes_short
+from bot.telegram.views.history import history_text
 from tests.botapi import parse_html
 
 ZONE = ZoneInfo("Europe/Moscow")

@@ -1,0 +1,196 @@
+"""Accepting an edited version: once every party has, it becomes amendment #N.k."""
+
+from __future__ import annotations
+
+import enum
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from bot.agreements.lock import lock_agreement
+from bot.core.directory import remember_user
+from bot.core.people import Person, full_name
+from bot.db.gate import session_gate
+from bot.db.models import Acceptance, Agreement, Amendment, MessageVersion, Party, User
+from bot.evidence.chain import add_link, chain_head, lock_chain
+from bot.evidence.records import AMENDMENT_FORMAT, iso_utc, seal
+from bot.evidence.stamps import request_stamp
+from bot.mail.alerts import agreed_text
+from bot.mail.amendments import queue_amendment_mails
+from bot.mail.service import Service
+
+logger = logging.getLogger(__name__)
+
+
+class Acceptation(enum.StrEnum):
+    UNKNOWN = "unknown"
+    NOT_A_PARTY = "not_a_party"
+    OUTDATED = "outdated"
+    ALREADY_ACCEPTED = "already_accepted"
+    ALREADY_AMENDED = "already_amended"
+    ACCEPTED = "accepted"
+    AMENDED = "amended"
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptResult:
+    outcome: Acceptation
+    agreement_number: int = 0
+    waiting_for: list[str] = field(default_factory=list)
+    amendment_label: str | None = None
+    digest: str | None = None
+    language: str = "en"  # of the agreement's card, for the notice in the chat
+
+
+class AmendmentService(Service):
+    async def accept(self, version_id: int, chat_id: int, person: Person) -> AcceptResult:
+        # Accepts take turns per chat, with each other and with marks: the last party's
+        # accept must see the others' (two at once each saw only their own, and nobody
+        # recorded the amendment), and an amendment takes the chain's next place. On
+        # SQLite the process' writers take turns; on PostgreSQL the chat's row is locked,
+        # then (in _accept) the agreement's, in the order joins and edits take them.
+        async with session_gate(self._session).turn():
+            await lock_chain(self._session, chat_id)
+            result = await self._accept(version_id, chat_id, person)
+            if self._session.in_transaction():  # a refusal: let go of the locked rows at once
+                await self._session.commit()
+            return result
+
+    async def _accept(self, version_id: int, chat_id: int, person: Person) -> AcceptResult:
+        version = await self._session.get(MessageVersion, version_id)
+        if version is not None:  # who decides takes turns (services/agreement_lock.py)
+            await lock_agreement(self._session, version.agreement_id)
+        agreement = await self._agreement(version.agreement_id) if version else None
+        if version is None or agreement is None or agreement.chat_id != chat_id:
+            return AcceptResult(Acceptation.UNKNOWN)
+        number = agreement.number
+        latest = await self._session.scalar(
+            select(func.max(MessageVersion.number)).where(
+                MessageVersion.agreement_id == agreement.id
+            )
+        )
+        if version.number != latest:
+            return AcceptResult(Acceptation.OUTDATED, number)
+        amended = await self._session.scalar(
+            select(Amendment).where(Amendment.version_id == version.id)
+        )
+        if amended is not None:  # e.g. a party who joined after everyone else accepted
+            label = f"{number}.{amended.number}"
+            return AcceptResult(Acceptation.ALREADY_AMENDED, number, amendment_label=label)
+        party_ids = {party.user_id for party in agreement.parties}
+        if person.id not in party_ids:
+            return AcceptResult(Acceptation.NOT_A_PARTY, number)
+        if await self._session.get(Acceptance, (version.id, person.id)) is not None:
+            return AcceptResult(Acceptation.ALREADY_ACCEPTED, number)
+
+        now = self._clock()
+        await remember_user(self._session, person, now)
+        self._session.add(Acceptance(version_id=version.id, user_id=person.id, accepted_at=now))
+        await self._session.flush()
+        accepted = set(
+            await self._session.scalars(
+                select(Acceptance.user_id).where(Acceptance.version_id == version.id)
+            )
+        )
+        waiting = [p for p in agreement.parties if p.user_id not in accepted]
+        if waiting:
+            await self._session.commit()
+            names = [_name(p.user) for p in waiting]
+            return AcceptResult(Acceptation.ACCEPTED, number, waiting_for=names)
+
+        amendment = await self._amend(agreement, version, now)
+        await self._session.commit()
+        self._mail_waker.wake()
+        if self._stamper is not None:
+            self._stamper.wake()
+        label = f"{number}.{amendment.number}"
+        logger.info(
+            "amendment recorded chat=%s agreement=%s amendment=%s",
+            agreement.chat_id,
+            agreement.id,
+            label,
+        )
+        return AcceptResult(
+            Acceptation.AMENDED,
+            number,
+            amendment_label=label,
+            digest=amendment.digest,
+            language=agreement.answer_language,
+        )
+
+    async def _agreement(self, agreement_id: int) -> Agreement | None:
+        return await self._session.scalar(
+            select(Agreement)
+            .where(Agreement.id == agreement_id)
+            .options(
+                selectinload(Agreement.chat),
+                selectinload(Agreement.parties).selectinload(Party.user),
+            )
+        )
+
+    async def _amend(
+        self, agreement: Agreement, version: MessageVersion, now: datetime
+    ) -> Amendment:
+        previous = await agreed_text(self._session, agreement)
+        head = await chain_head(self._session, agreement.chat_id)  # the caller holds the lock
+        latest = await self._session.scalar(
+            select(func.max(Amendment.number)).where(Amendment.agreement_id == agreement.id)
+        )
+        number = (latest or 0) + 1
+        acceptances = list(
+            await self._session.execute(
+                select(Acceptance, User)
+                .join(User, User.id == Acceptance.user_id)
+                .where(Acceptance.version_id == version.id)
+                .order_by(Acceptance.accepted_at, Acceptance.user_id)
+            )
+        )
+        sealed = seal(
+            {
+                "format": AMENDMENT_FORMAT,
+                "agreement": {
+                    "chat_id": agreement.chat_id,
+                    "number": agreement.number,
+                    "digest": agreement.digest,
+                },
+                "number": f"{agreement.number}.{number}",
+                "previous_digest": head.digest,
+                "replaces_digest": previous.digest,
+                "message": {
+                    "id": agreement.message_id,
+                    "version": version.number,
+                    "edit_date": iso_utc(version.edit_date),
+                    "text": version.text,
+                    "entities": version.entities,
+                },
+                "accepted_by": [
+                    {"id": user.id, "name": _name(user), "accepted_at": iso_utc(acc.accepted_at)}
+                    for acc, user in acceptances
+                ],
+                "amended_at": iso_utc(now),
+            }
+        )
+        amendment = Amendment(
+            agreement_id=agreement.id,
+            number=number,
+            version_id=version.id,
+            text=version.text,
+            record=sealed.canonical,
+            digest=sealed.digest,
+            previous_digest=previous.digest,
+            created_at=now,
+        )
+        self._session.add(amendment)
+        add_link(self._session, agreement.chat_id, head, amendment)
+        await self._session.flush()
+        if self._stamper is not None:
+            request_stamp(self._session, amendment.digest, now, amendment_id=amendment.id)
+        await queue_amendment_mails(self._session, self._letters, amendment.id, now)
+        return amendment
+
+
+def _name(user: User) -> str:
+    return full_name(user.first_name, user.last_name)

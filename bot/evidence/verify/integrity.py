@@ -1,0 +1,116 @@
+"""``python -m bot verify``: does an email (or its record file) match what was recorded?
+
+Anyone can recompute a digest; this does it for a saved email or its JSON attachment,
+checks the email against itself, and, when the database is reachable, against the store.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.timefmt import format_utc
+from bot.db.models import Agreement, Amendment
+from bot.evidence.records import digest_of
+from bot.evidence.tsa_client import read_timestamp
+from bot.evidence.verify.mail_checks import check_shown
+from bot.evidence.verify.mail_structure import MailShapeError, parse_mail, read_record_mail
+from bot.evidence.verify.record_view import RecordError, read_record
+from bot.evidence.verify.verdict import Verdict
+
+__all__ = ["Evidence", "check_stamp", "check_store", "read_evidence"]
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """The record bytes to check, and the digest the email claims for them (if any)."""
+
+    record: bytes | None
+    claimed_digest: str | None
+    stamp: bytes | None = None  # an RFC 3161 token attached beside the record
+    mail: EmailMessage | None = None  # the email, parsed once, when it is one
+
+
+def read_evidence(content: bytes, verdict: Verdict) -> Evidence:
+    """Accepts a record file (JSON) or a whole email (.eml); checks the email itself."""
+    try:
+        json.loads(content)
+    except ValueError:
+        return _read_email(content, verdict)
+    verdict.notes.append("a record file: checked against the store only")
+    return Evidence(content, None)
+
+
+def _read_email(content: bytes, verdict: Verdict) -> Evidence:
+    message = parse_mail(content)
+    try:
+        mail = read_record_mail(message)
+    except MailShapeError as exc:
+        verdict.fail("MIME structure", str(exc))
+        return Evidence(None, None, mail=message)
+    verdict.ok("MIME structure", "the parts and attachments this bot writes, in its order")
+    record, claimed = mail.record.content, mail.claimed_digest
+    if claimed is None:
+        verdict.fail("digest", "the mail has no X-Agreement-Digest header")
+    else:
+        actual = digest_of(record)
+        verdict.check(
+            actual == claimed,
+            "digest",
+            f"the attached record hashes to the header's digest {claimed}",
+            f"the attached record hashes to {actual}, not to the header's {claimed}",
+        )
+    try:
+        check_shown(mail, read_record(record), verdict)
+    except RecordError as exc:
+        verdict.fail("record", str(exc))
+    stamp = mail.stamp.content if mail.stamp else None
+    return Evidence(record, claimed, stamp, mail=message)
+
+
+def check_stamp(evidence: Evidence, verdict: Verdict, roots: list[bytes] | None) -> None:
+    """The attached RFC 3161 token, if any: it must date exactly this record."""
+    if evidence.stamp is None or evidence.record is None:
+        return
+    check = read_timestamp(evidence.stamp, evidence.record, roots)
+    when = format_utc(check.stamped_at) if check.stamped_at else "?"
+    if not check.valid:
+        for reason in check.reasons:
+            verdict.fail("timestamp", reason)
+        return
+    by = f"{check.authority or 'an unnamed authority'}"
+    if check.trusted:
+        verdict.ok("timestamp", f"dated {when} by {by}, whose certificate TSA_CA_FILE trusts")
+        return
+    # Anyone can make a key that calls itself an authority: without a trusted root this
+    # proves the token is intact, not who dated the record.
+    verdict.ok("timestamp", f"dates the record {when} and its signature holds")
+    verdict.skip(
+        "timestamp authority",
+        f"its signature holds, but who signed it was not checked: it names {by}; set "
+        "TSA_CA_FILE to that authority's root certificate",
+    )
+
+
+async def check_store(session: AsyncSession, evidence: Evidence, verdict: Verdict) -> None:
+    """Compares the evidence with the stored record of the same digest."""
+    if evidence.record is None:
+        return
+    digest = evidence.claimed_digest or digest_of(evidence.record)
+    stored: Agreement | Amendment | None = await session.scalar(
+        select(Agreement).where(Agreement.digest == digest)
+    )
+    if stored is None:
+        stored = await session.scalar(select(Amendment).where(Amendment.digest == digest))
+    if stored is None:
+        verdict.fail("store", f"the store holds no record with digest {digest}")
+        return
+    if stored.record == evidence.record and digest_of(stored.record) == stored.digest:
+        detail = f"the stored record with digest {digest} has exactly these bytes"
+        verdict.ok("store", detail, proves_origin=True)
+    else:
+        verdict.fail("store", f"the stored record with digest {digest} differs from this one")

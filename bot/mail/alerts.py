@@ -1,0 +1,127 @@
+"""Emails about edits and amendments, threaded under each recipient's agreement email."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from bot.core.directory import verified_addresses
+from bot.db.models import (
+    Agreement,
+    Amendment,
+    EditAlert,
+    Mail,
+    MailStatus,
+    MessageVersion,
+    Party,
+    User,
+)
+from bot.mail.deliveries import AGREEMENT_MAIL
+from bot.mail.letters import AgreedText, Letters, parties_to_mail
+
+
+async def queue_alert_mails(
+    session: AsyncSession, letters: Letters, alert: EditAlert, now: datetime
+) -> int:
+    """One edit-alert mail per party with a verified address; marks the alert mailed."""
+    agreement = await _agreement_with_parties(session, alert.agreement_id)
+    versions = list(
+        await session.scalars(
+            select(MessageVersion)
+            .where(MessageVersion.agreement_id == agreement.id)
+            .order_by(MessageVersion.number)
+        )
+    )
+    agreed = await agreed_text(session, agreement)
+    editors = await _users(session, {v.editor_id for v in versions if v.editor_id})
+    threads = await agreement_threads(session, agreement.id)
+    mailed_at = await session.scalar(
+        select(func.min(Mail.sent_at)).where(
+            Mail.agreement_id == agreement.id, Mail.kind == AGREEMENT_MAIL
+        )
+    )
+    addresses = await verified_addresses(session, [p.user_id for p in agreement.parties])
+    recipients = parties_to_mail(agreement, addresses, threads)
+    session.add_all(
+        letters.edit_alert(
+            agreement,
+            alert,
+            versions,
+            agreed,
+            editors,
+            recipients,
+            now,
+            agreement_mailed_at=mailed_at or agreement.marked_at,
+        )
+    )
+    alert.mailed_at = now
+    return len(recipients)
+
+
+async def queue_due_alerts(session: AsyncSession, letters: Letters, now: datetime) -> int:
+    """Mail every alert whose coalescing window has passed; returns how many mails."""
+    due = (
+        await session.scalars(
+            select(EditAlert)
+            .where(EditAlert.mailed_at.is_(None), EditAlert.due_at <= now)
+            .order_by(EditAlert.id)
+        )
+    ).all()
+    queued = 0
+    for alert in due:
+        # Waits for an edit being added to this alert to commit; then reads its versions.
+        claimed = await session.execute(
+            update(EditAlert)
+            .where(EditAlert.id == alert.id, EditAlert.mailed_at.is_(None))
+            .values(mailed_at=now)
+        )
+        if claimed.rowcount:  # type: ignore[attr-defined]
+            queued += await queue_alert_mails(session, letters, alert, now)
+    return queued
+
+
+async def agreed_text(session: AsyncSession, agreement: Agreement) -> AgreedText:
+    """The text that stands: the latest amendment, else the original."""
+    latest = await session.scalar(
+        select(Amendment)
+        .where(Amendment.agreement_id == agreement.id)
+        .order_by(Amendment.number.desc())
+        .limit(1)
+    )
+    if latest is None:
+        return AgreedText(agreement.text, None, agreement.digest)
+    return AgreedText(latest.text, f"{agreement.number}.{latest.number}", latest.digest)
+
+
+async def agreement_threads(session: AsyncSession, agreement_id: int) -> dict[int, str]:
+    """Each recipient's agreement email Message-ID, for In-Reply-To."""
+    rows = await session.execute(
+        select(Mail.user_id, Mail.message_id).where(
+            Mail.agreement_id == agreement_id,
+            Mail.kind == AGREEMENT_MAIL,
+            Mail.status != MailStatus.FAILED,
+        )
+    )
+    return {user_id: message_id for user_id, message_id in rows}
+
+
+async def _agreement_with_parties(session: AsyncSession, agreement_id: int) -> Agreement:
+    agreement = await session.scalar(
+        select(Agreement)
+        .where(Agreement.id == agreement_id)
+        .options(
+            selectinload(Agreement.chat),
+            selectinload(Agreement.parties).selectinload(Party.user),
+        )
+    )
+    assert agreement is not None
+    return agreement
+
+
+async def _users(session: AsyncSession, ids: set[int]) -> dict[int, User]:
+    if not ids:
+        return {}
+    return {user.id: user for user in await session.scalars(select(User).where(User.id.in_(ids)))}

@@ -1,0 +1,157 @@
+"""Queues agreement emails for parties with a verified address, at most once each."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from bot.core.directory import verified_addresses
+from bot.core.timefmt import format_utc
+from bot.db.models import (
+    Agreement,
+    JournalEntry,
+    Mail,
+    MailStatus,
+    Party,
+)
+from bot.evidence.stamps import stamp_states
+from bot.mail.files import stored_files
+from bot.mail.letters import EarlierVersion, Letters, Recipient, parties_to_mail
+
+AGREEMENT_MAIL = "agreement"
+
+
+async def queue_agreement_mails(
+    session: AsyncSession,
+    letters: Letters,
+    agreement_ids: Sequence[int],
+    now: datetime,
+    *,
+    only_user_id: int | None = None,
+) -> int:
+    """Add a mail for every party who has an address and has not been mailed yet.
+
+    A party without a verified address is skipped; the mail is "held" simply by not
+    existing yet, and verification calls this again for that party (``only_user_id``).
+    A mail the server refused for good is then written anew, to the new address.
+    """
+    if not agreement_ids:
+        return 0
+    agreements = (
+        await session.scalars(
+            select(Agreement)
+            .where(Agreement.id.in_(agreement_ids))
+            .options(
+                selectinload(Agreement.chat),
+                selectinload(Agreement.parties).selectinload(Party.user),
+            )
+        )
+    ).all()
+    existing = {
+        (mail.agreement_id, mail.user_id): mail
+        for mail in await session.scalars(
+            select(Mail).where(Mail.kind == AGREEMENT_MAIL, Mail.agreement_id.in_(agreement_ids))
+        )
+    }
+    party_ids = list({party.user_id for agreement in agreements for party in agreement.parties})
+    addresses = await verified_addresses(session, party_ids)
+    stamps = await stamp_states(session, [agreement.digest for agreement in agreements])
+    files = await stored_files(session, agreement_ids)
+
+    queued = 0
+    for agreement in agreements:
+        stamp = stamps.get(agreement.digest)
+        if stamp is not None and stamp.pending:
+            continue  # the stamper queues these once the timestamp is there
+        recipients: list[Recipient] = []
+        for party in agreement.parties:
+            if only_user_id is not None and party.user_id != only_user_id:
+                continue
+            address = addresses.get(party.user_id)
+            if address is None:
+                continue
+            previous = existing.get((agreement.id, party.user_id))
+            retry = previous is not None and previous.status is MailStatus.FAILED and only_user_id
+            if previous is not None and not retry:
+                continue
+            if previous is not None:
+                # Kept as the record of what bounced; its topic goes to the new attempt.
+                previous.topic = f"{previous.topic}:refused:{previous.id}"
+                await session.flush()
+            recipients.append(Recipient(party.user, address))
+        token = stamp.token if stamp is not None else None
+        queued += await _queue(
+            session, letters, agreement, recipients, now, token, files.get(agreement.id)
+        )
+    return queued
+
+
+async def queue_new_agreement_mails(
+    session: AsyncSession,
+    letters: Letters,
+    agreement: Agreement,
+    addresses: dict[int, str],
+    now: datetime,
+    file: bytes | None,
+) -> int:
+    """queue_agreement_mails for an agreement recorded in this very transaction, with its
+    chat and parties' users in memory: nothing was mailed yet, so nothing is looked up
+    again. Not for one awaiting a trusted timestamp (the stamper mails those)."""
+    recipients = parties_to_mail(agreement, addresses, threads={})  # its first mails
+    return await _queue(session, letters, agreement, recipients, now, None, file)
+
+
+async def _queue(
+    session: AsyncSession,
+    letters: Letters,
+    agreement: Agreement,
+    recipients: list[Recipient],
+    now: datetime,
+    stamp: bytes | None,
+    file: bytes | None,
+) -> int:
+    if not recipients:
+        return 0
+    earlier = await _earlier_versions(session, agreement)
+    session.add_all(letters.agreement(agreement, recipients, now, earlier, stamp, file))
+    return len(recipients)
+
+
+async def agreements_awaiting_mail(session: AsyncSession, user_id: int) -> list[int]:
+    """Agreements the user is a party to that never reached them (held, or refused)."""
+    mailed = select(Mail.agreement_id).where(
+        Mail.kind == AGREEMENT_MAIL,
+        Mail.user_id == user_id,
+        Mail.agreement_id.is_not(None),
+        Mail.status != MailStatus.FAILED,
+    )
+    rows = await session.scalars(
+        select(Party.agreement_id)
+        .where(Party.user_id == user_id, Party.agreement_id.not_in(mailed))
+        .order_by(Party.agreement_id)
+    )
+    return list(rows)
+
+
+async def _earlier_versions(session: AsyncSession, agreement: Agreement) -> list[EarlierVersion]:
+    """How the message read before it was marked, when the journal saw it then."""
+    if agreement.message_edit_date is None:
+        return []
+    entries = await session.scalars(
+        select(JournalEntry)
+        .where(
+            JournalEntry.chat_id == agreement.chat_id,
+            JournalEntry.message_id == agreement.message_id,
+            JournalEntry.content_hash != agreement.content_hash,
+            JournalEntry.seen_at <= agreement.marked_at,
+        )
+        .order_by(JournalEntry.seen_at, JournalEntry.id)
+    )
+    return [
+        EarlierVersion(format_utc(entry.edit_date or entry.date), entry.text or "")
+        for entry in entries
+    ]

@@ -1,0 +1,416 @@
+"""Turns domain events into composed emails, stored as rows for the mail worker."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.core.diff import Diff, word_diff
+from bot.core.media import file_replaced
+from bot.core.people import ChatInfo, full_name, language_for, message_link
+from bot.core.timefmt import format_local, format_utc
+from bot.db.models import Agreement, Amendment, EditAlert, Mail, MailStatus, MessageVersion, User
+from bot.mail.file_names import file_name
+from bot.mail.parts import (
+    file_attachment,
+    forward_view,
+    media_view,
+    timestamp_context,
+    with_stamp,
+)
+from bot.telegram.formatting import entities_to_html
+from mailer import (
+    Attachment,
+    DkimSigner,
+    MailBody,
+    MailRenderer,
+    address_body,
+    compose_body,
+    make_message_id,
+)
+from mailer.detached import detach
+
+SUMMARY_WORDS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class PersonView:
+    name: str
+    username: str | None
+    user_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class AgreedText:
+    """What stands as agreed: the original, or the latest amendment ("3.1")."""
+
+    text: str
+    label: str | None
+    digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class EditView:
+    index: int
+    time_utc: str
+    time_local: str | None
+    editor: PersonView
+    text: str
+    diff: Diff
+
+
+@dataclass(frozen=True, slots=True)
+class EarlierVersion:
+    time_utc: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptanceView:
+    person: PersonView
+    time_utc: str
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    user: User
+    address: str
+    in_reply_to: str | None = None  # the Message-ID this party's thread goes on from
+
+
+def parties_to_mail(
+    agreement: Agreement, addresses: Mapping[int, str], threads: Mapping[int, str]
+) -> list[Recipient]:
+    """The parties with a verified address, each with the thread its mails go on in.
+    Needs ``agreement.parties`` with their users loaded."""
+    return [
+        Recipient(party.user, addresses[party.user_id], threads.get(party.user_id))
+        for party in agreement.parties
+        if party.user_id in addresses
+    ]
+
+
+def amendment_topic(amendment_id: int) -> str:
+    """The mails.topic of an amendment's mails: one per recipient."""
+    return f"amendment:{amendment_id}"
+
+
+def summary_of(text: str, words: int = SUMMARY_WORDS, max_length: int = 80) -> str:
+    """The first words of a text on one line, for subjects and lists."""
+    parts = text.split()
+    head = " ".join(parts[:words])
+    if len(head) > max_length:
+        return head[: max_length - 1] + "…"
+    return head + "…" if len(parts) > words else head
+
+
+def record_filename(agreement: Agreement) -> str:
+    return f"agreement-{agreement.chat_id}-{agreement.number}.json"
+
+
+def _without_file(mail: Mail, file: bytes) -> None:
+    """The file is stored once (agreement_files), not in every party's mail: the mail
+    keeps where its base64 goes back at sending, byte for byte as composed and signed."""
+    detached = detach(mail.raw, file)
+    if detached is not None:
+        mail.raw, mail.file_at = detached.raw, detached.at
+
+
+def _person(user: User) -> PersonView:
+    return PersonView(full_name(user.first_name, user.last_name), user.username, user.id)
+
+
+class Letters:
+    def __init__(
+        self,
+        renderer: MailRenderer,
+        mail_from: str,
+        zone: ZoneInfo,
+        signer: DkimSigner | None = None,
+        max_attachment_bytes: int = 7 * 1024 * 1024,
+    ) -> None:
+        self._renderer = renderer
+        self._mail_from = mail_from
+        self._zone = zone
+        self._signer = signer
+        self._max_attachment_bytes = max_attachment_bytes
+
+    def attachable(self, size: int) -> bool:
+        """Whether a file this big goes with the email (MAIL_MAX_ATTACHMENT_MB)."""
+        return size <= self._max_attachment_bytes
+
+    def verification_code(
+        self,
+        user: User,
+        verification_id: int,
+        address: str,
+        code: str,
+        valid_minutes: int,
+        now: datetime,
+    ) -> Mail:
+        # No name, nothing the requester typed but the address: this goes to an address
+        # nobody has verified, and would carry their words to whoever owns it.
+        context = {"code": code, "address": address, "valid_minutes": valid_minutes}
+        topic = f"verification:{verification_id}"
+        expires_at = now + timedelta(minutes=valid_minutes)
+        [mail] = self._mails(
+            "verification_code",
+            [Recipient(user, address)],
+            context,
+            now,
+            topic=topic,
+            expires_at=expires_at,
+        )
+        return mail
+
+    def agreement(
+        self,
+        agreement: Agreement,
+        recipients: Sequence[Recipient],
+        now: datetime,
+        earlier: Sequence[EarlierVersion] = (),
+        stamp: bytes | None = None,
+        file: bytes | None = None,
+    ) -> list[Mail]:
+        """Needs ``agreement.chat`` and ``agreement.parties`` with their users loaded.
+
+        ``earlier``: how the message read before it was marked, as the journal saw it.
+        """
+        marked_by = next(p.user for p in agreement.parties if p.user_id == agreement.marked_by_id)
+        media = agreement.media
+        name = file_name(media, agreement.chat_id, agreement.number) if media else ""
+        context = {
+            **self._about(agreement),
+            "text": agreement.text,
+            "text_html": entities_to_html(agreement.text, agreement.entities),
+            "author": PersonView(
+                agreement.author_name, agreement.author_username, agreement.author_id
+            ),
+            "marked_by": _person(marked_by),
+            "parties": [_person(party.user) for party in agreement.parties],
+            "message_time_utc": format_utc(agreement.message_date),
+            "message_time_local": format_local(agreement.message_date, self._zone),
+            "marked_at_utc": format_utc(agreement.marked_at),
+            "marked_at_local": format_local(agreement.marked_at, self._zone),
+            "edited_before_marking": agreement.message_edit_date is not None,
+            "earlier_versions": list(earlier),
+            "digest": agreement.digest,
+            "previous_digest": json.loads(agreement.record).get("previous_digest"),
+            "record_filename": record_filename(agreement),
+            "author_kind": agreement.author_kind,
+            "media": media_view(media, name, attached=file is not None),
+            "forwarded": forward_view(agreement.forwarded_from),
+        }
+        record = Attachment(record_filename(agreement), agreement.record, "application/json")
+        attachments = with_stamp(record, stamp)
+        if file is not None and media is not None:
+            attachments += (file_attachment(media, name, file),)
+        mails = self._mails(
+            "agreement",
+            recipients,
+            context | timestamp_context(stamp, agreement.record, record.filename),
+            now,
+            topic=f"agreement:{agreement.id}",
+            agreement_id=agreement.id,
+            headers={"X-Agreement-Digest": agreement.digest},
+            attachments=attachments,
+        )
+        if file is not None and media is not None:
+            for mail in mails:
+                _without_file(mail, file)
+        return mails
+
+    def edit_alert(
+        self,
+        agreement: Agreement,
+        alert: EditAlert,
+        versions: list[MessageVersion],
+        agreed: AgreedText,
+        editors: dict[int, User],
+        recipients: Sequence[Recipient],
+        now: datetime,
+        *,
+        agreement_mailed_at: datetime,
+    ) -> list[Mail]:
+        """``versions``: every version of the message so far, oldest first."""
+        author = PersonView(agreement.author_name, agreement.author_username, agreement.author_id)
+        edits = []
+        previous_text = agreement.text
+        for version in versions:
+            if version.alert_id == alert.id:
+                editor = editors.get(version.editor_id or 0)
+                edits.append(
+                    EditView(
+                        index=version.number,
+                        time_utc=format_utc(version.edit_date),
+                        time_local=format_local(version.edit_date, self._zone),
+                        editor=_person(editor) if editor else author,
+                        text=version.text,
+                        diff=word_diff(previous_text, version.text),
+                    )
+                )
+            previous_text = version.text
+        context = {
+            **self._about(agreement),
+            "agreed_text": agreed.text,
+            "agreed_label": agreed.label,
+            "agreement_mailed_at_utc": format_utc(agreement_mailed_at),
+            "edits": edits,
+            "diff_from_agreed": word_diff(agreed.text, previous_text),
+            "latest_text": previous_text,
+            "total_edits": len(versions),
+            "digest": agreed.digest,
+            "file_replaced": bool(versions)
+            and agreement.media is not None
+            and file_replaced(agreement.media, versions[-1].media),
+        }
+        return self._mails(
+            "edit_alert",
+            recipients,
+            context,
+            now,
+            topic=f"edit-alert:{alert.id}",
+            agreement_id=agreement.id,
+        )
+
+    def deletion(
+        self,
+        agreement: Agreement,
+        agreed: AgreedText,
+        recipients: Sequence[Recipient],
+        now: datetime,
+    ) -> list[Mail]:
+        """Telegram reported the agreed message deleted. Needs ``agreement.chat`` loaded."""
+        context = {
+            **self._about(agreement),
+            "deleted_at_utc": format_utc(now),
+            "agreed_text": agreed.text,
+            "digest": agreed.digest,
+        }
+        return self._mails(
+            "deletion",
+            recipients,
+            context,
+            now,
+            topic=f"deletion:{agreement.id}",
+            agreement_id=agreement.id,
+        )
+
+    def amendment(
+        self,
+        agreement: Agreement,
+        amendment: Amendment,
+        previous: AgreedText,
+        acceptances: list[tuple[datetime, User]],
+        recipients: Sequence[Recipient],
+        now: datetime,
+        *,
+        stamp: bytes | None = None,
+    ) -> list[Mail]:
+        """Needs ``agreement.chat`` and ``agreement.parties`` with their users loaded."""
+        label = f"{agreement.number}.{amendment.number}"
+        filename = f"agreement-{agreement.chat_id}-{label}.json"
+        context = {
+            **self._about(agreement),
+            "amendment_number": label,
+            "previous_text": previous.text,
+            "previous_label": previous.label,
+            "text": amendment.text,
+            "text_html": entities_to_html(
+                amendment.text, json.loads(amendment.record)["message"]["entities"]
+            ),
+            "diff": word_diff(previous.text, amendment.text),
+            "digest": amendment.digest,
+            "previous_digest": amendment.previous_digest,
+            "record_filename": filename,
+            "accepted_by": [
+                AcceptanceView(_person(user), format_utc(moment)) for moment, user in acceptances
+            ],
+            "amended_at_utc": format_utc(amendment.created_at),
+            "amended_at_local": format_local(amendment.created_at, self._zone),
+            "parties": [_person(party.user) for party in agreement.parties],
+        }
+        record = Attachment(filename, amendment.record, "application/json")
+        return self._mails(
+            "amendment",
+            recipients,
+            context | timestamp_context(stamp, amendment.record, filename),
+            now,
+            topic=amendment_topic(amendment.id),
+            agreement_id=agreement.id,
+            headers={"X-Agreement-Digest": amendment.digest},
+            attachments=with_stamp(record, stamp),
+        )
+
+    def _about(self, agreement: Agreement) -> dict[str, Any]:
+        """What every mail about an agreement names. Nothing in it depends on the
+        recipient: every party gets the same body."""
+        chat = agreement.chat
+        return {
+            "number": agreement.number,
+            "chat_title": chat.title or "",
+            "title": agreement.title,
+            "summary": summary_of(agreement.text),
+            "message_link": message_link(
+                ChatInfo(chat.id, chat.type, chat.title, chat.username), agreement.message_id
+            ),
+            "topic": agreement.topic,
+        }
+
+    def _mails(
+        self,
+        kind: str,
+        recipients: Sequence[Recipient],
+        context: dict[str, Any],
+        now: datetime,
+        *,
+        topic: str,
+        agreement_id: int | None = None,
+        headers: dict[str, str] | None = None,
+        attachments: tuple[Attachment, ...] = (),
+        expires_at: datetime | None = None,
+    ) -> list[Mail]:
+        """One mail per recipient, each body rendered once per language: rendering and
+        encoding were most of an /agree's CPU, and the parties get the same bytes."""
+        bodies: dict[str, MailBody] = {}
+        mails = []
+        for recipient in recipients:
+            language = language_for(recipient.user.language_code)
+            body = bodies.get(language)
+            if body is None:
+                body = bodies[language] = compose_body(
+                    self._renderer, kind, language, context, attachments
+                )
+            message_id = make_message_id(self._mail_from)
+            raw = address_body(
+                body,
+                self._mail_from,
+                to=recipient.address,
+                message_id=message_id,
+                now=now,
+                in_reply_to=recipient.in_reply_to,
+                extra_headers=headers,
+            )
+            # Signed once, here: a resend after a crash sends these same bytes.
+            raw = self._signer.sign(raw) if self._signer else raw
+            mails.append(
+                Mail(
+                    kind=kind,
+                    topic=topic,
+                    user_id=recipient.user.id,
+                    agreement_id=agreement_id,
+                    to_address=recipient.address,
+                    message_id=message_id,
+                    raw=raw,
+                    status=MailStatus.PENDING,
+                    attempts=0,
+                    created_at=now,
+                    next_attempt_at=now,
+                    expires_at=expires_at,
+                )
+            )
+        return mails

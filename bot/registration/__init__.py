@@ -1,0 +1,2 @@
+"""Registration: a person's email address, confirmed with a code sent to it.
+Nothing here knows aiogram."""

@@ -1,1 +1,0 @@
-"""The domain: agreements, parties, addresses and records. Nothing here knows aiogram."""

@@ -1,0 +1,19 @@
+"""Translations for chat answers: gettext catalogs under locales/, domain "bot"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aiogram.utils.i18n import I18n
+
+LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
+DOMAIN = "bot"
+
+
+def create_i18n() -> I18n:
+    return I18n(path=LOCALES_DIR, default_locale="en", domain=DOMAIN)
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction; it is translated later, per language."""
+    return message

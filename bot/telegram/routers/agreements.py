@@ -1,0 +1,150 @@
+"""/agree and the "I agree" button."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandObject
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
+
+from bot.agreements.marking import AgreementService, MarkRequest, Outcome, Refusal
+from bot.journal.journal import Journal
+from bot.telegram.adapters import chat_from, mark_request_from, person_from
+from bot.telegram.cards import CardPoster
+from bot.telegram.files import FileUnavailable, fetch_file
+from bot.telegram.gatekeeper import Gatekeeper
+from bot.telegram.routers.filters import GROUP_TYPES, GROUPS, PRIVATE
+from bot.telegram.views import agreements as texts
+from bot.telegram.views.callbacks import JoinAgreement
+
+logger = logging.getLogger(__name__)
+
+
+def _replied_message(message: Message) -> Message | None:
+    target = message.reply_to_message
+    # In forum topics every message "replies" to the topic's opening service message.
+    if target is None or target.forum_topic_created is not None:
+        return None
+    return target
+
+
+async def agree(
+    message: Message,
+    command: CommandObject,
+    agreements: AgreementService,
+    journal: Journal,
+    cards: CardPoster,
+    bot: Bot,
+    i18n: I18n,
+    gatekeeper: Gatekeeper,
+) -> None:
+    target = _replied_message(message)
+    if target is None:
+        await message.reply(texts.agree_usage())
+        return
+    request = mark_request_from(message, target, command.args)
+    if request.marker.is_bot:  # an anonymous admin is told why by the service
+        await _mark(message, target, request, agreements, journal, cards, bot, i18n)
+        return
+    denied = await gatekeeper.admit(bot, message.chat.id, request.marker.id)
+    if denied is not None:
+        if not denied.told_before:
+            await message.reply(denied.text)
+        return
+    changed = False
+    try:
+        changed = await _mark(message, target, request, agreements, journal, cards, bot, i18n)
+    finally:
+        gatekeeper.settle(message.chat.id, request.marker.id, changed=changed)
+
+
+async def _mark(
+    message: Message,
+    target: Message,
+    request: MarkRequest,
+    agreements: AgreementService,
+    journal: Journal,
+    cards: CardPoster,
+    bot: Bot,
+    i18n: I18n,
+) -> bool:
+    """Mark and answer; whether an agreement was recorded or joined."""
+    if request.message.edit_date is not None:
+        # The email shows how an edited message read before, from the journal; otherwise
+        # what was noted waits for the batch's own flush (no transaction of its own here).
+        await journal.flush()
+    media = request.message.media
+    if media is not None and not await agreements.is_recorded(request.chat.id, target.message_id):
+        over = await agreements.files_fit(request.chat.id, request.marker.id, media.size)
+        if over is not None:  # refused before the download
+            await message.reply(texts.refusal_text(over))
+            return False
+        try:
+            request = replace(request, download=await fetch_file(bot, media))
+        except FileUnavailable as exc:
+            logger.warning(
+                "file not fetched chat=%s message=%s: %s", message.chat.id, target.message_id, exc
+            )
+            await message.reply(texts.file_unavailable())
+            return False
+    result = await agreements.mark(request)
+    if isinstance(result.outcome, Refusal) or result.agreement is None:
+        await message.reply(texts.refusal_text(Refusal(result.outcome)))
+        return False
+    agreement = result.agreement
+    if result.outcome is Outcome.RECORDED:
+        await cards.post(agreement)
+        return True
+    await message.reply(texts.joined_notice(result.outcome, agreement))
+    if result.outcome is Outcome.JOINED:
+        await cards.refresh(i18n, agreement)
+    return result.outcome is Outcome.JOINED
+
+
+async def agree_in_private(message: Message) -> None:
+    await message.answer(texts.refusal_text(Refusal.NOT_GROUP))
+
+
+async def join(
+    query: CallbackQuery,
+    callback_data: JoinAgreement,
+    agreements: AgreementService,
+    cards: CardPoster,
+    i18n: I18n,
+    bot: Bot,
+    gatekeeper: Gatekeeper,
+) -> None:
+    assert query.message is not None
+    chat = chat_from(query.message.chat)
+    # The id is the sender's to choose: one that isn't the chat's costs no place.
+    if not await agreements.joinable(callback_data.agreement_id, chat.id):
+        await query.answer(texts.refusal_text(Refusal.UNKNOWN_AGREEMENT), show_alert=True)
+        return
+    denied = await gatekeeper.admit(bot, chat.id, query.from_user.id)
+    if denied is not None:
+        await query.answer(denied.text, show_alert=True)
+        return
+    result = await agreements.join(
+        callback_data.agreement_id, chat.id, person_from(query.from_user)
+    )
+    joined = result.outcome is Outcome.JOINED
+    gatekeeper.settle(chat.id, query.from_user.id, changed=joined)
+    if isinstance(result.outcome, Refusal) or result.agreement is None:
+        await query.answer(texts.refusal_text(Refusal(result.outcome)), show_alert=True)
+        return
+    await query.answer(texts.joined_notice(result.outcome, result.agreement))
+    if result.outcome is Outcome.JOINED:
+        await cards.refresh(i18n, result.agreement)
+
+
+def build_router() -> Router:
+    router = Router(name="agreements")
+    router.message.register(agree, Command("agree"), GROUPS, F.from_user)
+    router.message.register(agree_in_private, Command("agree"), PRIVATE)
+    router.callback_query.register(
+        join, JoinAgreement.filter(), F.message.chat.type.in_(GROUP_TYPES)
+    )
+    return router

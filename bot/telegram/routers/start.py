@@ -1,0 +1,36 @@
+"""/start and /help."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command, CommandStart
+from aiogram.types import Message
+
+from bot.telegram.routers.filters import GROUPS, PRIVATE
+from bot.telegram.views import registration as texts
+
+
+async def start_email(message: Message) -> None:
+    """Arrived from the "register" link in a group."""
+    await message.answer(texts.email_prompt())
+
+
+async def start(message: Message) -> None:
+    await message.answer(texts.welcome())
+
+
+async def help_in_group(message: Message, bot: Bot) -> None:
+    """How it works here; addresses are set up in private, never posted in the group."""
+    text, keyboard = texts.group_help((await bot.me()).username or "")
+    await message.answer(text, reply_markup=keyboard)
+
+
+def build_router() -> Router:
+    router = Router(name="start")
+    router.message.register(
+        start_email, CommandStart(deep_link=True, magic=F.args == "email"), PRIVATE
+    )
+    router.message.register(help_in_group, Command("help", "start"), GROUPS)
+    router.message.register(start, CommandStart())
+    router.message.register(start, Command("help"))
+    return router
