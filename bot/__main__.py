@@ -64,13 +64,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(argv)
     if args.command == "verify":  # a report on stdout, nothing logged
         from bot.evidence.verify.commands import verify_chain, verify_file
+        from bot.telegram.formatting import entities_to_html
 
         if args.chain is not None:
             return verify_chain(args.chain)
         if args.file is None:
             print("verify needs a FILE or --chain CHAT_ID", file=sys.stderr)
             return 2
-        return verify_file(args.file, use_dns=not args.no_dns)
+        return verify_file(args.file, entities_to_html, use_dns=not args.no_dns)
     level = os.environ.get("LOG_LEVEL", "INFO").upper()
     if level not in logging.getLevelNamesMapping():
         print(

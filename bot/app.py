@@ -35,6 +35,7 @@ from bot.mail.status import describe, mail_status
 from bot.registration.codes import code_key
 from bot.telegram.cards import CardPoster
 from bot.telegram.commands import register_commands
+from bot.telegram.formatting import entities_to_html
 from bot.telegram.gatekeeper import Gatekeeper
 from bot.telegram.i18n import create_i18n
 from bot.telegram.membership import Membership
@@ -90,7 +91,14 @@ def build_letters(settings: Settings) -> Letters:
             settings.dkim_private_key_file.read_bytes(),
         )
     max_attachment = int(settings.mail_max_attachment_mb * 1024 * 1024)
-    return Letters(renderer, settings.mail_from, settings.zone, signer, max_attachment)
+    return Letters(
+        renderer,
+        settings.mail_from,
+        settings.zone,
+        signer,
+        max_attachment,
+        entities_html=entities_to_html,
+    )
 
 
 def build_mail_worker(

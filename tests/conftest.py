@@ -15,6 +15,7 @@ from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import PROJECT_ROOT, upgrade
 from bot.mail.letters import Letters
 from bot.registration.codes import code_key
+from bot.telegram.formatting import entities_to_html
 from mailer import MailRenderer
 from tests.support.database import fresh_database
 from tests.support.mailbox import Mailbox
@@ -74,7 +75,7 @@ def clock() -> FakeClock:
 @pytest.fixture
 def letters() -> Letters:
     renderer = MailRenderer(PROJECT_ROOT / "templates", PROJECT_ROOT / "locales")
-    return Letters(renderer, MAIL_FROM, ZoneInfo("Europe/Moscow"))
+    return Letters(renderer, MAIL_FROM, ZoneInfo("Europe/Moscow"), entities_html=entities_to_html)
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,7 @@ from bot.core.media import file_replaced
 from bot.core.people import ChatInfo, full_name, language_for, message_link
 from bot.core.timefmt import format_local, format_utc
 from bot.db.models import Agreement, Amendment, EditAlert, Mail, MailStatus, MessageVersion, User
+from bot.mail.entity_html import EntitiesToHtml
 from bot.mail.file_names import file_name
 from bot.mail.parts import (
     file_attachment,
@@ -22,7 +23,6 @@ from bot.mail.parts import (
     timestamp_context,
     with_stamp,
 )
-from bot.telegram.formatting import entities_to_html
 from mailer import (
     Attachment,
     DkimSigner,
@@ -132,8 +132,12 @@ class Letters:
         zone: ZoneInfo,
         signer: DkimSigner | None = None,
         max_attachment_bytes: int = 7 * 1024 * 1024,
+        *,
+        entities_html: EntitiesToHtml,
     ) -> None:
         self._renderer = renderer
+        # The record's formatted text as HTML: aiogram's walk, handed in from the edge.
+        self._entities_html = entities_html
         self._mail_from = mail_from
         self._zone = zone
         self._signer = signer
@@ -186,7 +190,7 @@ class Letters:
         context = {
             **self._about(agreement),
             "text": agreement.text,
-            "text_html": entities_to_html(agreement.text, agreement.entities),
+            "text_html": self._entities_html(agreement.text, agreement.entities),
             "author": PersonView(
                 agreement.author_name, agreement.author_username, agreement.author_id
             ),
@@ -320,7 +324,7 @@ class Letters:
             "previous_text": previous.text,
             "previous_label": previous.label,
             "text": amendment.text,
-            "text_html": entities_to_html(
+            "text_html": self._entities_html(
                 amendment.text, json.loads(amendment.record)["message"]["entities"]
             ),
             "diff": word_diff(previous.text, amendment.text),

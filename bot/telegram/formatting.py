@@ -1,5 +1,8 @@
 """A Telegram message's text and entities as safe HTML for the email body.
 
+The styles, the link rules and the nesting need no aiogram and sit in bot/mail/entity_html.py;
+letters and verify are handed ``entities_to_html`` and never import this module.
+
 aiogram's HtmlDecoration walks the entities (UTF-16 offsets, nesting). Its walker assumes
 what Telegram promises: entities that nest without crossing, inside the text, not empty.
 Given anything else it duplicates text or raises, so the stored entities are checked here
@@ -8,7 +11,6 @@ first, and the decoration is narrowed to the few tags a mail client should get.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from typing import Any
 
@@ -18,25 +20,16 @@ from aiogram.utils.text_decorations import HtmlDecoration
 from markupsafe import Markup, escape
 from pydantic import ValidationError
 
+from bot.mail.entity_html import (
+    BLOCKQUOTE_STYLE,
+    CODE_STYLE,
+    PRE_STYLE,
+    href,
+    is_safe_link,
+    nested,
+)
 from mailer.filters import normalize_newlines
 
-# Telegram nests a handful deep; a cap keeps crafted data from exhausting the recursive walker.
-MAX_DEPTH = 32
-
-_MONO = (
-    "font-family:ui-monospace, SFMono-Regular, Menlo, Consolas, 'Liberation Mono', monospace;"
-    " font-size:13px; background-color:#eef1f5; border-radius:3px;"
-)
-CODE_STYLE = _MONO + " padding:1px 4px;"
-PRE_STYLE = (
-    _MONO + " margin:4px 0; padding:8px 10px; white-space:pre-wrap; overflow-wrap:anywhere;"
-)
-BLOCKQUOTE_STYLE = (
-    "margin:4px 0; padding:0 0 0 10px; border-left:3px solid #b8c2cc; color:#3d4a5c;"
-)
-
-_SAFE_LINK = re.compile(r"(?:https?|tg|mailto):", re.IGNORECASE)
-_HAS_SCHEME = re.compile(r"[a-z][a-z0-9+.\-]*://", re.IGNORECASE)
 _LINKS = frozenset({Kind.URL, Kind.EMAIL, Kind.TEXT_LINK})
 _TAGGED = frozenset(
     {
@@ -71,7 +64,7 @@ class MailHtmlDecoration(HtmlDecoration):
         return str(escape(value)).replace("\n", "<br>")
 
     def link(self, value: str, link: str) -> str:
-        if not _SAFE_LINK.match(link):
+        if not is_safe_link(link):
             return value  # javascript:, data: and the like: keep the words, drop the link
         return f'<a href="{escape(link)}">{value}</a>'  # aiogram doesn't escape the href
 
@@ -127,33 +120,9 @@ def _prepare(text: str, raw: list[dict[str, Any]]) -> tuple[str, list[MessageEnt
         if not 0 <= start < end <= size or start in mid_pair or end in mid_pair:
             continue
         if entity.type in {Kind.URL, Kind.EMAIL}:
-            entity.url = _href(entity.type, entity.extract_from(text))
+            entity.url = href(entity.type, entity.extract_from(text))
         # Shift past the removed \r's; an entity on a lone \r of a \r\n becomes empty.
         entity.offset = start - bisect_left(crlf, start)
         entity.length = end - bisect_left(crlf, end) - entity.offset
         entities.append(entity)
-    return normalize_newlines(text), _nested(entities)
-
-
-def _href(kind: str, shown: str) -> str:
-    if kind == Kind.EMAIL:
-        return f"mailto:{shown}"
-    return shown if _HAS_SCHEME.match(shown) else f"http://{shown}"  # "example.com/x"
-
-
-def _nested(entities: list[MessageEntity]) -> list[MessageEntity]:
-    """Outer before inner; drop entities that are empty, cross another or nest too deep."""
-    entities.sort(key=lambda e: (e.offset, -e.length))
-    kept: list[MessageEntity] = []
-    open_ends: list[int] = []  # ends of the entities enclosing the current position
-    for entity in entities:
-        end = entity.offset + entity.length
-        while open_ends and open_ends[-1] <= entity.offset:
-            open_ends.pop()
-        if entity.length <= 0 or len(open_ends) >= MAX_DEPTH:
-            continue
-        if open_ends and end > open_ends[-1]:
-            continue  # crosses an enclosing entity, which Telegram never sends
-        open_ends.append(end)
-        kept.append(entity)
-    return kept
+    return normalize_newlines(text), nested(entities)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.evidence.verify.commands import verify_content
+from bot.telegram.formatting import entities_to_html
 from tests.botapi import BotAPIServer
 from tests.botapi.scenario import TelegramWorld
 from tests.e2e.conftest import Harness, bot_settings, running_bot
@@ -46,12 +47,12 @@ async def test_agreement_and_amendment_mails_carry_a_verifiable_stamp(
 
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("TSA_CA_FILE", str(tsa.ca_certificate_path))
-    assert await verify_content(amended.raw) == 0
+    assert await verify_content(amended.raw, entities_html=entities_to_html) == 0
     report = capsys.readouterr().out
     assert report.startswith("VALID") and "whose certificate TSA_CA_FILE trusts" in report
 
     monkeypatch.delenv("TSA_CA_FILE")
-    assert await verify_content(agreement.raw) == 0
+    assert await verify_content(agreement.raw, entities_html=entities_to_html) == 0
     report = capsys.readouterr().out
     assert "its signature holds, but who signed it was not checked" in report
     assert "set TSA_CA_FILE" in report

@@ -23,6 +23,7 @@ from bot.evidence.tsa_client import TimestampAuthority
 from bot.evidence.verify.integrity import check_stamp, read_evidence
 from bot.evidence.verify.verdict import Verdict
 from bot.mail.letters import Letters
+from bot.telegram.formatting import entities_to_html
 from tests.conftest import FakeClock, RecordingWaker
 from tests.services.test_agreements import ALICE, BOB, GROUP, bind, said
 from tests.support.tsa import LocalTsa, TsaKeys, make_tsa_keys, running_tsa
@@ -95,7 +96,11 @@ async def test_the_agreement_mails_wait_for_the_stamp_and_carry_it(
         assert "Verification: OK" in checked.stdout, checked.stderr
 
         verdict = Verdict()
-        check_stamp(read_evidence(message.as_bytes(), verdict), verdict, [tsa.ca_certificate])
+        check_stamp(
+            read_evidence(message.as_bytes(), verdict, entities_to_html),
+            verdict,
+            [tsa.ca_certificate],
+        )
         assert verdict.valid and not verdict.failed
         assert any("whose certificate TSA_CA_FILE trusts" in line for line in verdict.passed)
 
@@ -115,7 +120,7 @@ async def test_a_stamp_that_dates_another_record_is_invalid(
                 foreign, "application", "timestamp-reply", disposition="attachment", filename=name
             )
     verdict = Verdict()
-    check_stamp(read_evidence(message.as_bytes(), verdict), verdict, None)
+    check_stamp(read_evidence(message.as_bytes(), verdict, entities_to_html), verdict, None)
     assert not verdict.valid
     assert "timestamp: the timestamp covers a different record" in verdict.failed
 

@@ -23,21 +23,24 @@ from bot.evidence.verify.dkim_check import DkimKey, check_dkim
 from bot.evidence.verify.integrity import Evidence, check_stamp, check_store, read_evidence
 from bot.evidence.verify.stored_columns import check_columns
 from bot.evidence.verify.verdict import Verdict
+from bot.mail.entity_html import EntitiesToHtml
 from mailer.dkim_key import public_record
 
 
-def verify_file(path: Path, use_dns: bool = True) -> int:
+def verify_file(path: Path, entities_html: EntitiesToHtml, use_dns: bool = True) -> int:
     try:
         content = path.read_bytes()
     except OSError as exc:
         print(f"INVALID: cannot read {path}: {exc.strerror}")
         return 1
-    return asyncio.run(verify_content(content, use_dns=use_dns))
+    return asyncio.run(verify_content(content, entities_html=entities_html, use_dns=use_dns))
 
 
-async def verify_content(content: bytes, *, use_dns: bool = True) -> int:
+async def verify_content(
+    content: bytes, *, entities_html: EntitiesToHtml, use_dns: bool = True
+) -> int:
     verdict = Verdict(needs_origin=True)  # anyone can make a mail that agrees with itself
-    evidence = read_evidence(content, verdict)
+    evidence = read_evidence(content, verdict, entities_html)
     if evidence.mail is not None:  # an email, not a record file
         key, unusable = _dkim_key()
         # dkimpy's DNS lookup blocks (up to its timeout): off the event loop.

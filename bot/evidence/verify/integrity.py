@@ -21,6 +21,7 @@ from bot.evidence.verify.mail_checks import check_shown
 from bot.evidence.verify.mail_structure import MailShapeError, parse_mail, read_record_mail
 from bot.evidence.verify.record_view import RecordError, read_record
 from bot.evidence.verify.verdict import Verdict
+from bot.mail.entity_html import EntitiesToHtml
 
 __all__ = ["Evidence", "check_stamp", "check_store", "read_evidence"]
 
@@ -35,17 +36,18 @@ class Evidence:
     mail: EmailMessage | None = None  # the email, parsed once, when it is one
 
 
-def read_evidence(content: bytes, verdict: Verdict) -> Evidence:
-    """Accepts a record file (JSON) or a whole email (.eml); checks the email itself."""
+def read_evidence(content: bytes, verdict: Verdict, entities_html: EntitiesToHtml) -> Evidence:
+    """Accepts a record file (JSON) or a whole email (.eml); checks the email itself, its
+    HTML part against the record's text as ``entities_html`` shows it."""
     try:
         json.loads(content)
     except ValueError:
-        return _read_email(content, verdict)
+        return _read_email(content, verdict, entities_html)
     verdict.notes.append("a record file: checked against the store only")
     return Evidence(content, None)
 
 
-def _read_email(content: bytes, verdict: Verdict) -> Evidence:
+def _read_email(content: bytes, verdict: Verdict, entities_html: EntitiesToHtml) -> Evidence:
     message = parse_mail(content)
     try:
         mail = read_record_mail(message)
@@ -65,7 +67,7 @@ def _read_email(content: bytes, verdict: Verdict) -> Evidence:
             f"the attached record hashes to {actual}, not to the header's {claimed}",
         )
     try:
-        check_shown(mail, read_record(record), verdict)
+        check_shown(mail, read_record(record), verdict, entities_html)
     except RecordError as exc:
         verdict.fail("record", str(exc))
     stamp = mail.stamp.content if mail.stamp else None

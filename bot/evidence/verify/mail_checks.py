@@ -21,9 +21,9 @@ from bot.evidence.verify.mail_view import HtmlView, box_text, collapse, read_htm
 from bot.evidence.verify.record_view import Author, RecordView
 from bot.evidence.verify.text_frames import check_frames, difference
 from bot.evidence.verify.verdict import Verdict
+from bot.mail.entity_html import EntitiesToHtml
 from bot.mail.file_names import file_name
 from bot.mail.parts import file_attachment, stamp_filename
-from bot.telegram.formatting import entities_to_html
 from mailer.languages import SUPPORTED_LANGUAGES, normalize_language
 
 LOCALES_DIR = Path(__file__).resolve().parents[3] / "locales"
@@ -31,11 +31,13 @@ _NUMBERS = r"\d+(?:\.\d+)?"
 Translate = Callable[[str], str]
 
 
-def check_shown(mail: RecordMail, record: RecordView, verdict: Verdict) -> None:
+def check_shown(
+    mail: RecordMail, record: RecordView, verdict: Verdict, entities_html: EntitiesToHtml
+) -> None:
     html = read_html(mail.html)
     tr = _catalog(mail.language, html)
     check_frames(mail.text, record, tr, verdict)
-    _check_html_part(html, record, verdict)
+    _check_html_part(html, record, verdict, entities_html)
     _check_digest(mail.text, html.visible, digest_of(mail.record.content), verdict)
     if record.is_amendment:
         intro = (
@@ -56,7 +58,9 @@ def check_shown(mail: RecordMail, record: RecordView, verdict: Verdict) -> None:
     _check_attachments(mail, record, verdict)
 
 
-def _check_html_part(html: HtmlView, record: RecordView, verdict: Verdict) -> None:
+def _check_html_part(
+    html: HtmlView, record: RecordView, verdict: Verdict, entities_html: EntitiesToHtml
+) -> None:
     if html.problems:
         shown = ", ".join(dict.fromkeys(html.problems[:3]))
         verdict.fail("HTML part", f"holds markup this bot never writes: {shown}")
@@ -66,7 +70,7 @@ def _check_html_part(html: HtmlView, record: RecordView, verdict: Verdict) -> No
     if len(boxes) != 1:
         verdict.fail("HTML part", f"shows {len(boxes)} agreed-text boxes, not one")
         return
-    expected = tokens(str(entities_to_html(record.text, record.entities)))
+    expected = tokens(str(entities_html(record.text, record.entities)))
     [box] = boxes
     if box == expected:
         verdict.ok("HTML part", "shows exactly the record's text, its line breaks and links")
