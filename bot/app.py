@@ -18,7 +18,6 @@ from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 from aiogram.types import User
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.agreements.file_budget import FileBudget
 from bot.agreements.limits import ActionLimits
 from bot.config import ConfigError, Settings
 from bot.db.engine import create_engine, create_session_factory
@@ -32,25 +31,16 @@ from bot.journal.journal import Journal
 from bot.mail.letters import Letters
 from bot.mail.outbox import FailureNotifier, MailWaker, MailWorker
 from bot.mail.status import describe, mail_status
-from bot.registration.codes import code_key
 from bot.telegram.cards import CardPoster
 from bot.telegram.commands import register_commands
 from bot.telegram.formatting import entities_to_html
 from bot.telegram.gatekeeper import Gatekeeper
 from bot.telegram.i18n import create_i18n
 from bot.telegram.membership import Membership
-from bot.telegram.middlewares.database import DatabaseSessionMiddleware
+from bot.telegram.middlewares import install as install_middlewares
 from bot.telegram.middlewares.handled import HandledUpdates
-from bot.telegram.middlewares.i18n import UserLanguageMiddleware
-from bot.telegram.middlewares.in_flight import FinishInFlight
-from bot.telegram.middlewares.journal import JournalMiddleware
-from bot.telegram.middlewares.membership_changes import CHAT_MEMBER, MembershipChanges
-from bot.telegram.middlewares.metrics import MetricsMiddleware
-from bot.telegram.middlewares.once import OnceMiddleware
-from bot.telegram.middlewares.quiet import QuietMessages
-from bot.telegram.middlewares.services import ServicesMiddleware
+from bot.telegram.middlewares.membership_changes import CHAT_MEMBER
 from bot.telegram.middlewares.stored_first import JournalBeforeConfirm
-from bot.telegram.middlewares.topics import TopicNamesMiddleware
 from bot.telegram.notifier import TelegramNotifier
 from bot.telegram.recovery import post_owed_cards
 from bot.telegram.routers import build_router
@@ -169,40 +159,19 @@ def build_dispatcher(
         handled_updates=handled,
         gatekeeper=gatekeeper,
     )
-    topics = TopicNamesMiddleware(session_factory)
-    journaling = JournalMiddleware(journal) if settings.journal else None
-    dispatcher.update.outer_middleware(MembershipChanges(membership, handled))
-    dispatcher.update.outer_middleware(QuietMessages(handled, topics, journaling))
-    dispatcher.update.outer_middleware(FinishInFlight(grace=HANDLER_GRACE_SECONDS))
-    dispatcher.update.outer_middleware(handled)
-    dispatcher.update.outer_middleware(MetricsMiddleware())
-    dispatcher.update.outer_middleware(DatabaseSessionMiddleware(session_factory))
-    dispatcher.message.outer_middleware(topics)
-    if journaling is not None:
-        for observer in (dispatcher.message, dispatcher.edited_message):
-            observer.outer_middleware(journaling)
-    UserLanguageMiddleware(create_i18n()).setup(dispatcher)
-    coalesce = timedelta(seconds=settings.edit_alert_coalesce_seconds)
-    once = OnceMiddleware(utc_now)
-    key = code_key(settings.bot_token.get_secret_value())
-    budget = FileBudget.in_mb(
-        settings.files_mb_per_user_per_day, settings.files_mb_per_chat_per_day
+    install_middlewares(
+        dispatcher,
+        settings=settings,
+        session_factory=session_factory,
+        letters=letters,
+        mail_waker=mail_waker,
+        journal=journal,
+        handled=handled,
+        membership=membership,
+        clock=utc_now,
+        grace_seconds=HANDLER_GRACE_SECONDS,
+        stamper=stamper,
     )
-    services = ServicesMiddleware(
-        letters, mail_waker, utc_now, coalesce, stamper, code_key=key, file_budget=budget
-    )
-    for observer in (
-        dispatcher.message,
-        dispatcher.edited_message,
-        dispatcher.callback_query,
-        dispatcher.message_reaction,
-        dispatcher.business_connection,
-        dispatcher.business_message,
-        dispatcher.edited_business_message,
-        dispatcher.deleted_business_messages,
-    ):
-        observer.middleware(once)
-        observer.middleware(services)
     dispatcher.include_router(build_router(reactions=settings.journal))
     return dispatcher
 
