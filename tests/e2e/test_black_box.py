@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sys
@@ -201,3 +202,34 @@ async def test_updates_delivered_again_after_a_kill_are_not_handled_twice(
     assert sum("Agreement #1 recorded" in text for text in said) == 1
     assert not [text for text in said if "already a party" in text]
     assert "handled before" in (tmp_path / "bot.log").read_text()
+
+
+async def stop_after_start(env: dict[str, str], cwd: Path, api: BotAPIServer) -> str:
+    """Start ``python -m bot`` in ``cwd``, stop it once it polls; what it logged."""
+    process = await start_bot(env, cwd)
+    try:
+        await api.wait_until_polling(timeout=30)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), timeout=10)
+    output = (cwd / "bot.log").read_text()
+    assert process.returncode == 0, output
+    return output
+
+
+async def test_log_format_is_read_from_the_env_file(
+    api: BotAPIServer, mailbox: Mailbox, database_url: str, tmp_path: Path
+) -> None:
+    """.env.example says to set LOG_FORMAT in .env: it is read there like the rest."""
+    (tmp_path / ".env").write_text("LOG_FORMAT=json\n")
+    output = await stop_after_start(servers_environment(api, mailbox, database_url), tmp_path, api)
+    events = [json.loads(line) for line in output.splitlines()]
+    assert events[-1]["message"] == "stopped" and events[-1]["level"] == "INFO"
+
+
+async def test_log_level_is_read_from_the_env_file(
+    api: BotAPIServer, mailbox: Mailbox, database_url: str, tmp_path: Path
+) -> None:
+    (tmp_path / ".env").write_text("LOG_LEVEL=WARNING\n")
+    output = await stop_after_start(servers_environment(api, mailbox, database_url), tmp_path, api)
+    assert " INFO " not in output and "stopped" not in output, output
