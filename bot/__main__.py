@@ -87,8 +87,13 @@ def main(argv: list[str] | None = None) -> int:
                 upgrade(database_url)
             else:
                 from bot.app import print_status
+                from bot.db.migrate import NotMigrated
 
-                asyncio.run(print_status(database_url))
+                try:
+                    asyncio.run(print_status(database_url))
+                except NotMigrated as exc:
+                    print(exc, file=sys.stderr)
+                    return 1
             return 0
         settings = load_settings(Settings)
         from bot.app import run
