@@ -6,12 +6,11 @@ import argparse
 import asyncio
 import gc
 import logging
-import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.config import ConfigError, DatabaseSettings, Settings, load_settings
+from bot.config import ConfigError, DatabaseSettings, LogSettings, Settings, load_settings
 from bot.logs import configure_logging
 
 
@@ -72,20 +71,10 @@ def main(argv: list[str] | None = None) -> int:
             print("verify needs a FILE or --chain CHAT_ID", file=sys.stderr)
             return 2
         return verify_file(args.file, entities_to_html, use_dns=not args.no_dns)
-    level = os.environ.get("LOG_LEVEL", "INFO").upper()
-    if level not in logging.getLevelNamesMapping():
-        print(
-            "Configuration error: LOG_LEVEL is invalid: use DEBUG, INFO, WARNING or ERROR",
-            file=sys.stderr,
-        )
-        return 2
-    log_format = os.environ.get("LOG_FORMAT", "text").lower()
-    if log_format not in {"text", "json"}:
-        print("Configuration error: LOG_FORMAT is invalid: use text or json", file=sys.stderr)
-        return 2
-    configure_logging(level, log_format)
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # start-up noise
     try:
+        logs = load_settings(LogSettings)
+        configure_logging(logs.log_level, logs.log_format)
+        logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # start-up noise
         # Settings first, the heavy imports after: a bad setting is reported at once.
         if args.command in {"migrate", "grants", "status"}:
             database_url = load_settings(DatabaseSettings).database_url
@@ -99,8 +88,13 @@ def main(argv: list[str] | None = None) -> int:
                 upgrade(database_url)
             else:
                 from bot.app import print_status
+                from bot.db.migrate import NotMigrated
 
-                asyncio.run(print_status(database_url))
+                try:
+                    asyncio.run(print_status(database_url))
+                except NotMigrated as exc:
+                    print(exc, file=sys.stderr)
+                    return 1
             return 0
         settings = load_settings(Settings)
         from bot.app import run

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.agreements.limits import ActionLimits
 from bot.config import ConfigError, Settings
 from bot.db.engine import create_engine, create_session_factory
-from bot.db.migrate import PROJECT_ROOT, upgrade
+from bot.db.migrate import PROJECT_ROOT, require_migrated, upgrade
 from bot.edits.alert_scheduler import AlertScheduler
 from bot.evidence.stamper import Stamper, release_held_mails
 from bot.evidence.stamps import StampWaker
@@ -316,6 +316,7 @@ async def print_status(database_url: str) -> None:
     """``python -m bot status``: the mail queue, for an operator."""
     engine = create_engine(database_url)
     try:
+        await require_migrated(engine)
         async with create_session_factory(engine)() as session:
             report = await mail_status(session, utc_now())
     finally:

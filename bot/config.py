@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import timedelta
 from email.errors import HeaderParseError
@@ -24,20 +25,51 @@ TELEGRAM_PUBLIC_API = "https://api.telegram.org"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/agreements.db"
 
 
-S = TypeVar("S", bound="DatabaseSettings")
+S = TypeVar("S", bound=BaseSettings)
 
 
 class ConfigError(Exception):
     """A setting is missing or invalid; the message names the variable."""
 
 
+# Every settings class reads the environment, then a .env file in the working directory.
+# An empty value (SMTP_USERNAME= in a copied .env.example) means "not set".
+SOURCES = SettingsConfigDict(
+    env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+)
+
+
+class LogSettings(BaseSettings):
+    """How the process logs: read first, so that everything after is logged as asked."""
+
+    model_config = SOURCES
+
+    log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _known_level(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.upper()
+            if value not in logging.getLevelNamesMapping():
+                raise ValueError("use DEBUG, INFO, WARNING or ERROR")
+        return value
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _known_format(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.lower()
+            if value not in {"text", "json"}:
+                raise ValueError("use text or json")
+        return value
+
+
 class DatabaseSettings(BaseSettings):
     """Just the database, so that migrations run without the bot's secrets."""
 
-    # An empty value (SMTP_USERNAME= in a copied .env.example) means "not set".
-    model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
-    )
+    model_config = SOURCES
 
     database_url: str = DEFAULT_DATABASE_URL
 
@@ -127,7 +159,7 @@ class SenderSettings(DatabaseSettings):
         return str(header.addresses[0].domain).encode("idna").decode("ascii").lower()
 
 
-class Settings(TimestampSettings, DkimSettings, SenderSettings):
+class Settings(TimestampSettings, DkimSettings, SenderSettings, LogSettings):
     bot_token: SecretStr
     telegram_api_url: AnyHttpUrl = AnyHttpUrl(TELEGRAM_PUBLIC_API)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sys
@@ -12,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.engine import create_engine, create_session_factory
-from bot.db.migrate import PROJECT_ROOT
+from bot.db.migrate import PROJECT_ROOT, upgrade
 from bot.db.models import Agreement
 from tests.botapi import BotAPIServer
 from tests.botapi.scenario import TelegramWorld
@@ -21,6 +22,7 @@ from tests.e2e.conftest import TOKEN, Harness, text_of
 from tests.e2e.test_agreement_flow import header_digest, is_agreement
 from tests.e2e.test_edits import is_edit_alert
 from tests.support import bot_errors
+from tests.support.database import fresh_database
 from tests.support.eventually import eventually
 from tests.support.mailbox import Mailbox
 
@@ -201,3 +203,84 @@ async def test_updates_delivered_again_after_a_kill_are_not_handled_twice(
     assert sum("Agreement #1 recorded" in text for text in said) == 1
     assert not [text for text in said if "already a party" in text]
     assert "handled before" in (tmp_path / "bot.log").read_text()
+
+
+async def stop_after_start(env: dict[str, str], cwd: Path, api: BotAPIServer) -> str:
+    """Start ``python -m bot`` in ``cwd``, stop it once it polls; what it logged."""
+    process = await start_bot(env, cwd)
+    try:
+        await api.wait_until_polling(timeout=30)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), timeout=10)
+    output = (cwd / "bot.log").read_text()
+    assert process.returncode == 0, output
+    return output
+
+
+async def test_log_format_is_read_from_the_env_file(
+    api: BotAPIServer, mailbox: Mailbox, database_url: str, tmp_path: Path
+) -> None:
+    """.env.example says to set LOG_FORMAT in .env: it is read there like the rest."""
+    (tmp_path / ".env").write_text("LOG_FORMAT=json\n")
+    output = await stop_after_start(servers_environment(api, mailbox, database_url), tmp_path, api)
+    events = [json.loads(line) for line in output.splitlines()]
+    assert events[-1]["message"] == "stopped" and events[-1]["level"] == "INFO"
+
+
+async def test_log_level_is_read_from_the_env_file(
+    api: BotAPIServer, mailbox: Mailbox, database_url: str, tmp_path: Path
+) -> None:
+    (tmp_path / ".env").write_text("LOG_LEVEL=WARNING\n")
+    output = await stop_after_start(servers_environment(api, mailbox, database_url), tmp_path, api)
+    assert " INFO " not in output and "stopped" not in output, output
+
+
+async def run_command(*args: str, env: dict[str, str], cwd: Path) -> tuple[int, list[str]]:
+    """``python -m bot ARGS`` to its end: the exit code and the lines it wrote."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        env=env,
+        cwd=cwd,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode is not None
+    return process.returncode, output.decode().splitlines()
+
+
+@pytest.mark.parametrize("command", [["status"], ["verify", "--chain", "-100"]])
+@pytest.mark.parametrize("revision", [None, "0011"], ids=["never migrated", "behind"])
+async def test_a_database_not_migrated_is_one_line_saying_to_migrate(
+    command: list[str], revision: str | None, tmp_path: Path
+) -> None:
+    """It was a traceback ("no such table: mails")."""
+    async with fresh_database(tmp_path) as url:
+        if revision is not None:
+            await asyncio.to_thread(upgrade, url, revision)
+        code, lines = await run_command(
+            *command, env=bot_environment(DATABASE_URL=url), cwd=tmp_path
+        )
+    assert code == 1, lines
+    [line] = lines
+    assert "run `python -m bot migrate`" in line
+
+
+async def test_status_of_a_migrated_database(database_url: str, tmp_path: Path) -> None:
+    env = bot_environment(DATABASE_URL=database_url)
+    code, lines = await run_command("status", env=env, cwd=tmp_path)
+    assert code == 0, lines
+    assert lines[:2] == ["agreements:          0", "mails pending:       0"]
+
+
+@pytest.mark.parametrize("command", [["status"], ["verify", "--chain", "-100"]])
+async def test_a_database_out_of_reach_is_one_line(command: list[str], tmp_path: Path) -> None:
+    env = bot_environment(DATABASE_URL="postgresql+asyncpg://nobody@127.0.0.1:1/none")
+    code, lines = await run_command(*command, env=env, cwd=tmp_path)
+    assert code in (1, 2), lines  # verify says 1 for whatever it can't call valid
+    [line] = lines
+    assert line.startswith("DATABASE_URL: cannot open the database")

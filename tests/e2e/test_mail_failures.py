@@ -33,7 +33,7 @@ async def recorded_sent(database_url: str) -> Mail:
     return mail
 
 
-@pytest.mark.expected_errors(r"ERROR bot\.services\.outbox: mail deferred .*cannot connect")
+@pytest.mark.expected_errors(r"ERROR bot\.mail\.outbox: mail deferred .*cannot connect")
 async def test_mail_server_down_then_back(harness: Harness, database_url: str) -> None:
     world, mailbox = harness.world, harness.mailbox
     ann, ben = world.user("Ann"), world.user("Ben")
@@ -63,7 +63,7 @@ async def test_mail_server_down_then_back(harness: Harness, database_url: str) -
     assert mail.message["Message-ID"] == sent.message_id
 
 
-@pytest.mark.expected_errors(r"ERROR bot\.services\.outbox: mail rejected .*550")
+@pytest.mark.expected_errors(r"ERROR bot\.mail\.outbox: mail rejected .*550")
 async def test_permanent_refusal_is_recorded_not_retried(
     harness: Harness, database_url: str
 ) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.botapi import BotAPIServer
@@ -92,3 +94,52 @@ async def test_the_bot_starts_when_telegram_refuses_its_menus(
         ann.says_private("/help")
         assert "/agree" in (await world.bot_reply(ann))["text"]
     assert "command menus not registered" in caplog.text
+
+
+# --- /help: every command a user has, wherever it is asked (issue 18, item 7) -----------
+
+COMMANDS = ("/agree", "/agreements", "/history", "/email", "/verify")
+REACTION = {"ru": "реакци", "en": "reaction"}
+
+
+async def help_texts(world: TelegramWorld, language: str) -> tuple[str, str, dict[str, Any]]:
+    """The private /start, the private /help and the group's /help answer."""
+    ann = world.user("Ann", language_code=language)
+    ann.says_private("/start")
+    welcome = (await world.bot_reply(ann))["text"]
+    ann.says_private("/help")
+    private = (await world.bot_reply(ann))["text"]
+    group = world.group("Team")
+    ann.says(group, "/help")
+    return welcome, private, await world.bot_reply(group)
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+async def test_help_names_every_command_and_the_reaction(harness: Harness, language: str) -> None:
+    welcome, private, in_group = await help_texts(harness.world, language)
+    for text in (private, in_group["text"]):
+        assert text != welcome
+        for command in COMMANDS:
+            assert command in text, (command, text)
+        assert "🤝" in text and REACTION[language] in text
+    # In the group it sends people to the private chat for their address, with a button.
+    assert "name@example.com" not in in_group["text"]
+    [[button]] = in_group["reply_markup"]["inline_keyboard"]
+    assert button["url"] == "https://t.me/agreements_test_bot?start=email"
+    # /start is still the welcome.
+    assert welcome.startswith("Здравствуйте!" if language == "ru" else "Hi!")
+
+
+@pytest.mark.bot_settings(agree_reaction="👍")
+async def test_help_names_the_configured_reaction(harness: Harness) -> None:
+    _, private, in_group = await help_texts(harness.world, "en")
+    for text in (private, in_group["text"]):
+        assert "👍" in text and "🤝" not in text
+
+
+@pytest.mark.bot_settings(journal=False)
+async def test_help_leaves_out_the_reaction_when_it_marks_nothing(harness: Harness) -> None:
+    """Marking by reaction needs the journal (JOURNAL=off turns it off)."""
+    _, private, in_group = await help_texts(harness.world, "en")
+    for text in (private, in_group["text"]):
+        assert "reaction" not in text and "/agree" in text

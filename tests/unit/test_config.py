@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, LogSettings, Settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,6 +20,14 @@ def test_the_example_env_file_loads_with_empty_values_meaning_unset(
     assert settings.smtp_username is None and settings.smtp_password is None
     assert settings.smtp_security == "starttls" and settings.timezone == "UTC"
     assert settings.edit_alert_coalesce_seconds == 60
+    assert settings.log_level == "INFO" and settings.log_format == "text"
+
+
+def test_log_settings_take_any_case(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOG_LEVEL", "warning")
+    monkeypatch.setenv("LOG_FORMAT", "JSON")
+    logs = load_settings(LogSettings, _env_file=None)
+    assert logs.log_level == "WARNING" and logs.log_format == "json"
 
 
 @pytest.mark.parametrize(
@@ -31,6 +39,8 @@ def test_the_example_env_file_loads_with_empty_values_meaning_unset(
         ({"mail_from": "бот@example.com"}, "MAIL_FROM is invalid"),
         ({"timezone": "Europe/Atlantis"}, "TIMEZONE is invalid"),
         ({"edit_alert_coalesce_seconds": -1}, "EDIT_ALERT_COALESCE_SECONDS is invalid"),
+        ({"log_level": "chatty"}, "LOG_LEVEL is invalid: use DEBUG, INFO, WARNING or ERROR"),
+        ({"log_format": "xml"}, "LOG_FORMAT is invalid: use text or json"),
         ({"webhook_secret": "has space"}, "WEBHOOK_SECRET is invalid: 1-256 characters"),
         ({"webhook_secret": "ключ"}, "WEBHOOK_SECRET is invalid: 1-256 characters"),
         ({"webhook_secret": "a" * 257}, "WEBHOOK_SECRET is invalid: 1-256 characters"),

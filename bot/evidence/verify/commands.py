@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -17,6 +18,7 @@ from bot.config import (
     load_settings,
 )
 from bot.db.engine import create_engine, create_session_factory
+from bot.db.migrate import NotMigrated, require_migrated
 from bot.evidence.chain import ChainLink, chat_chain, check_chain
 from bot.evidence.verify.dkim_check import NAME as DKIM
 from bot.evidence.verify.dkim_check import DkimKey, check_dkim
@@ -119,7 +121,11 @@ def verify_chain(chat_id: int) -> int:
     except ConfigError as exc:
         print(f"INVALID: {exc}")
         return 1
-    links, problems, column_problems = asyncio.run(_load_chain(database_url, chat_id))
+    try:
+        links, problems, column_problems = asyncio.run(_load_chain(database_url, chat_id))
+    except (ConfigError, NotMigrated) as exc:
+        print(exc, file=sys.stderr)
+        return 1
     verdict = Verdict()
     verdict.check(
         bool(links),
@@ -147,6 +153,7 @@ async def _load_chain(
 ) -> tuple[list[ChainLink], list[str], list[str]]:
     engine = create_engine(database_url)
     try:
+        await require_migrated(engine)
         async with create_session_factory(engine)() as session:
             links = await chat_chain(session, chat_id)
             columns = await check_columns(session, chat_id)

@@ -31,7 +31,7 @@ def welcome() -> str:
     )
 
 
-def group_help(bot_username: str) -> tuple[str, InlineKeyboardMarkup]:
+def group_welcome(bot_username: str) -> tuple[str, InlineKeyboardMarkup]:
     text = _(
         "I record agreements made in this chat and email an unchangeable copy to every party.\n\n"
         "• Reply <code>/agree</code> to the message that holds the agreement (optionally with "
@@ -40,8 +40,54 @@ def group_help(bot_username: str) -> tuple[str, InlineKeyboardMarkup]:
         "• <code>/agreements</code> lists what was recorded here.\n\n"
         "To receive the records, set up your email in a private chat with me."
     )
+    return text, email_keyboard(bot_username)
+
+
+def email_keyboard(bot_username: str) -> InlineKeyboardMarkup:
+    """One button that opens the private chat at the email prompt."""
     button = InlineKeyboardButton(text=_("Set up my email"), url=email_deep_link(bot_username))
-    return text, InlineKeyboardMarkup(inline_keyboard=[[button]])
+    return InlineKeyboardMarkup(inline_keyboard=[[button]])
+
+
+def help_text(reaction: str | None, *, private: bool) -> str:
+    """Every command, for a group and for a private chat; ``reaction`` marks too (None: it
+    marks nothing here)."""
+    parts = [
+        _(
+            "<b>In a work chat</b> (a group with me in it):\n"
+            "• Reply <code>/agree</code> to the message that holds the agreement; a title may "
+            "follow: <code>/agree Stage 1</code>."
+        )
+    ]
+    if reaction is not None:
+        parts.append(
+            _(
+                "• Or react to that message with {reaction} (I see reactions only as an "
+                "administrator of the group)."
+            ).format(reaction=hd.quote(reaction))
+        )
+    parts.append(
+        _(
+            '• Others join with the "I agree" button under my answer.\n'
+            "• <code>/agreements</code> lists the agreements recorded in the chat.\n"
+            "• <code>/history 3</code> shows every version of agreement #3."
+        )
+    )
+    parts.append("")
+    parts.append(
+        _("<b>Here, in our private chat:</b>")
+        if private
+        else _("<b>In a private chat with me:</b>")
+    )
+    parts.append(
+        _(
+            "• <code>/email</code> with your address sets where your records go; "
+            "<code>/email</code> alone shows it.\n"
+            "• <code>/verify</code> with the code I email you confirms the address.\n"
+            "• <code>/agreements</code> lists the agreements you are a party to."
+        )
+    )
+    return "\n".join(parts)
 
 
 def email_prompt() -> str:
@@ -140,8 +186,7 @@ def verification(result: VerificationResult) -> str:
 def go_private(bot_username: str) -> tuple[str, InlineKeyboardMarkup]:
     """In a group nobody should post an address or a code: send them to a private chat."""
     text = _("Email addresses are set up in a private chat with me, so they stay private.")
-    button = InlineKeyboardButton(text=_("Set up my email"), url=email_deep_link(bot_username))
-    return text, InlineKeyboardMarkup(inline_keyboard=[[button]])
+    return text, email_keyboard(bot_username)
 
 
 def mail_undelivered(address: str, reason: str) -> str:
