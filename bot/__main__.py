@@ -1,40 +1,16 @@
-"""``python -m bot [run | migrate | grants ROLE | status | verify FILE]``."""
+"""``python -m bot``: settings, logging, then the bot or one of the commands in bot/cli.py."""
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import gc
 import logging
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
-from bot.config import ConfigError, DatabaseSettings, LogSettings, Settings, load_settings
+from bot import cli
+from bot.config import ConfigError, LogSettings, Settings, load_settings
 from bot.logs import configure_logging
-
-
-def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bot", description="The agreement bot.")
-    commands = parser.add_subparsers(dest="command")
-    commands.add_parser("run", help="run the bot (the default)")
-    commands.add_parser("migrate", help="apply the database migrations and exit")
-    grants = commands.add_parser(
-        "grants", help="give a PostgreSQL role what the bot needs (run as the tables' owner)"
-    )
-    grants.add_argument("role", help="the role the bot runs as; it must exist")
-    commands.add_parser("status", help="print the state of the mail queue")
-    verify = commands.add_parser(
-        "verify", help="check a saved agreement email (.eml) or its record (.json)"
-    )
-    verify.add_argument("file", type=Path, nargs="?")
-    verify.add_argument("--chain", type=int, metavar="CHAT_ID", help="check a chat's chain")
-    verify.add_argument(
-        "--no-dns",
-        action="store_true",
-        help="don't look up DKIM keys in DNS (check a signature only with the DKIM_* key)",
-    )
-    return parser.parse_args(argv)
 
 
 def event_loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
@@ -60,42 +36,16 @@ def freeze_imported_heap() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_arguments(argv)
-    if args.command == "verify":  # a report on stdout, nothing logged
-        from bot.evidence.verify.commands import verify_chain, verify_file
-        from bot.telegram.formatting import entities_to_html
-
-        if args.chain is not None:
-            return verify_chain(args.chain)
-        if args.file is None:
-            print("verify needs a FILE or --chain CHAT_ID", file=sys.stderr)
-            return 2
-        return verify_file(args.file, entities_to_html, use_dns=not args.no_dns)
+    args = cli.parse_arguments(argv)
+    if args.command == "verify":
+        return cli.verify(args)
     try:
         logs = load_settings(LogSettings)
         configure_logging(logs.log_level, logs.log_format)
         logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # start-up noise
+        if args.command in cli.ONE_SHOT:
+            return cli.operate(args)
         # Settings first, the heavy imports after: a bad setting is reported at once.
-        if args.command in {"migrate", "grants", "status"}:
-            database_url = load_settings(DatabaseSettings).database_url
-            if args.command == "grants":
-                from bot.db.grants import grant_to
-
-                return grant_to(database_url, args.role)
-            if args.command == "migrate":
-                from bot.db.migrate import upgrade
-
-                upgrade(database_url)
-            else:
-                from bot.app import print_status
-                from bot.db.migrate import NotMigrated
-
-                try:
-                    asyncio.run(print_status(database_url))
-                except NotMigrated as exc:
-                    print(exc, file=sys.stderr)
-                    return 1
-            return 0
         settings = load_settings(Settings)
         from bot.app import run
 
