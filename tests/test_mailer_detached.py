@@ -12,9 +12,10 @@ import dkim
 import pytest
 
 from bot.mail.signing import dkim_signer
-from mailer import Attachment, MailRenderer, MailSpec, compose
+from mailer import Attachment, MailRenderer
 from mailer.detached import detach, reattach
 from tests.support.dkim_keys import make_keys
+from tests.support.mail_spec import MailSpec, compose
 
 PROJECT = Path(__file__).resolve().parent.parent
 RENDERER = MailRenderer(PROJECT / "templates", PROJECT / "locales")

@@ -21,12 +21,11 @@ from mailer import (
     Attachment,
     MailDeliveryError,
     MailRenderer,
-    MailSpec,
     SmtpConfig,
     SmtpSender,
-    compose,
     make_message_id,
 )
+from tests.support.mail_spec import MailSpec, compose
 
 ROOT = Path(__file__).resolve().parents[1]
 MAIL_FROM = "Agreements <bot@example.com>"
