@@ -30,6 +30,7 @@ from bot.journal.housekeeping import Housekeeping
 from bot.journal.journal import Journal
 from bot.mail.letters import Letters
 from bot.mail.outbox import FailureNotifier, MailWaker, MailWorker
+from bot.mail.signing import dkim_signer
 from bot.mail.status import describe, mail_status
 from bot.telegram.cards import CardPoster
 from bot.telegram.commands import register_commands
@@ -47,7 +48,7 @@ from bot.telegram.routers import build_router
 from bot.telegram.session import TelegramSession
 from bot.telegram.webhook import serve_webhook
 from bot.telegram.webhook_endpoint import webhook_secret
-from mailer import DkimSigner, MailRenderer, SmtpConfig, SmtpSender
+from mailer import MailRenderer, SmtpConfig, SmtpSender
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +76,7 @@ def build_letters(settings: Settings) -> Letters:
     renderer = MailRenderer(PROJECT_ROOT / "templates", PROJECT_ROOT / "locales")
     signer = None
     if settings.dkim_private_key_file and settings.dkim_domain and settings.dkim_selector:
-        signer = DkimSigner(
+        signer = dkim_signer(
             settings.dkim_domain,
             settings.dkim_selector,
             settings.dkim_private_key_file.read_bytes(),

@@ -1,8 +1,7 @@
 """Composing and sending the bot's emails. Knows nothing of where the data comes from.
 
     renderer = MailRenderer(Path("templates"), Path("locales"))   # once per process
-    raw = compose(spec, mail_from, renderer)                      # bytes, CRLF
-    # or, the same body for several recipients (rendered and encoded once):
+    # the same body for several recipients (rendered and encoded once), bytes with CRLF:
     body = compose_body(renderer, kind, language, context, attachments)
     raw = address_body(body, mail_from, to=..., message_id=...)
     await SmtpSender(SmtpConfig(host=...)).send_raw(sender, [to], raw)  # MailDeliveryError
@@ -17,13 +16,13 @@ Translations live in locales/{en,ru}/LC_MESSAGES/mail.po. After changing a templ
 tests/test_mailer_catalogs.py fails when any of these steps was skipped.
 """
 
-from .compose import MailBody, address_body, compose, compose_body
+from .compose import MailBody, address_body, compose_body
 from .dkim import DkimSigner
 from .errors import MailDeliveryError, SmtpConnectionError
 from .message_id import make_message_id
 from .render import MailRenderer, RenderedMail
 from .sender import SmtpBatch, SmtpConfig, SmtpSender
-from .spec import Attachment, MailSpec
+from .spec import Attachment
 
 __all__ = [
     "Attachment",
@@ -31,14 +30,12 @@ __all__ = [
     "MailBody",
     "MailDeliveryError",
     "MailRenderer",
-    "MailSpec",
     "RenderedMail",
     "SmtpBatch",
     "SmtpConfig",
     "SmtpConnectionError",
     "SmtpSender",
     "address_body",
-    "compose",
     "compose_body",
     "make_message_id",
 ]

@@ -1,4 +1,5 @@
-"""Building the MIME message for one MailSpec, as the bytes that go on the wire."""
+"""Building the MIME message of a mail, as the bytes that go on the wire: a body
+(compose_body), then addressed to each recipient (address_body)."""
 
 import base64
 import binascii
@@ -24,7 +25,7 @@ from .filters import normalize_newlines
 from .languages import normalize_language
 from .message_id import is_message_id
 from .render import SUBJECT_LIMIT, MailRenderer
-from .spec import Attachment, MailSpec
+from .spec import Attachment
 from .text import one_line, scrub_surrogates
 
 HEADER_VALUE_LIMIT = 200
@@ -33,7 +34,7 @@ _ASCII = bytes(range(128))
 FILENAME_LIMIT = 120
 _HEADER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]*")
 _MIME_TYPE = re.compile(r"([a-z0-9][a-z0-9!#$&^_.+-]*)/([a-z0-9][a-z0-9!#$&^_.+-]*)")
-# Headers compose() owns or that route mail: extra_headers must not override them.
+# Headers address_body() owns or that route mail: extra_headers must not override them.
 _RESERVED_HEADERS = frozenset(
     {
         "from", "sender", "reply-to", "to", "cc", "bcc", "subject", "date", "message-id",
@@ -58,22 +59,6 @@ class MailBody:
     language: str
     subject: str  # one line, already shortened
     mime: bytes  # the top part's Content-Type and MIME-Version, a blank line, the parts
-
-
-def compose(
-    spec: MailSpec, mail_from: str, renderer: MailRenderer, now: datetime | None = None
-) -> bytes:
-    """Render `spec` and wrap it in a ready-to-send message, serialized with CRLF."""
-    body = compose_body(renderer, spec.kind, spec.language, spec.context, spec.attachments)
-    return address_body(
-        body,
-        mail_from,
-        to=spec.to,
-        message_id=spec.message_id,
-        now=now,
-        in_reply_to=spec.in_reply_to,
-        extra_headers=spec.extra_headers,
-    )
 
 
 def compose_body(
@@ -212,10 +197,10 @@ def _set_extra_headers(message: Message, headers: Mapping[str, str]) -> None:
 
 
 def recompose_body(message: Message) -> bytes:
-    """The body of a received `message` encoded as compose() encodes one: what the bot
+    """The body of a received `message` encoded as compose_body() encodes one: what the bot
     sent, if a client changed only transfer encodings and line endings on the way. The
     parts' decoded contents and the boundaries are kept; anything else becomes bytes
-    compose() would not have written (so a signature over them fails, as it should)."""
+    compose_body() would not have written (so a signature over them fails, as it should)."""
     wire = _wire(_rebuilt(message))
     return wire[wire.index(b"\r\n\r\n") + 4 :]
 

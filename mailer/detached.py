@@ -17,7 +17,7 @@ class Detached:
 
 
 def encoded_payload(content: bytes) -> bytes:
-    """An attachment's body as compose() writes it: base64 in lines of 76, each ended CRLF."""
+    """An attachment's body as compose_body() writes it: base64 in lines of 76, each ended CRLF."""
     return base64.encodebytes(content).replace(b"\n", b"\r\n")
 
 

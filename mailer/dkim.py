@@ -6,27 +6,15 @@ from dataclasses import dataclass
 
 import dkim
 
-# The headers that say what the mail is and what it is about; all are signed.
-SIGNED_HEADERS = (
-    b"from",
-    b"to",
-    b"subject",
-    b"date",
-    b"message-id",
-    b"in-reply-to",
-    b"references",
-    b"auto-submitted",
-    b"x-agreement-digest",
-    b"content-type",
-    b"mime-version",
-)
-
 
 @dataclass(frozen=True, slots=True)
 class DkimSigner:
     domain: str
     selector: str
     private_key: bytes  # PEM
+    # The header names to sign, lower case, as the caller decides (those that say what the
+    # mail is and what it is about); the mailer adds none of its own.
+    headers: tuple[bytes, ...]
 
     def sign(self, raw: bytes) -> bytes:
         """The message with a DKIM-Signature header in front (relaxed/relaxed, rsa-sha256)."""
@@ -36,6 +24,6 @@ class DkimSigner:
             self.domain.encode(),
             self.private_key,
             canonicalize=(b"relaxed", b"relaxed"),
-            include_headers=list(SIGNED_HEADERS),
+            include_headers=list(self.headers),
         )
         return signature + raw

@@ -7,7 +7,6 @@ import time
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
-from email.message import EmailMessage
 from typing import Literal
 
 import aiosmtplib
@@ -44,11 +43,6 @@ class SmtpSender:
         self._config = config
         self._keep_idle = keep_idle
         self._idle: list[tuple[aiosmtplib.SMTP, float]] = []  # (connection, idle since)
-
-    async def send(self, message: EmailMessage) -> None:
-        """Envelope sender and recipients come from From and To/Cc/Bcc."""
-        async with self._connection() as client:
-            await self._deliver(client, message)
 
     async def send_raw(self, sender: str, recipients: Sequence[str], raw: bytes) -> None:
         """Send an already serialized message (e.g. one stored by an outbox) unchanged."""
@@ -115,10 +109,6 @@ class SmtpSender:
         ):
             await client.connect()
         return client
-
-    async def _deliver(self, client: aiosmtplib.SMTP, message: EmailMessage) -> None:
-        with _delivery_errors(f"sending {message['Message-ID']} failed"):
-            await client.send_message(message)
 
     async def _deliver_raw(
         self, client: aiosmtplib.SMTP, sender: str, recipients: Sequence[str], raw: bytes

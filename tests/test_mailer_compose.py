@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jinja2 import UndefinedError
 
-from mailer import Attachment, MailRenderer, MailSpec, compose, make_message_id
+from mailer import Attachment, MailRenderer, make_message_id
+from tests.support.mail_spec import MailSpec, compose
 
 ROOT = Path(__file__).resolve().parents[1]
 MAIL_FROM = "Agreements <bot@example.com>"

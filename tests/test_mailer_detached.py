@@ -11,9 +11,11 @@ from pathlib import Path
 import dkim
 import pytest
 
-from mailer import Attachment, DkimSigner, MailRenderer, MailSpec, compose
+from bot.mail.signing import dkim_signer
+from mailer import Attachment, MailRenderer
 from mailer.detached import detach, reattach
 from tests.support.dkim_keys import make_keys
+from tests.support.mail_spec import MailSpec, compose
 
 PROJECT = Path(__file__).resolve().parent.parent
 RENDERER = MailRenderer(PROJECT / "templates", PROJECT / "locales")
@@ -43,7 +45,7 @@ def composed(files: list[bytes]) -> bytes:
 def test_a_detached_file_goes_back_exactly_where_it_was(size: int, tmp_path: Path) -> None:
     content = os.urandom(size)
     keys = make_keys(tmp_path)
-    raw = DkimSigner("agreements.test", "mail", keys.private).sign(
+    raw = dkim_signer("agreements.test", "mail", keys.private).sign(
         composed([b'{"record": 1}', content])
     )
     detached = detach(raw, content)

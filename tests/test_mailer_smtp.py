@@ -21,12 +21,11 @@ from mailer import (
     Attachment,
     MailDeliveryError,
     MailRenderer,
-    MailSpec,
     SmtpConfig,
     SmtpSender,
-    compose,
     make_message_id,
 )
+from tests.support.mail_spec import MailSpec, compose
 
 ROOT = Path(__file__).resolve().parents[1]
 MAIL_FROM = "Agreements <bot@example.com>"
@@ -164,13 +163,19 @@ def message_to(to: str) -> EmailMessage:
     return parsed
 
 
+async def deliver(sender: SmtpSender, message: EmailMessage) -> None:
+    """Send `message` as the outbox does: its stored bytes, with an explicit envelope."""
+    raw = message.as_bytes(policy=SMTP_POLICY)
+    await sender.send_raw("bot@example.com", [str(message["To"])], raw)
+
+
 def plain_config(port: int, **overrides: Any) -> SmtpConfig:
     return SmtpConfig(**{"host": "127.0.0.1", "port": port, "security": "none", **overrides})
 
 
 async def test_message_arrives_intact(server: Server) -> None:
     message = message_to("ivan@example.com")
-    await SmtpSender(plain_config(server.port)).send(message)
+    await deliver(SmtpSender(plain_config(server.port)), message)
 
     (envelope,) = server.handler.received
     assert envelope.mail_from == "bot@example.com"
@@ -206,7 +211,7 @@ async def test_send_raw_refusal(server: Server) -> None:
 
 async def test_permanent_refusal(server: Server) -> None:
     with pytest.raises(MailDeliveryError) as caught:
-        await SmtpSender(plain_config(server.port)).send(message_to("gone@example.com"))
+        await deliver(SmtpSender(plain_config(server.port)), message_to("gone@example.com"))
     assert caught.value.temporary is False
     assert caught.value.code == 550
     assert "550" in str(caught.value) and "No such user" in str(caught.value)
@@ -215,7 +220,7 @@ async def test_permanent_refusal(server: Server) -> None:
 
 async def test_temporary_refusal(server: Server) -> None:
     with pytest.raises(MailDeliveryError) as caught:
-        await SmtpSender(plain_config(server.port)).send(message_to("busy@example.com"))
+        await deliver(SmtpSender(plain_config(server.port)), message_to("busy@example.com"))
     assert caught.value.temporary is True
     assert caught.value.code == 451
     assert "451" in str(caught.value)
@@ -225,7 +230,7 @@ async def test_temporary_refusal(server: Server) -> None:
 async def test_refused_data(server: Server, reply: str, temporary: bool) -> None:
     server.handler.data_reply = reply
     with pytest.raises(MailDeliveryError) as caught:
-        await SmtpSender(plain_config(server.port)).send(message_to("ivan@example.com"))
+        await deliver(SmtpSender(plain_config(server.port)), message_to("ivan@example.com"))
     assert caught.value.temporary is temporary
     assert reply.split()[0] in str(caught.value)
 
@@ -233,7 +238,7 @@ async def test_refused_data(server: Server, reply: str, temporary: bool) -> None
 async def test_connection_refused() -> None:
     port = free_port()  # nothing listens there
     with pytest.raises(MailDeliveryError) as caught:
-        await SmtpSender(plain_config(port)).send(message_to("ivan@example.com"))
+        await deliver(SmtpSender(plain_config(port)), message_to("ivan@example.com"))
     assert caught.value.temporary is True
     assert f"127.0.0.1:{port}" in str(caught.value)
 
@@ -241,7 +246,7 @@ async def test_connection_refused() -> None:
 async def test_timeout(silent_port: int) -> None:
     sender = SmtpSender(plain_config(silent_port, timeout=0.3))
     with pytest.raises(MailDeliveryError) as caught:
-        await sender.send(message_to("ivan@example.com"))
+        await deliver(sender, message_to("ivan@example.com"))
     assert caught.value.temporary is True
 
 
@@ -249,7 +254,7 @@ async def test_starttls_required_but_not_offered(server: Server) -> None:
     # Configured for STARTTLS, the sender must not fall back to plaintext.
     config = SmtpConfig(host="127.0.0.1", port=server.port, security="starttls")
     with pytest.raises(MailDeliveryError) as caught:
-        await SmtpSender(config).send(message_to("ivan@example.com"))
+        await deliver(SmtpSender(config), message_to("ivan@example.com"))
     assert server.handler.received == []
     # A settings problem, not the mail's: it stays queued until the settings are fixed.
     assert caught.value.temporary is True
@@ -258,14 +263,14 @@ async def test_starttls_required_but_not_offered(server: Server) -> None:
 
 async def test_login_when_username_is_set(auth_server: Server) -> None:
     config = plain_config(auth_server.port, username="bot", password="s3cret")
-    await SmtpSender(config).send(message_to("ivan@example.com"))
+    await deliver(SmtpSender(config), message_to("ivan@example.com"))
     assert auth_server.logins == [(b"bot", b"s3cret")]
     assert len(auth_server.handler.received) == 1
     assert "s3cret" not in repr(config)
 
 
 async def test_no_login_without_username(auth_server: Server) -> None:
-    await SmtpSender(plain_config(auth_server.port)).send(message_to("ivan@example.com"))
+    await deliver(SmtpSender(plain_config(auth_server.port)), message_to("ivan@example.com"))
     assert auth_server.logins == []
     assert len(auth_server.handler.received) == 1
 
@@ -273,7 +278,7 @@ async def test_no_login_without_username(auth_server: Server) -> None:
 async def test_bad_credentials_keep_the_mail_for_later(auth_server: Server) -> None:
     config = plain_config(auth_server.port, username="bot", password="wrong")
     with pytest.raises(MailDeliveryError) as caught:
-        await SmtpSender(config).send(message_to("ivan@example.com"))
+        await deliver(SmtpSender(config), message_to("ivan@example.com"))
     assert caught.value.temporary is True
     assert caught.value.code == 535
 

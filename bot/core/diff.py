@@ -96,14 +96,6 @@ def _append(pieces: Diff, op: Op, text: str) -> None:
         pieces.append((op, text))
 
 
-def old_text(diff: Diff) -> str:
-    return "".join(text for op, text in diff if op != "insert")
-
-
-def new_text(diff: Diff) -> str:
-    return "".join(text for op, text in diff if op != "delete")
-
-
 def with_markers(diff: Diff) -> str:
     """``[-removed-]{+added+}``, as in ``git diff --word-diff``."""
     marks = {"equal": "{}", "delete": "[-{}-]", "insert": "{{+{}+}}"}

@@ -23,6 +23,7 @@ from bot.mail.parts import (
     timestamp_context,
     with_stamp,
 )
+from bot.mail.signing import DIGEST_HEADER
 from mailer import (
     Attachment,
     DkimSigner,
@@ -220,7 +221,7 @@ class Letters:
             now,
             topic=f"agreement:{agreement.id}",
             agreement_id=agreement.id,
-            headers={"X-Agreement-Digest": agreement.digest},
+            headers={DIGEST_HEADER: agreement.digest},
             attachments=attachments,
         )
         if file is not None and media is not None:
@@ -346,7 +347,7 @@ class Letters:
             now,
             topic=amendment_topic(amendment.id),
             agreement_id=agreement.id,
-            headers={"X-Agreement-Digest": amendment.digest},
+            headers={DIGEST_HEADER: amendment.digest},
             attachments=with_stamp(record, stamp),
         )
 

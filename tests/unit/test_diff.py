@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core.diff import changes_only, new_text, old_text, with_markers, word_diff
+from bot.core.diff import Diff, changes_only, with_markers, word_diff
 
 
 def test_changed_price_is_one_replacement() -> None:
@@ -27,6 +27,16 @@ def test_changes_only_keeps_context_and_elides_the_rest() -> None:
     new = old.replace("six", "SIX")
     compact = with_markers(changes_only(word_diff(old, new)))
     assert compact == "… four five [-six-]{+SIX+} seven eight …"
+
+
+def old_text(diff: Diff) -> str:
+    """The text before: what is kept and what is deleted."""
+    return "".join(text for op, text in diff if op != "insert")
+
+
+def new_text(diff: Diff) -> str:
+    """The text after: what is kept and what is inserted."""
+    return "".join(text for op, text in diff if op != "delete")
 
 
 @given(st.text(), st.text())

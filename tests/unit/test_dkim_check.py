@@ -7,7 +7,7 @@ import pytest
 
 from bot.evidence.verify.dkim_check import check_dkim
 from bot.evidence.verify.verdict import NOT_CHECKED, PASSED, Verdict
-from mailer import DkimSigner
+from bot.mail.signing import dkim_signer
 from tests.support.dkim_keys import DkimKeys, make_keys
 
 MAIL = (
@@ -23,7 +23,7 @@ def keys(tmp_path_factory: pytest.TempPathFactory) -> DkimKeys:
 
 
 def signed(keys: DkimKeys, domain: str = "agreements.test", mail: bytes = MAIL) -> bytes:
-    return DkimSigner(domain, "mail", keys.private).sign(mail)
+    return dkim_signer(domain, "mail", keys.private).sign(mail)
 
 
 def checked(raw: bytes, lookup, mail_from_domain: str | None = "agreements.test") -> str:  # type: ignore[no-untyped-def]

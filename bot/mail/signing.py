@@ -1,0 +1,28 @@
+"""The bot's DKIM signer: which headers of its mails the signature covers."""
+
+from __future__ import annotations
+
+from mailer import DkimSigner
+
+DIGEST_HEADER = "X-Agreement-Digest"
+
+# The headers that say what the mail is and what it is about; all are signed. Changing this
+# list changes every signature from then on (stored mails keep theirs).
+SIGNED_HEADERS: tuple[bytes, ...] = (
+    b"from",
+    b"to",
+    b"subject",
+    b"date",
+    b"message-id",
+    b"in-reply-to",
+    b"references",
+    b"auto-submitted",
+    DIGEST_HEADER.lower().encode(),
+    b"content-type",
+    b"mime-version",
+)
+
+
+def dkim_signer(domain: str, selector: str, private_key: bytes) -> DkimSigner:
+    """A signer for the bot's mails (DKIM_DOMAIN, DKIM_SELECTOR, DKIM_PRIVATE_KEY_FILE)."""
+    return DkimSigner(domain, selector, private_key, SIGNED_HEADERS)
