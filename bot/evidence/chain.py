@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.labels import record_name
 from bot.db.dialect import locks_rows
 from bot.db.models import Agreement, Amendment, ChainEntry, Chat
 from bot.evidence.records import digest_of
@@ -89,7 +90,7 @@ async def chat_chain(session: AsyncSession, chat_id: int) -> list[ChainLink]:
     }
     links = [
         ChainLink(
-            f"agreement #{a.number}",
+            record_name(a.number),
             a.marked_at,
             a.record,
             a.digest,
@@ -105,7 +106,7 @@ async def chat_chain(session: AsyncSession, chat_id: int) -> list[ChainLink]:
     )
     links += [
         ChainLink(
-            f"amendment #{number}.{a.number}",
+            record_name(number, a.number),
             a.created_at,
             a.record,
             a.digest,

@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.core.diff import Diff, word_diff
+from bot.core.labels import label
 from bot.core.media import file_replaced
 from bot.core.people import ChatInfo, full_name, language_for, message_link
 from bot.core.timefmt import format_local, format_utc
@@ -316,11 +317,11 @@ class Letters:
         stamp: bytes | None = None,
     ) -> list[Mail]:
         """Needs ``agreement.chat`` and ``agreement.parties`` with their users loaded."""
-        label = f"{agreement.number}.{amendment.number}"
-        filename = f"agreement-{agreement.chat_id}-{label}.json"
+        amendment_label = label(agreement.number, amendment.number)
+        filename = f"agreement-{agreement.chat_id}-{amendment_label}.json"
         context = {
             **self._about(agreement),
-            "amendment_number": label,
+            "amendment_number": amendment_label,
             "previous_text": previous.text,
             "previous_label": previous.label,
             "text": amendment.text,
