@@ -18,6 +18,7 @@ from bot.db.models import Agreement, Amendment, EditAlert, Mail, MailStatus, Mes
 from bot.mail.entity_html import EntitiesToHtml
 from bot.mail.file_names import file_name
 from bot.mail.parts import (
+    RECORD_TYPE,
     file_attachment,
     forward_view,
     media_view,
@@ -210,7 +211,7 @@ class Letters:
             "media": media_view(media, name, attached=file is not None),
             "forwarded": forward_view(agreement.forwarded_from),
         }
-        record = Attachment(record_filename(agreement), agreement.record, "application/json")
+        record = Attachment(record_filename(agreement), agreement.record, RECORD_TYPE)
         attachments = with_stamp(record, stamp)
         if file is not None and media is not None:
             attachments += (file_attachment(media, name, file),)
@@ -339,7 +340,7 @@ class Letters:
             "amended_at_local": format_local(amendment.created_at, self._zone),
             "parties": [_person(party.user) for party in agreement.parties],
         }
-        record = Attachment(filename, amendment.record, "application/json")
+        record = Attachment(filename, amendment.record, RECORD_TYPE)
         return self._mails(
             "amendment",
             recipients,
