@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.diff import Diff, word_diff
+from bot.core.labels import label
 from bot.core.people import full_name
 from bot.db.models import Agreement, Amendment, MessageVersion, User
 
@@ -65,7 +66,7 @@ async def agreement_history(session: AsyncSession, chat_id: int, number: int) ->
         previous = version.text
     amendments = [
         AmendmentEntry(
-            f"{agreement.number}.{a.number}", numbers[a.version_id], a.created_at, a.digest
+            label(agreement.number, a.number), numbers[a.version_id], a.created_at, a.digest
         )
         for a in await session.scalars(
             select(Amendment)

@@ -15,11 +15,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.dialect import locks_rows
 from bot.db.models import Agreement, Chat
-
-
-def locks_rows(session: AsyncSession) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
 
 
 async def lock_agreement(session: AsyncSession, agreement_id: int) -> Agreement | None:

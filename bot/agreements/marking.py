@@ -27,6 +27,7 @@ from bot.core.directory import (
 )
 from bot.core.media import Download, Media, describe
 from bot.core.people import BUSINESS_CHAT_BASE, ChatInfo, Person, language_for
+from bot.db.dialect import locks_rows
 from bot.db.gate import session_gate
 from bot.db.models import Agreement, AgreementFile, Chat, Party, PartyRole, User
 from bot.db.upsert import insert_ignoring_duplicates
@@ -169,7 +170,7 @@ class AgreementService(Service):
         return None if spent is None else FilesOverBudget(spent).refusal
 
     async def _mark(self, request: MarkRequest) -> MarkResult:
-        postgres = self._session.get_bind().dialect.name == "postgresql"
+        postgres = locks_rows(self._session)
         for _attempt in range(MARK_ATTEMPTS):
             try:
                 # On PostgreSQL a lost race undoes only this attempt (a savepoint), so the

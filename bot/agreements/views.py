@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.core.directory import verified_addresses
+from bot.core.labels import label
 from bot.core.people import full_name
 from bot.db.models import Agreement, Amendment, MessageVersion, Party, PartyRole
 from bot.mail.letters import summary_of
@@ -47,7 +48,7 @@ class AgreementView:
 
     @property
     def amendment_label(self) -> str | None:
-        return f"{self.number}.{self.amendment}" if self.amendment else None
+        return label(self.number, self.amendment) if self.amendment else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.core.directory import remember_chat, remember_user, verified_addresses
 from bot.core.people import BUSINESS, BUSINESS_CHAT_BASE, ChatInfo, Person
+from bot.db.dialect import locks_rows
 from bot.db.models import (
     Agreement,
     BusinessChat,
@@ -111,7 +112,7 @@ class BusinessService(Service):
         found = await self._find_chat(owner_id, client.id)
         if found is None:
             found = BusinessChat(owner_id=owner_id, telegram_chat_id=client.id)
-            if self._session.get_bind().dialect.name != "postgresql":
+            if not locks_rows(self._session):
                 # One process writes at a time on SQLite: nobody can make it meanwhile.
                 self._session.add(found)
                 await self._session.flush()

@@ -19,6 +19,8 @@ from weakref import WeakKeyDictionary
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.db.dialect import locks_rows
+
 
 class WriteGate:
     def __init__(self, *, serialize: bool) -> None:
@@ -62,5 +64,5 @@ def session_gate(session: AsyncSession) -> WriteGate:
 def _gate_of(engine: Engine) -> WriteGate:
     gate = _GATES.get(engine)
     if gate is None:
-        gate = _GATES[engine] = WriteGate(serialize=engine.dialect.name == "sqlite")
+        gate = _GATES[engine] = WriteGate(serialize=not locks_rows(engine))
     return gate

@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.db.dialect import is_postgres
 from bot.db.engine import create_engine
 
 ADD = "SELECT, INSERT"
@@ -78,7 +79,7 @@ def grant_statements(role: str, tables: set[str]) -> list[str]:
 
 async def apply_grants(engine: AsyncEngine, role: str) -> list[str]:
     """Run as the tables' owner; returns the statements it ran."""
-    if engine.dialect.name != "postgresql":
+    if not is_postgres(engine):
         raise GrantError("DATABASE_URL: grants are for PostgreSQL; SQLite has no roles")
     async with engine.begin() as connection:
         exists = await connection.scalar(

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.agreements.lock import lock_agreement
 from bot.core.directory import remember_user
+from bot.core.labels import label
 from bot.core.people import Person, full_name
 from bot.db.gate import session_gate
 from bot.db.models import Acceptance, Agreement, Amendment, MessageVersion, Party, User
@@ -78,8 +79,9 @@ class AmendmentService(Service):
             select(Amendment).where(Amendment.version_id == version.id)
         )
         if amended is not None:  # e.g. a party who joined after everyone else accepted
-            label = f"{number}.{amended.number}"
-            return AcceptResult(Acceptation.ALREADY_AMENDED, number, amendment_label=label)
+            return AcceptResult(
+                Acceptation.ALREADY_AMENDED, number, amendment_label=label(number, amended.number)
+            )
         party_ids = {party.user_id for party in agreement.parties}
         if person.id not in party_ids:
             return AcceptResult(Acceptation.NOT_A_PARTY, number)
@@ -106,17 +108,17 @@ class AmendmentService(Service):
         self._mail_waker.wake()
         if self._stamper is not None:
             self._stamper.wake()
-        label = f"{number}.{amendment.number}"
+        amendment_label = label(number, amendment.number)
         logger.info(
             "amendment recorded chat=%s agreement=%s amendment=%s",
             agreement.chat_id,
             agreement.id,
-            label,
+            amendment_label,
         )
         return AcceptResult(
             Acceptation.AMENDED,
             number,
-            amendment_label=label,
+            amendment_label=amendment_label,
             digest=amendment.digest,
             language=agreement.answer_language,
         )
@@ -156,7 +158,7 @@ class AmendmentService(Service):
                     "number": agreement.number,
                     "digest": agreement.digest,
                 },
-                "number": f"{agreement.number}.{number}",
+                "number": label(agreement.number, number),
                 "previous_digest": head.digest,
                 "replaces_digest": previous.digest,
                 "message": {

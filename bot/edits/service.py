@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.agreements.lock import lock_agreement
 from bot.core.diff import Diff, word_diff
 from bot.core.directory import remember_user
+from bot.core.labels import label
 from bot.core.media import Media, file_replaced, version_media
 from bot.core.people import Person
 from bot.db.gate import session_gate
@@ -244,7 +245,7 @@ async def alert_view(session: AsyncSession, alert_id: int) -> AlertView:
                 Mail.agreement_id == agreement.id, Mail.kind == AGREEMENT_MAIL
             )
         ),
-        amendment_label=f"{agreement.number}.{amendments}" if amendments else None,
+        amendment_label=label(agreement.number, amendments) if amendments else None,
         file_replaced=_file_replaced(agreement, versions),
     )
 

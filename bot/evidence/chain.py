@@ -16,6 +16,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.labels import record_name
+from bot.db.dialect import locks_rows
 from bot.db.models import Agreement, Amendment, ChainEntry, Chat
 from bot.evidence.records import digest_of
 
@@ -43,7 +45,7 @@ async def lock_chain(session: AsyncSession, chat_id: int) -> None:
     """Hold the chat's chain until the transaction ends: on PostgreSQL the chat's row
     (FOR UPDATE), which markings lock too. On SQLite the caller holds the process' write
     turn (bot/db/gate.py) instead, and this is a no-op."""
-    if session.get_bind().dialect.name == "postgresql":
+    if locks_rows(session):
         await session.execute(select(Chat.id).where(Chat.id == chat_id).with_for_update())
 
 
@@ -88,7 +90,7 @@ async def chat_chain(session: AsyncSession, chat_id: int) -> list[ChainLink]:
     }
     links = [
         ChainLink(
-            f"agreement #{a.number}",
+            record_name(a.number),
             a.marked_at,
             a.record,
             a.digest,
@@ -104,7 +106,7 @@ async def chat_chain(session: AsyncSession, chat_id: int) -> list[ChainLink]:
     )
     links += [
         ChainLink(
-            f"amendment #{number}.{a.number}",
+            record_name(number, a.number),
             a.created_at,
             a.record,
             a.digest,

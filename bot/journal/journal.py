@@ -15,8 +15,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, exists, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -25,6 +23,7 @@ from bot.core.background import Periodic
 from bot.core.people import Person
 from bot.db.gate import write_gate
 from bot.db.models import Agreement, JournalEntry
+from bot.db.upsert import insert_for
 from bot.evidence.records import content_hash
 
 logger = logging.getLogger(__name__)
@@ -115,14 +114,9 @@ class Journal:
 
     async def _store(self, rows: list[dict[str, Any]]) -> None:
         async with self._session_factory() as session:
-            insert = (
-                postgresql_insert
-                if session.get_bind().dialect.name == "postgresql"
-                else sqlite_insert
-            )
             # The same content seen twice (a phantom edit, a redelivered update) is one row.
             await session.execute(
-                insert(JournalEntry).on_conflict_do_nothing(
+                insert_for(session, JournalEntry).on_conflict_do_nothing(
                     index_elements=["chat_id", "message_id", "version_at", "content_hash"]
                 ),
                 rows,

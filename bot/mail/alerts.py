@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.core.directory import verified_addresses
+from bot.core.labels import label
 from bot.db.models import (
     Agreement,
     Amendment,
@@ -93,7 +94,7 @@ async def agreed_text(session: AsyncSession, agreement: Agreement) -> AgreedText
     )
     if latest is None:
         return AgreedText(agreement.text, None, agreement.digest)
-    return AgreedText(latest.text, f"{agreement.number}.{latest.number}", latest.digest)
+    return AgreedText(latest.text, label(agreement.number, latest.number), latest.digest)
 
 
 async def agreement_threads(session: AsyncSession, agreement_id: int) -> dict[int, str]:

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.core.directory import verified_addresses
+from bot.core.labels import label
 from bot.db.models import Acceptance, Agreement, Amendment, Mail, Party, User
 from bot.evidence.stamps import stamp_states
 from bot.mail.alerts import agreement_threads
@@ -85,4 +86,4 @@ async def _replaced(
         )
     )
     assert before is not None
-    return AgreedText(before.text, f"{agreement.number}.{before.number}", before.digest)
+    return AgreedText(before.text, label(agreement.number, before.number), before.digest)

@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.core.diff import Diff, word_diff
+from bot.core.labels import label
 from bot.core.media import file_replaced
 from bot.core.people import ChatInfo, full_name, language_for, message_link
 from bot.core.timefmt import format_local, format_utc
@@ -17,6 +18,7 @@ from bot.db.models import Agreement, Amendment, EditAlert, Mail, MailStatus, Mes
 from bot.mail.entity_html import EntitiesToHtml
 from bot.mail.file_names import file_name
 from bot.mail.parts import (
+    RECORD_TYPE,
     file_attachment,
     forward_view,
     media_view,
@@ -210,7 +212,7 @@ class Letters:
             "media": media_view(media, name, attached=file is not None),
             "forwarded": forward_view(agreement.forwarded_from),
         }
-        record = Attachment(record_filename(agreement), agreement.record, "application/json")
+        record = Attachment(record_filename(agreement), agreement.record, RECORD_TYPE)
         attachments = with_stamp(record, stamp)
         if file is not None and media is not None:
             attachments += (file_attachment(media, name, file),)
@@ -317,11 +319,11 @@ class Letters:
         stamp: bytes | None = None,
     ) -> list[Mail]:
         """Needs ``agreement.chat`` and ``agreement.parties`` with their users loaded."""
-        label = f"{agreement.number}.{amendment.number}"
-        filename = f"agreement-{agreement.chat_id}-{label}.json"
+        amendment_label = label(agreement.number, amendment.number)
+        filename = f"agreement-{agreement.chat_id}-{amendment_label}.json"
         context = {
             **self._about(agreement),
-            "amendment_number": label,
+            "amendment_number": amendment_label,
             "previous_text": previous.text,
             "previous_label": previous.label,
             "text": amendment.text,
@@ -339,7 +341,7 @@ class Letters:
             "amended_at_local": format_local(amendment.created_at, self._zone),
             "parties": [_person(party.user) for party in agreement.parties],
         }
-        record = Attachment(filename, amendment.record, "application/json")
+        record = Attachment(filename, amendment.record, RECORD_TYPE)
         return self._mails(
             "amendment",
             recipients,

@@ -9,10 +9,11 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.timefmt import format_utc
+from bot.evidence.tsa_client import REPLY_TYPE as STAMP_TYPE
 from bot.evidence.tsa_client import read_timestamp
 from mailer import Attachment
 
-STAMP_TYPE = "application/timestamp-reply"
+RECORD_TYPE = "application/json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +60,7 @@ def media_view(media: dict[str, Any] | None, name: str, attached: bool) -> Media
 # The sender picks a document's MIME type and name: only a plain type is used, never one that
 # the record's and timestamp's own attachments (or MIME structure itself) use.
 _PLAIN_TYPE = re.compile(r"(application|image|audio|video|font|model)/[a-z0-9][a-z0-9.+-]{0,99}")
-_RESERVED_TYPES = frozenset({"application/json", STAMP_TYPE})
+_RESERVED_TYPES = frozenset({RECORD_TYPE, STAMP_TYPE})
 
 
 def file_attachment(media: dict[str, Any], name: str, content: bytes) -> Attachment:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.directory import remember_user
 from bot.core.people import Person
+from bot.db.dialect import locks_rows
 from bot.db.gate import session_gate
 from bot.db.models import EmailBinding, EmailVerification, User
 from bot.mail.deliveries import agreements_awaiting_mail, queue_agreement_mails
@@ -228,7 +229,7 @@ class RegistrationService(Service):
         """Requests for one address take turns too, whatever account they come from (the
         hourly limit per address keeps the bot from flooding somebody's mailbox). Taken
         after the account's row lock, always in that order. Held until the commit."""
-        if self._session.get_bind().dialect.name == "postgresql":
+        if locks_rows(self._session):
             key = func.hashtext(address.lower())
             await self._session.execute(select(func.pg_advisory_xact_lock(ADDRESS_LOCKS, key)))
 

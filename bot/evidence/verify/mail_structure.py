@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from email.message import EmailMessage, Message
 
 from bot.evidence.tsa_client import REPLY_TYPE as STAMP_TYPE
+from bot.mail.parts import RECORD_TYPE
 from mailer.filters import normalize_newlines
-
-RECORD_TYPE = "application/json"
 
 
 class MailShapeError(ValueError):

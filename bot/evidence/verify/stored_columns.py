@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.labels import label, record_name
 from bot.db.models import Agreement, Amendment, MessageVersion
 
 
@@ -27,12 +28,12 @@ async def check_columns(session: AsyncSession, chat_id: int) -> list[str]:
         )
     ).all()
     for agreement in agreements:
-        label = f"agreement #{agreement.number}"
+        name = record_name(agreement.number)
         record = _parsed(agreement.record)
         if record is None:
-            problems.append(f"{label}: its record is not JSON")
+            problems.append(f"{name}: its record is not JSON")
             continue
-        problems += _differences(label, "agreements", _agreement_pairs(agreement, record))
+        problems += _differences(name, "agreements", _agreement_pairs(agreement, record))
     amended = await session.execute(
         select(Amendment, Agreement.number, MessageVersion)
         .join(Agreement, Agreement.id == Amendment.agreement_id)
@@ -41,16 +42,16 @@ async def check_columns(session: AsyncSession, chat_id: int) -> list[str]:
         .order_by(Agreement.number, Amendment.number)
     )
     for amendment, number, version in amended:
-        label = f"amendment #{number}.{amendment.number}"
+        name = record_name(number, amendment.number)
         record = _parsed(amendment.record)
         if record is None:
-            problems.append(f"{label}: its record is not JSON")
+            problems.append(f"{name}: its record is not JSON")
             continue
-        problems += _differences(label, "amendments", _amendment_pairs(amendment, number, record))
+        problems += _differences(name, "amendments", _amendment_pairs(amendment, number, record))
         if version is None:
-            problems.append(f"{label}: the message version its record names is missing")
+            problems.append(f"{name}: the message version its record names is missing")
             continue
-        problems += _differences(label, "message_versions", _version_pairs(version, record))
+        problems += _differences(name, "message_versions", _version_pairs(version, record))
     return problems
 
 
@@ -70,7 +71,7 @@ def _agreement_pairs(row: Agreement, record: dict[str, Any]) -> Iterator[tuple[s
 def _amendment_pairs(
     row: Amendment, agreement_number: int, record: dict[str, Any]
 ) -> Iterator[tuple[str, Any, Any]]:
-    yield "number", f"{agreement_number}.{row.number}", record.get("number")
+    yield "number", label(agreement_number, row.number), record.get("number")
     yield "text", row.text, (record.get("message") or {}).get("text")
     yield "previous_digest", row.previous_digest, record.get("replaces_digest")
 

@@ -18,6 +18,7 @@ from aiogram.types import TelegramObject, Update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.db.dialect import locks_rows
 from bot.db.models import HandledUpdate
 
 logger = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ class OnceMiddleware(BaseMiddleware):
         if not isinstance(update, Update):
             return await handler(event, data)
         session: AsyncSession = data["session"]
-        if session.get_bind().dialect.name == "postgresql":
+        if locks_rows(session):
             # Inserted at once, so the unique key answers whether the update was handled:
             # before (a redelivery), or by a replica that got it too (a webhook resent while
             # the first try still runs: this insert waits for that one's commit, then
