@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.agreements.limits import ActionLimits
 from bot.config import ConfigError, Settings
 from bot.db.engine import create_engine, create_session_factory
-from bot.db.migrate import PROJECT_ROOT, require_migrated, upgrade
+from bot.db.migrate import require_migrated, upgrade
 from bot.edits.alert_scheduler import AlertScheduler
 from bot.evidence.stamper import Stamper, release_held_mails
 from bot.evidence.stamps import StampWaker
@@ -32,6 +32,7 @@ from bot.mail.letters import Letters
 from bot.mail.outbox import FailureNotifier, MailWaker, MailWorker
 from bot.mail.signing import dkim_signer
 from bot.mail.status import describe, mail_status
+from bot.paths import LOCALES_DIR, TEMPLATES_DIR
 from bot.telegram.cards import CardPoster
 from bot.telegram.commands import register_commands
 from bot.telegram.formatting import entities_to_html
@@ -73,7 +74,7 @@ def build_bot(settings: Settings) -> Bot:
 
 
 def build_letters(settings: Settings) -> Letters:
-    renderer = MailRenderer(PROJECT_ROOT / "templates", PROJECT_ROOT / "locales")
+    renderer = MailRenderer(TEMPLATES_DIR, LOCALES_DIR)
     signer = None
     if settings.dkim_private_key_file and settings.dkim_domain and settings.dkim_selector:
         signer = dkim_signer(

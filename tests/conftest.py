@@ -12,8 +12,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.engine import create_engine, create_session_factory
-from bot.db.migrate import PROJECT_ROOT, upgrade
+from bot.db.migrate import upgrade
 from bot.mail.letters import Letters
+from bot.paths import LOCALES_DIR, TEMPLATES_DIR
 from bot.registration.codes import code_key
 from bot.telegram.formatting import entities_to_html
 from mailer import MailRenderer
@@ -74,7 +75,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def letters() -> Letters:
-    renderer = MailRenderer(PROJECT_ROOT / "templates", PROJECT_ROOT / "locales")
+    renderer = MailRenderer(TEMPLATES_DIR, LOCALES_DIR)
     return Letters(renderer, MAIL_FROM, ZoneInfo("Europe/Moscow"), entities_html=entities_to_html)
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
@@ -12,8 +10,8 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import ConfigError
+from bot.paths import MIGRATIONS_DIR, PROJECT_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 VERSION_TABLE = "alembic_version"  # alembic's default, which migrations/env.py keeps
 MIGRATE_FIRST = "run `python -m bot migrate` first"
 
@@ -24,7 +22,7 @@ class NotMigrated(Exception):
 
 def alembic_config(database_url: str) -> Config:
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["database_url"] = database_url
     return config
 
@@ -59,7 +57,7 @@ async def require_migrated(engine: AsyncEngine) -> None:
             current = set(await connection.run_sync(_current_heads))
     except (OSError, OperationalError, InterfaceError) as exc:
         raise _cannot_open(exc) from None
-    script = ScriptDirectory(str(PROJECT_ROOT / "migrations"))
+    script = ScriptDirectory(str(MIGRATIONS_DIR))
     heads = set(script.get_heads())
     if current == heads:
         return

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from aiogram.utils.i18n import I18n
 
-LOCALES_DIR = Path(__file__).resolve().parents[2] / "locales"
+from bot.paths import LOCALES_DIR
+
 DOMAIN = "bot"
 
 

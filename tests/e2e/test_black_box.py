@@ -13,8 +13,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.engine import create_engine, create_session_factory
-from bot.db.migrate import PROJECT_ROOT, upgrade
+from bot.db.migrate import upgrade
 from bot.db.models import Agreement
+from bot.paths import PROJECT_ROOT
 from tests.botapi import BotAPIServer
 from tests.botapi.scenario import TelegramWorld
 from tests.conftest import MAIL_FROM

@@ -13,7 +13,6 @@ import hashlib
 import re
 from collections.abc import Callable
 from functools import cache
-from pathlib import Path
 
 from bot.evidence.records import digest_of
 from bot.evidence.verify.mail_structure import RecordMail
@@ -24,9 +23,9 @@ from bot.evidence.verify.verdict import Verdict
 from bot.mail.entity_html import EntitiesToHtml
 from bot.mail.file_names import file_name
 from bot.mail.parts import file_attachment, stamp_filename
+from bot.paths import LOCALES_DIR
 from mailer.languages import SUPPORTED_LANGUAGES, normalize_language
 
-LOCALES_DIR = Path(__file__).resolve().parents[3] / "locales"
 _NUMBERS = r"\d+(?:\.\d+)?"
 Translate = Callable[[str], str]
 
