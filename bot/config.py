@@ -199,11 +199,11 @@ class Settings(TimestampSettings, DkimSettings, SenderSettings, LogSettings):
     journal_retention_days: int = Field(default=30, ge=1)
     agree_reaction: str = Field(default="🤝", min_length=1)
     # Marks and joins (/agree, a reaction, "I agree") a minute: by one person in all chats,
-    # and in one chat by everyone. Each process counts its own (see services/limits.py).
+    # and in one chat by everyone. Each process counts its own (see bot/agreements/limits.py).
     agree_limit_per_user: int = Field(default=20, ge=1)
     agree_limit_per_chat: int = Field(default=60, ge=1)
     # Megabytes of agreed files stored in 24 hours: for what one person marks, in all
-    # chats, and for one chat. Counted in the database (see services/file_budget.py).
+    # chats, and for one chat. Counted in the database (see bot/agreements/file_budget.py).
     files_mb_per_user_per_day: float = Field(default=200.0, gt=0)
     files_mb_per_chat_per_day: float = Field(default=500.0, gt=0)
 

@@ -85,13 +85,13 @@ class Refusal(enum.StrEnum):
     SERVICE_MESSAGE = "service_message"
     UNKNOWN_AGREEMENT = "unknown_agreement"
     EDIT_PENDING = "edit_pending"  # joining waits until the parties accept an edit
-    # The file would go over the day's budget for stored files (services/file_budget.py).
+    # The file would go over the day's budget for stored files (bot/agreements/file_budget.py).
     FILES_OVER_USER_BUDGET = "files_over_user_budget"
     FILES_OVER_CHAT_BUDGET = "files_over_chat_budget"
 
 
 class JoinClosed(Exception):
-    """A join refused while an edit awaits acceptance (services/pending.py); nothing of
+    """A join refused while an edit awaits acceptance (bot/agreements/pending.py); nothing of
     the attempt is kept."""
 
 
@@ -215,7 +215,7 @@ class AgreementService(Service):
         """A chat member presses "I agree" under the bot's answer."""
         if not await self.joinable(agreement_id, chat_id):
             return MarkResult(Refusal.UNKNOWN_AGREEMENT)
-        # Takes turns with edits of the agreement (services/agreement_lock.py).
+        # Takes turns with edits of the agreement (bot/agreements/lock.py).
         async with session_gate(self._session).turn():
             agreement = await lock_agreement(self._session, agreement_id)
             assert agreement is not None  # append-only: it was there a moment ago

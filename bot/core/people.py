@@ -33,7 +33,7 @@ class Person:
 
 
 BUSINESS = "business"
-# Business chats get chat keys from here up (see services/business.py).
+# Business chats get chat keys from here up (see bot/business/service.py).
 BUSINESS_CHAT_BASE = 1 << 53
 
 

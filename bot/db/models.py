@@ -92,7 +92,7 @@ class Agreement(Base):
     __table_args__ = (
         UniqueConstraint("chat_id", "message_id"),
         UniqueConstraint("chat_id", "number"),
-        # the day's files of a person and of a chat (services/file_budget.py)
+        # the day's files of a person and of a chat (bot/agreements/file_budget.py)
         Index("ix_agreements_chat_marked_at", "chat_id", "marked_at"),
         Index("ix_agreements_marked_by_marked_at", "marked_by_id", "marked_at"),
     )

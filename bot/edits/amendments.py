@@ -62,7 +62,7 @@ class AmendmentService(Service):
 
     async def _accept(self, version_id: int, chat_id: int, person: Person) -> AcceptResult:
         version = await self._session.get(MessageVersion, version_id)
-        if version is not None:  # who decides takes turns (services/agreement_lock.py)
+        if version is not None:  # who decides takes turns (bot/agreements/lock.py)
             await lock_agreement(self._session, version.agreement_id)
         agreement = await self._agreement(version.agreement_id) if version else None
         if version is None or agreement is None or agreement.chat_id != chat_id:

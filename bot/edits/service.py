@@ -98,7 +98,7 @@ class EditService(Service):
         )
         if agreement is None:
             return EditResult(EditOutcome.NOT_AGREED)
-        # Takes turns with joins of the agreement (services/agreement_lock.py), so that
+        # Takes turns with joins of the agreement (bot/agreements/lock.py), so that
         # nobody joins after this version and before it is accepted.
         async with session_gate(self._session).turn():
             locked = await lock_agreement(self._session, agreement.id)

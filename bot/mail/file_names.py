@@ -13,7 +13,7 @@ from typing import Any
 _INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Cn", "Zl", "Zp"})
 # Letters (and one symbol) that are drawn as nothing: Hangul fillers and the braille blank.
 _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
-# The names the record and its timestamp are attached under (services/letters.py).
+# The names the record and its timestamp are attached under (bot/mail/letters.py).
 _RECORD_PREFIX = "agreement-"
 _KIND_EXTENSIONS = {"photo": ".jpg", "voice": ".ogg", "video_note": ".mp4"}
 

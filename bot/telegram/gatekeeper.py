@@ -1,8 +1,9 @@
 """Who may mark or join an agreement, asked at the Telegram edge before any query or
-download: in a group its members (bot/telegram/membership.py), within the limits (services/
-limits.py); in a business chat its owner (handlers/business.py checks who that is),
-within the same limits. Membership comes first, so that people outside a chat can't use
-up its limit; and an attempt that recorded and joined nothing gives its place back."""
+download: in a group its members (bot/telegram/membership.py), within the limits
+(bot/agreements/limits.py); in a business chat its owner (bot/telegram/routers/business.py
+checks who that is), within the same limits. Membership comes first, so that people
+outside a chat can't use up its limit; and an attempt that recorded and joined nothing
+gives its place back."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 The client sends callback data, so it can be anything: every number is bounded here to
 what the database's keys hold, and data that does not parse matches no handler (then
-handlers/unknown_callbacks.py answers it) instead of reaching a query.
+bot/telegram/routers/unknown_callbacks.py answers it) instead of reaching a query.
 """
 
 from __future__ import annotations
