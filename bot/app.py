@@ -23,7 +23,6 @@ from bot.config import ConfigError, Settings
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import require_migrated, upgrade
 from bot.edits.alert_scheduler import AlertScheduler
-from bot.evidence.stamper import Stamper, release_held_mails
 from bot.evidence.stamps import StampWaker
 from bot.evidence.tsa_client import TimestampAuthority
 from bot.journal.housekeeping import Housekeeping
@@ -31,6 +30,7 @@ from bot.journal.journal import Journal
 from bot.mail.letters import Letters
 from bot.mail.outbox import FailureNotifier, MailWaker, MailWorker
 from bot.mail.signing import dkim_signer
+from bot.mail.stamper import Stamper, release_held_mails
 from bot.mail.status import describe, mail_status
 from bot.paths import LOCALES_DIR, TEMPLATES_DIR
 from bot.telegram.cards import CardPoster
