@@ -11,10 +11,10 @@ matched. The table is the order the code keeps:
                                                                        the cached membership
                                                                        answers, and need no
                                                                        handler
- 2    PlainMessageFastPath         outer, update                       fast path: a plain group
-                                                                       message (not a command) is
-                                                                       journaled and done without
-                                                                       the dispatcher
+ 2    PlainMessageFastPath         outer, update                       fast path: a plain message
+                                                                       (not a command) skips the
+                                                                       dispatcher: counted, and
+                                                                       journaled if a group's
  3    GracefulStop                 outer, update                       a stop lets the update
                                                                        being handled finish (a
                                                                        grace period)
