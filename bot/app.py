@@ -23,7 +23,6 @@ from bot.config import ConfigError, Settings
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import require_migrated, upgrade
 from bot.edits.alert_scheduler import AlertScheduler
-from bot.evidence.stamper import Stamper, release_held_mails
 from bot.evidence.stamps import StampWaker
 from bot.evidence.tsa_client import TimestampAuthority
 from bot.journal.housekeeping import Housekeeping
@@ -31,6 +30,7 @@ from bot.journal.journal import Journal
 from bot.mail.letters import Letters
 from bot.mail.outbox import FailureNotifier, MailWaker, MailWorker
 from bot.mail.signing import dkim_signer
+from bot.mail.stamper import Stamper, release_held_mails
 from bot.mail.status import describe, mail_status
 from bot.paths import LOCALES_DIR, TEMPLATES_DIR
 from bot.telegram.cards import CardPoster
@@ -40,9 +40,9 @@ from bot.telegram.gatekeeper import Gatekeeper
 from bot.telegram.i18n import create_i18n
 from bot.telegram.membership import Membership
 from bot.telegram.middlewares import install as install_middlewares
-from bot.telegram.middlewares.handled import HandledUpdates
-from bot.telegram.middlewares.membership_changes import CHAT_MEMBER
-from bot.telegram.middlewares.stored_first import JournalBeforeConfirm
+from bot.telegram.middlewares.journal_before_confirming import JournalBeforeConfirming
+from bot.telegram.middlewares.last_handled import LastHandledUpdate
+from bot.telegram.middlewares.membership_cache import CHAT_MEMBER
 from bot.telegram.notifier import TelegramNotifier
 from bot.telegram.recovery import post_owed_cards
 from bot.telegram.routers import build_router
@@ -148,7 +148,7 @@ def build_dispatcher(
     cards: CardPoster,
     stamper: StampWaker | None = None,
 ) -> Dispatcher:
-    handled = HandledUpdates()
+    handled = LastHandledUpdate()
     membership = Membership()
     gatekeeper = Gatekeeper(
         membership,
@@ -244,7 +244,7 @@ async def run(
                 )
         else:
             await bot.delete_webhook(drop_pending_updates=False)
-            bot.session.middleware(JournalBeforeConfirm(journal))
+            bot.session.middleware(JournalBeforeConfirming(journal))
         await register_commands(bot, create_i18n())
         await post_owed_cards(
             bot, session_factory, letters, worker, utc_now, create_i18n(), settings.zone

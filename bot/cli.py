@@ -41,8 +41,8 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
 
 def verify(args: argparse.Namespace) -> int:
     """A report on stdout, nothing logged; 0 valid, 1 not, 2 used wrongly."""
-    from bot.evidence.verify.commands import verify_chain, verify_file
     from bot.telegram.formatting import entities_to_html
+    from bot.verify.commands import verify_chain, verify_file
 
     if args.chain is not None:
         return verify_chain(args.chain)

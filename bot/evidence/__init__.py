@@ -1,2 +1,3 @@
-"""What proves a record: its digest and chain, RFC 3161 timestamps (the queue, the stamper
-worker, the TSA client and token), and verify (evidence/verify/)."""
+"""What proves a record: its digest and chain, and RFC 3161 timestamps (the queue of
+records waiting for one, the TSA client and token). It knows nothing of mail: bot/mail/
+attaches the stamps, and bot/verify/ checks what was mailed."""

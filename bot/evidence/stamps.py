@@ -1,8 +1,8 @@
 """Which records wait for a trusted timestamp, and the tokens they got.
 
 With TSA_URL set, a new record's digest is queued for stamping in the same transaction
-as the record, and its mails wait until the stamper has a token (or gave up), so that
-each mail carries it.
+as the record, and its mails wait until the stamper (bot/mail/stamper.py) has a token (or
+gave up), so that each mail carries it.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ or send a callback query with any data. The answer is cached briefly per (chat, 
 so that a busy chat doesn't ask Telegram on every press; the cache is bounded, and a
 "no" is kept for less time than a "yes", so someone who joins the chat can act soon.
 What the bot learns of a change (a member leaving or joining, a ban: see
-middlewares/membership_changes.py) drops the cached answer at once. When Telegram can't
+middlewares/membership_cache.py) drops the cached answer at once. When Telegram can't
 be asked (unreachable, 429 Too Many Requests), that is kept for a moment too, so that a
 flood of presses doesn't ask again each time and prolong the 429.
 """

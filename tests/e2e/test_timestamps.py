@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.evidence.verify.commands import verify_content
 from bot.telegram.formatting import entities_to_html
+from bot.verify.commands import verify_content
 from tests.botapi import BotAPIServer
 from tests.botapi.scenario import TelegramWorld
 from tests.e2e.conftest import Harness, bot_settings, running_bot

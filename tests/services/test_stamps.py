@@ -17,13 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.agreements.marking import AgreementService, MarkRequest
 from bot.db.models import Agreement, Mail, Timestamp
-from bot.evidence.stamper import STAMP_WAIT, Stamper, release_held_mails
 from bot.evidence.tsa_client import TimestampAuthority
-from bot.evidence.verify.integrity import check_stamp, read_evidence
-from bot.evidence.verify.verdict import Verdict
 from bot.mail.letters import Letters
+from bot.mail.stamper import STAMP_WAIT, Stamper, release_held_mails
 from bot.paths import PROJECT_ROOT
 from bot.telegram.formatting import entities_to_html
+from bot.verify.integrity import check_stamp, read_evidence
+from bot.verify.verdict import Verdict
 from tests.conftest import FakeClock, RecordingWaker
 from tests.services.test_agreements import ALICE, BOB, GROUP, bind, said
 from tests.support.tsa import LocalTsa, TsaKeys, make_tsa_keys, running_tsa

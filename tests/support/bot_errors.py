@@ -18,7 +18,7 @@ from pathlib import Path
 from bot.logs import TEXT_FORMAT
 
 TRACEBACK = "Traceback (most recent call last)"
-# "2026-12-07 17:55:38,442 ERROR bot.evidence.stamper: ..." (bot.logs.TEXT_FORMAT)
+# "2026-12-07 17:55:38,442 ERROR bot.mail.stamper: ..." (bot.logs.TEXT_FORMAT)
 _TEXT_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ ([A-Z]+) ")
 _SERIOUS = {"ERROR", "CRITICAL"}
 

@@ -9,10 +9,10 @@ from tests.support.bot_errors import errors_in_file, unexpected
 
 TEXT_LOG = """\
 2026-12-07 17:55:38,442 INFO bot.app: started
-2026-12-07 17:55:38,500 WARNING bot.evidence.stamper: timestamp deferred digest=ab
-2026-12-07 17:55:39,001 ERROR bot.evidence.stamper: stamping failed
+2026-12-07 17:55:38,500 WARNING bot.mail.stamper: timestamp deferred digest=ab
+2026-12-07 17:55:39,001 ERROR bot.mail.stamper: stamping failed
 Traceback (most recent call last):
-  File "bot/evidence/stamper.py", line 1, in stamp_pending
+  File "bot/mail/stamper.py", line 1, in stamp_pending
 sqlalchemy.exc.IntegrityError: UNIQUE constraint failed: mails.user_id, mails.topic
 2026-12-07 17:55:39,100 INFO bot.app: still here
 2026-12-07 17:55:40,000 WARNING asyncio: Task exception was never retrieved
@@ -27,7 +27,7 @@ def test_a_text_log_yields_its_errors_with_their_tracebacks(tmp_path: Path) -> N
     log.write_text(TEXT_LOG)
     errors = errors_in_file(log)
     assert [error.splitlines()[0][24:] for error in errors] == [
-        "ERROR bot.evidence.stamper: stamping failed",
+        "ERROR bot.mail.stamper: stamping failed",
         "WARNING asyncio: Task exception was never retrieved",
         "CRITICAL bot.app: giving up",
     ]

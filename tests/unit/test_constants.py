@@ -4,8 +4,8 @@ them and for verify that reads them back."""
 from __future__ import annotations
 
 from bot.evidence import tsa_client
-from bot.evidence.verify import mail_structure
 from bot.mail import parts
+from bot.verify import mail_structure
 
 
 def test_the_record_and_stamp_types_are_one_definition_each() -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import dns.exception
 import pytest
 
-from bot.evidence.verify.dkim_check import check_dkim
-from bot.evidence.verify.verdict import NOT_CHECKED, PASSED, Verdict
 from bot.mail.signing import dkim_signer
+from bot.verify.dkim_check import check_dkim
+from bot.verify.verdict import NOT_CHECKED, PASSED, Verdict
 from tests.support.dkim_keys import DkimKeys, make_keys
 
 MAIL = (

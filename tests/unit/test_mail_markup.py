@@ -1,4 +1,4 @@
-"""The allow-list verify reads HTML parts with (bot/evidence/verify/mail_markup.py) accepts every
+"""The allow-list verify reads HTML parts with (bot/verify/mail_markup.py) accepts every
 record mail the templates write: each optional part, every formatting entity, both
 languages. A template change that writes new markup fails here, not in a user's verify."""
 
@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from bot.evidence.verify.mail_view import read_html, tokens
 from bot.mail.parts import ForwardView, MediaView, TimestampView
 from bot.telegram.formatting import entities_to_html
+from bot.verify.mail_view import read_html, tokens
 from tests.test_mailer_compose import agreement_context, renderer
 from tests.test_mailer_new_kinds import amendment_context
 

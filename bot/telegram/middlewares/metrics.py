@@ -12,7 +12,7 @@ from aiogram.types import TelegramObject, Update
 from bot.metrics import HANDLER_SECONDS, UPDATES
 
 
-class MetricsMiddleware(BaseMiddleware):
+class UpdateMetrics(BaseMiddleware):
     async def __call__(
         self,
         handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],

@@ -3,6 +3,9 @@
 The authority is asked outside any transaction. It is retried with growing pauses; after
 STAMP_WAIT the record's mails go without a token rather than wait longer: the record and
 its digest are the evidence, the timestamp only dates it.
+
+It is a mail worker: the stamp queue and the authority's client are bot/evidence/'s, and
+what this adds is holding the mails back and then queuing them.
 """
 
 from __future__ import annotations

@@ -18,13 +18,13 @@ from aiogram.types import Message, TelegramObject, Update
 
 from bot.metrics import UPDATES
 from bot.telegram.membership import Membership
-from bot.telegram.middlewares.handled import HandledUpdates
+from bot.telegram.middlewares.last_handled import LastHandledUpdate
 
 CHAT_MEMBER = "chat_member"
 
 
-class MembershipChanges(BaseMiddleware):
-    def __init__(self, membership: Membership, handled: HandledUpdates) -> None:
+class MembershipCacheInvalidation(BaseMiddleware):
+    def __init__(self, membership: Membership, handled: LastHandledUpdate) -> None:
         self._membership = membership
         self._handled = handled
         self._counted = UPDATES.labels(CHAT_MEMBER)

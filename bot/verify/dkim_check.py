@@ -20,7 +20,7 @@ import dkim
 import dkim.dnsplug
 import dns.exception
 
-from bot.evidence.verify.verdict import Verdict
+from bot.verify.verdict import Verdict
 from mailer.compose import recompose_body
 
 NAME = "DKIM signature"

@@ -10,7 +10,7 @@ from aiogram.utils.i18n import I18nMiddleware
 from bot.core.people import language_for
 
 
-class UserLanguageMiddleware(I18nMiddleware):
+class UserLanguage(I18nMiddleware):
     async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
         user: User | None = data.get("event_from_user")
         return language_for(user.language_code if user else None)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from bot.evidence.verify import mail_markup as allowed
+from bot.verify import mail_markup as allowed
 
 # Tags that start a new line or cell where a reader sees them; their text is set apart.
 _BREAKS = frozenset({"br", "p", "div", "td", "tr", "table", "h1", "li", "blockquote", "pre"})

@@ -13,7 +13,7 @@ from aiogram import BaseMiddleware, Bot
 from aiogram.types import TelegramObject, Update
 
 
-class HandledUpdates(BaseMiddleware):
+class LastHandledUpdate(BaseMiddleware):
     def __init__(self) -> None:
         self.last_update_id: int | None = None
 

@@ -1,4 +1,4 @@
-"""QuietMessages may pass by only what no message handler would take."""
+"""PlainMessageFastPath may pass by only what no message handler would take."""
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -11,7 +11,7 @@ from aiogram.types import Chat, Message
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.telegram.middlewares.quiet import COMMAND_PREFIX, is_plain
+from bot.telegram.middlewares.fast_path import COMMAND_PREFIX, is_plain
 from bot.telegram.routers import build_router
 
 
@@ -30,7 +30,9 @@ def test_every_message_handler_wants_a_command() -> None:
     assert handlers
     for handler in handlers:
         commands = [f.callback for f in handler.filters or [] if isinstance(f.callback, Command)]
-        assert commands, f"{handler.callback.__qualname__} takes plain messages: see QuietMessages"
+        assert commands, (
+            f"{handler.callback.__qualname__} takes plain messages: see PlainMessageFastPath"
+        )
         for command in commands:
             assert command.prefix == COMMAND_PREFIX
 

@@ -15,15 +15,15 @@ from collections.abc import Callable
 from functools import cache
 
 from bot.evidence.records import digest_of
-from bot.evidence.verify.mail_structure import RecordMail
-from bot.evidence.verify.mail_view import HtmlView, box_text, collapse, read_html, tokens
-from bot.evidence.verify.record_view import Author, RecordView
-from bot.evidence.verify.text_frames import check_frames, difference
-from bot.evidence.verify.verdict import Verdict
 from bot.mail.entity_html import EntitiesToHtml
 from bot.mail.file_names import file_name
 from bot.mail.parts import file_attachment, stamp_filename
 from bot.paths import LOCALES_DIR
+from bot.verify.mail_structure import RecordMail
+from bot.verify.mail_view import HtmlView, box_text, collapse, read_html, tokens
+from bot.verify.record_view import Author, RecordView
+from bot.verify.text_frames import check_frames, difference
+from bot.verify.verdict import Verdict
 from mailer.languages import SUPPORTED_LANGUAGES, normalize_language
 
 _NUMBERS = r"\d+(?:\.\d+)?"

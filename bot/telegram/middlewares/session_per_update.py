@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.gate import write_gate
 
 
-class DatabaseSessionMiddleware(BaseMiddleware):
+class SessionPerUpdate(BaseMiddleware):
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
         self._gate = write_gate(session_factory)

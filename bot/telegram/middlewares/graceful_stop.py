@@ -19,7 +19,7 @@ from aiogram.types import TelegramObject, Update
 logger = logging.getLogger(__name__)
 
 
-class FinishInFlight(BaseMiddleware):
+class GracefulStop(BaseMiddleware):
     def __init__(self, grace: float) -> None:
         self._grace = grace
 

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.core.directory import remember_topic
 
 
-class TopicNamesMiddleware(BaseMiddleware):
+class TopicNameLearner(BaseMiddleware):
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
         self._known: dict[tuple[int, int], str] = {}

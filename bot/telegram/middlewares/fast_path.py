@@ -7,7 +7,7 @@ so this outermost middleware journals such a message, counts it and stops there 
 counted in ``agreement_bot_updates_total``, not timed in the handler-latency histogram).
 
 A message is plain when it is no command: every message handler in ``bot.telegram.routers`` is
-behind a command filter (``tests/unit/test_quiet.py`` holds them to that).
+behind a command filter (``tests/unit/test_fast_path.py`` holds them to that).
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.types import Message, TelegramObject, Update
 
 from bot.metrics import UPDATES
-from bot.telegram.middlewares.handled import HandledUpdates
-from bot.telegram.middlewares.journal import JournalMiddleware
-from bot.telegram.middlewares.topics import TopicNamesMiddleware
+from bot.telegram.middlewares.journaling import MessageJournaling
+from bot.telegram.middlewares.last_handled import LastHandledUpdate
+from bot.telegram.middlewares.topic_names import TopicNameLearner
 
 COMMAND_PREFIX = "/"
 
@@ -33,12 +33,12 @@ def is_plain(message: Message) -> bool:
     return not (text and text.lstrip().startswith(COMMAND_PREFIX))
 
 
-class QuietMessages(BaseMiddleware):
+class PlainMessageFastPath(BaseMiddleware):
     def __init__(
         self,
-        handled: HandledUpdates,
-        topics: TopicNamesMiddleware,
-        journal: JournalMiddleware | None,
+        handled: LastHandledUpdate,
+        topics: TopicNameLearner,
+        journal: MessageJournaling | None,
     ) -> None:
         self._handled = handled
         self._topics = topics

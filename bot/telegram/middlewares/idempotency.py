@@ -24,10 +24,10 @@ from bot.db.models import HandledUpdate
 logger = logging.getLogger(__name__)
 
 
-class OnceMiddleware(BaseMiddleware):
+class HandleOnce(BaseMiddleware):
     """An inner middleware of each observer: it runs only when a handler matched, so the
     many updates nothing handles (plain group messages) cost no database round trip.
-    Needs the update's session from DatabaseSessionMiddleware."""
+    Needs the update's session from SessionPerUpdate."""
 
     def __init__(self, clock: Callable[[], datetime]) -> None:
         self._clock = clock

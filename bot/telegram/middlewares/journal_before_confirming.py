@@ -20,7 +20,7 @@ from aiogram.methods.base import TelegramType
 from bot.journal.journal import Journal
 
 
-class JournalBeforeConfirm(BaseRequestMiddleware):
+class JournalBeforeConfirming(BaseRequestMiddleware):
     def __init__(self, journal: Journal) -> None:
         self._journal = journal
 

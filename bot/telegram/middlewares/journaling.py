@@ -12,7 +12,7 @@ from bot.journal.journal import Journal
 from bot.telegram.adapters import marked_message_from
 
 
-class JournalMiddleware(BaseMiddleware):
+class MessageJournaling(BaseMiddleware):
     def __init__(self, journal: Journal) -> None:
         self._journal = journal
 

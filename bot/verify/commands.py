@@ -20,12 +20,12 @@ from bot.config import (
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import NotMigrated, require_migrated
 from bot.evidence.chain import ChainLink, chat_chain, check_chain
-from bot.evidence.verify.dkim_check import NAME as DKIM
-from bot.evidence.verify.dkim_check import DkimKey, check_dkim
-from bot.evidence.verify.integrity import Evidence, check_stamp, check_store, read_evidence
-from bot.evidence.verify.stored_columns import check_columns
-from bot.evidence.verify.verdict import Verdict
 from bot.mail.entity_html import EntitiesToHtml
+from bot.verify.dkim_check import NAME as DKIM
+from bot.verify.dkim_check import DkimKey, check_dkim
+from bot.verify.integrity import Evidence, check_stamp, check_store, read_evidence
+from bot.verify.stored_columns import check_columns
+from bot.verify.verdict import Verdict
 from mailer.dkim_key import public_record
 
 

@@ -17,11 +17,11 @@ from bot.core.timefmt import format_utc
 from bot.db.models import Agreement, Amendment
 from bot.evidence.records import digest_of
 from bot.evidence.tsa_client import read_timestamp
-from bot.evidence.verify.mail_checks import check_shown
-from bot.evidence.verify.mail_structure import MailShapeError, parse_mail, read_record_mail
-from bot.evidence.verify.record_view import RecordError, read_record
-from bot.evidence.verify.verdict import Verdict
 from bot.mail.entity_html import EntitiesToHtml
+from bot.verify.mail_checks import check_shown
+from bot.verify.mail_structure import MailShapeError, parse_mail, read_record_mail
+from bot.verify.record_view import RecordError, read_record
+from bot.verify.verdict import Verdict
 
 __all__ = ["Evidence", "check_stamp", "check_store", "read_evidence"]
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.evidence.verify.record_view import RecordView
-from bot.evidence.verify.verdict import Verdict
+from bot.verify.record_view import RecordView
+from bot.verify.verdict import Verdict
 from mailer.filters import normalize_newlines
 
 NAME = "text part"
