@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
-from bot.agreements.views import AgreementPage, load_views, with_parties
+from bot.agreements.views import AgreementPage, load_views
+from bot.db.loading import with_parties
 from bot.db.models import Agreement, Party
 from bot.mail.service import Service
 
@@ -18,7 +18,7 @@ class ListingService(Service):
         pages = max(1, -(-(total or 0) // page_size))
         page = min(max(page, 0), pages - 1)
         agreements = await self._session.scalars(
-            with_parties(select(Agreement))
+            with_parties(select(Agreement), chat=False)
             .where(Agreement.chat_id == chat_id)
             .order_by(Agreement.number.desc())
             .offset(page * page_size)
@@ -36,7 +36,6 @@ class ListingService(Service):
         page = min(max(page, 0), pages - 1)
         agreements = await self._session.scalars(
             with_parties(select(Agreement))
-            .options(selectinload(Agreement.chat))
             .where(Agreement.id.in_(mine))
             .order_by(Agreement.marked_at.desc(), Agreement.id.desc())
             .offset(page * page_size)

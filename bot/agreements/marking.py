@@ -17,18 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.agreements.file_budget import DEFAULT_FILE_BUDGET, FileBudget, Spent, spent_by
 from bot.agreements.lock import lock_agreement
 from bot.agreements.pending import edit_awaits_acceptance
-from bot.agreements.views import AgreementView, load_views, new_view, with_parties
-from bot.core.directory import (
-    remember_chat,
-    remember_user,
-    remember_users,
-    topic_name,
-    verified_addresses,
-)
+from bot.agreements.views import AgreementView, load_views, new_view
+from bot.core.directory import remember_chat, remember_user, remember_users, topic_name
 from bot.core.media import Download, Media, describe
 from bot.core.people import BUSINESS_CHAT_BASE, ChatInfo, Person, language_for
 from bot.db.dialect import locks_rows
 from bot.db.gate import session_gate
+from bot.db.loading import with_parties
 from bot.db.models import Agreement, AgreementFile, Chat, Party, PartyRole, User
 from bot.db.upsert import insert_ignoring_duplicates
 from bot.evidence.chain import add_link, chain_head
@@ -37,6 +32,7 @@ from bot.evidence.stamps import StampWaker, request_stamp
 from bot.mail.deliveries import queue_agreement_mails, queue_new_agreement_mails
 from bot.mail.letters import Letters
 from bot.mail.outbox import MailWaker
+from bot.mail.queuing import addresses_of_parties
 from bot.mail.service import Service
 from bot.metrics import AGREEMENTS
 
@@ -251,7 +247,7 @@ class AgreementService(Service):
         update, so nothing else would post it)."""
         agreements = (
             await self._session.scalars(
-                with_parties(select(Agreement))
+                with_parties(select(Agreement), chat=False)
                 .where(
                     Agreement.answer_message_id.is_(None),
                     Agreement.marked_at >= since,
@@ -346,7 +342,7 @@ class AgreementService(Service):
 
     async def _finish_new(self, agreement: Agreement, request: MarkRequest) -> AgreementView:
         """_finish for an agreement recorded in this transaction, from what is in memory."""
-        addresses = await verified_addresses(self._session, [p.user_id for p in agreement.parties])
+        addresses = await addresses_of_parties(self._session, [agreement])
         queued = 0
         if self._stamper is None:  # else the stamper mails it once the timestamp is there
             queued = await queue_new_agreement_mails(
@@ -367,7 +363,7 @@ class AgreementService(Service):
         await self._session.commit()
         self._wake(queued)
         agreement = await self._session.scalar(
-            with_parties(select(Agreement)).where(Agreement.id == agreement_id),
+            with_parties(select(Agreement), chat=False).where(Agreement.id == agreement_id),
             execution_options={"populate_existing": True},
         )
         assert agreement is not None

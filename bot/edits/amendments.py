@@ -8,19 +8,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from bot.agreements.lock import lock_agreement
 from bot.core.directory import remember_user
 from bot.core.labels import label
 from bot.core.people import Person, full_name
 from bot.db.gate import session_gate
-from bot.db.models import Acceptance, Agreement, Amendment, MessageVersion, Party, User
+from bot.db.loading import load_agreement
+from bot.db.models import Acceptance, Agreement, Amendment, MessageVersion, User
 from bot.evidence.chain import add_link, chain_head, lock_chain
 from bot.evidence.records import AMENDMENT_FORMAT, iso_utc, seal
 from bot.evidence.stamps import request_stamp
 from bot.mail.alerts import agreed_text
-from bot.mail.amendments import queue_amendment_mails
+from bot.mail.amendments import queue_amendment_mails_of
 from bot.mail.service import Service
 
 logger = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ class AmendmentService(Service):
         version = await self._session.get(MessageVersion, version_id)
         if version is not None:  # who decides takes turns (bot/agreements/lock.py)
             await lock_agreement(self._session, version.agreement_id)
-        agreement = await self._agreement(version.agreement_id) if version else None
+        agreement = await load_agreement(self._session, version.agreement_id) if version else None
         if version is None or agreement is None or agreement.chat_id != chat_id:
             return AcceptResult(Acceptation.UNKNOWN)
         number = agreement.number
@@ -121,16 +121,6 @@ class AmendmentService(Service):
             amendment_label=amendment_label,
             digest=amendment.digest,
             language=agreement.answer_language,
-        )
-
-    async def _agreement(self, agreement_id: int) -> Agreement | None:
-        return await self._session.scalar(
-            select(Agreement)
-            .where(Agreement.id == agreement_id)
-            .options(
-                selectinload(Agreement.chat),
-                selectinload(Agreement.parties).selectinload(Party.user),
-            )
         )
 
     async def _amend(
@@ -190,7 +180,7 @@ class AmendmentService(Service):
         await self._session.flush()
         if self._stamper is not None:
             request_stamp(self._session, amendment.digest, now, amendment_id=amendment.id)
-        await queue_amendment_mails(self._session, self._letters, amendment.id, now)
+        await queue_amendment_mails_of(self._session, self._letters, agreement, amendment, now)
         return amendment
 
 
