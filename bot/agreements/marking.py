@@ -201,8 +201,10 @@ class AgreementService(Service):
         if existing is None:
             await self._check_file_budget(request, now)
             return await self._record(request, now, chat, users)
-        if lock_chat:  # the chat's row is held: the agreement's next (agreement_lock.py)
-            existing = await lock_agreement(self._session, existing.id)
+        if lock_chat:  # the chat's row is held: the agreement's next (bot/agreements/lock.py)
+            existing = await lock_agreement(
+                self._session, request.chat.id, existing.id, chat_locked=True
+            )
             assert existing is not None
         joined = await self._add_party(existing, request.marker.id, now)
         return existing.id, Outcome.JOINED if joined else Outcome.ALREADY_PARTY
@@ -213,7 +215,7 @@ class AgreementService(Service):
             return MarkResult(Refusal.UNKNOWN_AGREEMENT)
         # Takes turns with edits of the agreement (bot/agreements/lock.py).
         async with session_gate(self._session).turn():
-            agreement = await lock_agreement(self._session, agreement_id)
+            agreement = await lock_agreement(self._session, chat_id, agreement_id)
             assert agreement is not None  # append-only: it was there a moment ago
             now = self._clock()
             await remember_user(self._session, person, now)
@@ -303,7 +305,7 @@ class AgreementService(Service):
 
     async def _add_party(self, agreement: Agreement, user_id: int, now: datetime) -> bool:
         """A party joining an agreement recorded before; False if already one. The caller
-        holds the agreement (agreement_lock.py)."""
+        holds the agreement (bot/agreements/lock.py)."""
         if await self._session.get(Party, (agreement.id, user_id)) is not None:
             return False
         if await edit_awaits_acceptance(self._session, agreement):

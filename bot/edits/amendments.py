@@ -14,9 +14,8 @@ from bot.core.directory import remember_user
 from bot.core.labels import label
 from bot.core.people import Person, full_name
 from bot.db.gate import session_gate
-from bot.db.loading import load_agreement
 from bot.db.models import Acceptance, Agreement, Amendment, MessageVersion, User
-from bot.evidence.chain import add_link, chain_head, lock_chain
+from bot.evidence.chain import add_link, chain_head
 from bot.evidence.records import AMENDMENT_FORMAT, iso_utc, seal
 from bot.evidence.stamps import request_stamp
 from bot.mail.alerts import agreed_text
@@ -51,10 +50,10 @@ class AmendmentService(Service):
         # Accepts take turns per chat, with each other and with marks: the last party's
         # accept must see the others' (two at once each saw only their own, and nobody
         # recorded the amendment), and an amendment takes the chain's next place. On
-        # SQLite the process' writers take turns; on PostgreSQL the chat's row is locked,
-        # then (in _accept) the agreement's, in the order joins and edits take them.
+        # SQLite the process' writers take turns; on PostgreSQL (in _accept) the chat's
+        # row is locked, which holds its chain, then the agreement's, in the order joins
+        # and edits take them.
         async with session_gate(self._session).turn():
-            await lock_chain(self._session, chat_id)
             result = await self._accept(version_id, chat_id, person)
             if self._session.in_transaction():  # a refusal: let go of the locked rows at once
                 await self._session.commit()
@@ -62,10 +61,12 @@ class AmendmentService(Service):
 
     async def _accept(self, version_id: int, chat_id: int, person: Person) -> AcceptResult:
         version = await self._session.get(MessageVersion, version_id)
-        if version is not None:  # who decides takes turns (bot/agreements/lock.py)
-            await lock_agreement(self._session, version.agreement_id)
-        agreement = await load_agreement(self._session, version.agreement_id) if version else None
-        if version is None or agreement is None or agreement.chat_id != chat_id:
+        if version is None:
+            return AcceptResult(Acceptation.UNKNOWN)
+        # Who decides takes turns (bot/agreements/lock.py); the parties are read under the
+        # lock, so a join that came first is one of them.
+        agreement = await lock_agreement(self._session, chat_id, version.agreement_id, loaded=True)
+        if agreement is None:  # not this chat's: a button's ids are the sender's to choose
             return AcceptResult(Acceptation.UNKNOWN)
         number = agreement.number
         latest = await self._session.scalar(

@@ -100,7 +100,7 @@ class EditService(Service):
         # Takes turns with joins of the agreement (bot/agreements/lock.py), so that
         # nobody joins after this version and before it is accepted.
         async with session_gate(self._session).turn():
-            locked = await lock_agreement(self._session, agreement.id)
+            locked = await lock_agreement(self._session, agreement.chat_id, agreement.id)
             assert locked is not None  # append-only
             result = await self._record(locked, edit)
             if self._session.in_transaction():  # nothing stored: let go of the rows now
