@@ -23,6 +23,7 @@ from bot.mail.parts import (
     file_attachment,
     forward_view,
     media_view,
+    record_filename,
     timestamp_context,
     with_stamp,
 )
@@ -87,10 +88,6 @@ def summary_of(text: str, words: int = SUMMARY_WORDS, max_length: int = 80) -> s
     if len(head) > max_length:
         return head[: max_length - 1] + "…"
     return head + "…" if len(parts) > words else head
-
-
-def record_filename(agreement: Agreement) -> str:
-    return f"agreement-{agreement.chat_id}-{agreement.number}.json"
 
 
 def _without_file(mail: Mail, file: bytes) -> None:
@@ -184,12 +181,14 @@ class Letters:
             "earlier_versions": list(earlier),
             "digest": agreement.digest,
             "previous_digest": json.loads(agreement.record).get("previous_digest"),
-            "record_filename": record_filename(agreement),
+            "record_filename": record_filename(agreement.chat_id, agreement.number),
             "author_kind": agreement.author_kind,
             "media": media_view(media, name, attached=file is not None),
             "forwarded": forward_view(agreement.forwarded_from),
         }
-        record = Attachment(record_filename(agreement), agreement.record, RECORD_TYPE)
+        record = Attachment(
+            record_filename(agreement.chat_id, agreement.number), agreement.record, RECORD_TYPE
+        )
         attachments = with_stamp(record, stamp)
         if file is not None and media is not None:
             attachments += (file_attachment(media, name, file),)
@@ -297,7 +296,7 @@ class Letters:
     ) -> list[Mail]:
         """Needs ``agreement.chat`` and ``agreement.parties`` with their users loaded."""
         amendment_label = label(agreement.number, amendment.number)
-        filename = f"agreement-{agreement.chat_id}-{amendment_label}.json"
+        filename = record_filename(agreement.chat_id, amendment_label)
         context = {
             **self._about(agreement),
             "amendment_number": amendment_label,

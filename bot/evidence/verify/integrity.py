@@ -22,6 +22,7 @@ from bot.evidence.verify.mail_structure import MailShapeError, parse_mail, read_
 from bot.evidence.verify.record_view import RecordError, read_record
 from bot.evidence.verify.verdict import Verdict
 from bot.mail.entity_html import EntitiesToHtml
+from bot.mail.signing import DIGEST_HEADER
 
 __all__ = ["Evidence", "check_stamp", "check_store", "read_evidence"]
 
@@ -57,7 +58,7 @@ def _read_email(content: bytes, verdict: Verdict, entities_html: EntitiesToHtml)
     verdict.ok("MIME structure", "the parts and attachments this bot writes, in its order")
     record, claimed = mail.record.content, mail.claimed_digest
     if claimed is None:
-        verdict.fail("digest", "the mail has no X-Agreement-Digest header")
+        verdict.fail("digest", f"the mail has no {DIGEST_HEADER} header")
     else:
         actual = digest_of(record)
         verdict.check(
