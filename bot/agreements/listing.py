@@ -15,8 +15,7 @@ class ListingService(Service):
         total = await self._session.scalar(
             select(func.count()).select_from(Agreement).where(Agreement.chat_id == chat_id)
         )
-        pages = max(1, -(-(total or 0) // page_size))
-        page = min(max(page, 0), pages - 1)
+        pages, page = _paged(total or 0, page, page_size)
         agreements = await self._session.scalars(
             with_parties(select(Agreement), chat=False)
             .where(Agreement.chat_id == chat_id)
@@ -32,8 +31,7 @@ class ListingService(Service):
         total = await self._session.scalar(
             select(func.count()).select_from(Agreement).where(Agreement.id.in_(mine))
         )
-        pages = max(1, -(-(total or 0) // page_size))
-        page = min(max(page, 0), pages - 1)
+        pages, page = _paged(total or 0, page, page_size)
         agreements = await self._session.scalars(
             with_parties(select(Agreement))
             .where(Agreement.id.in_(mine))
@@ -44,3 +42,9 @@ class ListingService(Service):
         return AgreementPage(
             await load_views(self._session, list(agreements), with_chat=True), page, pages
         )
+
+
+def _paged(total: int, page: int, page_size: int) -> tuple[int, int]:
+    """How many pages ``total`` items make (at least one), and ``page`` brought into them."""
+    pages = max(1, -(-total // page_size))
+    return pages, min(max(page, 0), pages - 1)
