@@ -31,6 +31,7 @@ async def queue_alert_mails(
     agreed = await agreed_text(session, agreement)
     editors = await _users(session, {v.editor_id for v in versions if v.editor_id})
     mailed_at = await agreement_mailed_at(session, agreement.id)
+    to_mail = await recipients_of(session, agreement)
     queued = enqueue(
         session,
         letters.edit_alert(
@@ -39,7 +40,7 @@ async def queue_alert_mails(
             versions,
             agreed,
             editors,
-            await recipients_of(session, agreement),
+            to_mail,
             now,
             agreement_mailed_at=mailed_at or agreement.marked_at,
         ),

@@ -25,13 +25,12 @@ class Recipient:
     in_reply_to: str | None = None  # the Message-ID this party's thread goes on from
 
 
-async def recipients_of(
-    session: AsyncSession, agreement: Agreement, *, threaded: bool = True
-) -> list[Recipient]:
-    """The agreement's parties with a verified address; ``threaded``: each with their
-    agreement email's Message-ID to reply to. Needs its parties with their users loaded."""
+async def recipients_of(session: AsyncSession, agreement: Agreement) -> list[Recipient]:
+    """The agreement's parties with a verified address, each with their agreement email's
+    Message-ID to reply to (the agreement's own mails start the threads: they go through
+    ``parties_to_mail`` with no threads). Needs its parties with their users loaded."""
     addresses = await addresses_of_parties(session, [agreement])
-    threads = await agreement_threads(session, agreement.id) if threaded else {}
+    threads = await agreement_threads(session, agreement.id)
     return parties_to_mail(agreement, addresses, threads)
 
 
