@@ -29,7 +29,7 @@ from bot.core.directory import verified_addresses
 from bot.core.people import ChatInfo, Person
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Agreement, Party
-from bot.mail.letters import parties_to_mail
+from bot.mail.queuing import parties_to_mail
 from tests.conftest import MAIL_FROM
 from tests.e2e.conftest import TOKEN
 

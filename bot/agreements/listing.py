@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
-from bot.agreements.views import AgreementPage, load_views, with_parties
+from bot.agreements.views import AgreementPage, load_views
+from bot.db.loading import with_parties
 from bot.db.models import Agreement, Party
 from bot.mail.service import Service
 
@@ -15,10 +15,9 @@ class ListingService(Service):
         total = await self._session.scalar(
             select(func.count()).select_from(Agreement).where(Agreement.chat_id == chat_id)
         )
-        pages = max(1, -(-(total or 0) // page_size))
-        page = min(max(page, 0), pages - 1)
+        pages, page = _paged(total or 0, page, page_size)
         agreements = await self._session.scalars(
-            with_parties(select(Agreement))
+            with_parties(select(Agreement), chat=False)
             .where(Agreement.chat_id == chat_id)
             .order_by(Agreement.number.desc())
             .offset(page * page_size)
@@ -32,11 +31,9 @@ class ListingService(Service):
         total = await self._session.scalar(
             select(func.count()).select_from(Agreement).where(Agreement.id.in_(mine))
         )
-        pages = max(1, -(-(total or 0) // page_size))
-        page = min(max(page, 0), pages - 1)
+        pages, page = _paged(total or 0, page, page_size)
         agreements = await self._session.scalars(
             with_parties(select(Agreement))
-            .options(selectinload(Agreement.chat))
             .where(Agreement.id.in_(mine))
             .order_by(Agreement.marked_at.desc(), Agreement.id.desc())
             .offset(page * page_size)
@@ -45,3 +42,9 @@ class ListingService(Service):
         return AgreementPage(
             await load_views(self._session, list(agreements), with_chat=True), page, pages
         )
+
+
+def _paged(total: int, page: int, page_size: int) -> tuple[int, int]:
+    """How many pages ``total`` items make (at least one), and ``page`` brought into them."""
+    pages = max(1, -(-total // page_size))
+    return pages, min(max(page, 0), pages - 1)

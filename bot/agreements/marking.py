@@ -17,18 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.agreements.file_budget import DEFAULT_FILE_BUDGET, FileBudget, Spent, spent_by
 from bot.agreements.lock import lock_agreement
 from bot.agreements.pending import edit_awaits_acceptance
-from bot.agreements.views import AgreementView, load_views, new_view, with_parties
-from bot.core.directory import (
-    remember_chat,
-    remember_user,
-    remember_users,
-    topic_name,
-    verified_addresses,
-)
+from bot.agreements.views import AgreementView, load_views, new_view
+from bot.core.directory import remember_chat, remember_user, remember_users, topic_name
 from bot.core.media import Download, Media, describe
 from bot.core.people import BUSINESS_CHAT_BASE, ChatInfo, Person, language_for
 from bot.db.dialect import locks_rows
 from bot.db.gate import session_gate
+from bot.db.loading import with_parties
 from bot.db.models import Agreement, AgreementFile, Chat, Party, PartyRole, User
 from bot.db.upsert import insert_ignoring_duplicates
 from bot.evidence.chain import add_link, chain_head
@@ -37,6 +32,7 @@ from bot.evidence.stamps import StampWaker, request_stamp
 from bot.mail.deliveries import queue_agreement_mails, queue_new_agreement_mails
 from bot.mail.letters import Letters
 from bot.mail.outbox import MailWaker
+from bot.mail.queuing import addresses_of_parties
 from bot.mail.service import Service
 from bot.metrics import AGREEMENTS
 
@@ -205,8 +201,10 @@ class AgreementService(Service):
         if existing is None:
             await self._check_file_budget(request, now)
             return await self._record(request, now, chat, users)
-        if lock_chat:  # the chat's row is held: the agreement's next (agreement_lock.py)
-            existing = await lock_agreement(self._session, existing.id)
+        if lock_chat:  # the chat's row is held: the agreement's next (bot/agreements/lock.py)
+            existing = await lock_agreement(
+                self._session, request.chat.id, existing.id, chat_locked=True
+            )
             assert existing is not None
         joined = await self._add_party(existing, request.marker.id, now)
         return existing.id, Outcome.JOINED if joined else Outcome.ALREADY_PARTY
@@ -217,7 +215,7 @@ class AgreementService(Service):
             return MarkResult(Refusal.UNKNOWN_AGREEMENT)
         # Takes turns with edits of the agreement (bot/agreements/lock.py).
         async with session_gate(self._session).turn():
-            agreement = await lock_agreement(self._session, agreement_id)
+            agreement = await lock_agreement(self._session, chat_id, agreement_id)
             assert agreement is not None  # append-only: it was there a moment ago
             now = self._clock()
             await remember_user(self._session, person, now)
@@ -251,7 +249,7 @@ class AgreementService(Service):
         update, so nothing else would post it)."""
         agreements = (
             await self._session.scalars(
-                with_parties(select(Agreement))
+                with_parties(select(Agreement), chat=False)
                 .where(
                     Agreement.answer_message_id.is_(None),
                     Agreement.marked_at >= since,
@@ -307,7 +305,7 @@ class AgreementService(Service):
 
     async def _add_party(self, agreement: Agreement, user_id: int, now: datetime) -> bool:
         """A party joining an agreement recorded before; False if already one. The caller
-        holds the agreement (agreement_lock.py)."""
+        holds the agreement (bot/agreements/lock.py)."""
         if await self._session.get(Party, (agreement.id, user_id)) is not None:
             return False
         if await edit_awaits_acceptance(self._session, agreement):
@@ -346,7 +344,7 @@ class AgreementService(Service):
 
     async def _finish_new(self, agreement: Agreement, request: MarkRequest) -> AgreementView:
         """_finish for an agreement recorded in this transaction, from what is in memory."""
-        addresses = await verified_addresses(self._session, [p.user_id for p in agreement.parties])
+        addresses = await addresses_of_parties(self._session, [agreement])
         queued = 0
         if self._stamper is None:  # else the stamper mails it once the timestamp is there
             queued = await queue_new_agreement_mails(
@@ -367,7 +365,7 @@ class AgreementService(Service):
         await self._session.commit()
         self._wake(queued)
         agreement = await self._session.scalar(
-            with_parties(select(Agreement)).where(Agreement.id == agreement_id),
+            with_parties(select(Agreement), chat=False).where(Agreement.id == agreement_id),
             execution_options={"populate_existing": True},
         )
         assert agreement is not None

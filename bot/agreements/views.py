@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from bot.core.directory import verified_addresses
 from bot.core.labels import label
 from bot.core.people import full_name
-from bot.db.models import Agreement, Amendment, MessageVersion, Party, PartyRole
+from bot.db.models import Agreement, Amendment, MessageVersion, PartyRole
 from bot.mail.letters import summary_of
 
 
@@ -94,10 +92,6 @@ async def load_views(
         )
         for agreement in agreements
     ]
-
-
-def with_parties(statement: Any) -> Any:
-    return statement.options(selectinload(Agreement.parties).selectinload(Party.user))
 
 
 def new_view(agreement: Agreement, addresses: dict[int, str]) -> AgreementView:

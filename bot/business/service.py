@@ -14,20 +14,14 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
-from bot.core.directory import remember_chat, remember_user, verified_addresses
+from bot.core.directory import remember_chat, remember_user
 from bot.core.people import BUSINESS, BUSINESS_CHAT_BASE, ChatInfo, Person
 from bot.db.dialect import locks_rows
-from bot.db.models import (
-    Agreement,
-    BusinessChat,
-    BusinessConnection,
-    MessageDeletion,
-    Party,
-)
-from bot.mail.alerts import agreed_text, agreement_threads
-from bot.mail.letters import parties_to_mail
+from bot.db.loading import with_parties
+from bot.db.models import Agreement, BusinessChat, BusinessConnection, MessageDeletion
+from bot.mail.alerts import agreed_text
+from bot.mail.queuing import enqueue, recipients_of
 from bot.mail.service import Service
 
 logger = logging.getLogger(__name__)
@@ -135,11 +129,8 @@ class BusinessService(Service):
         now = self._clock()
         agreements = (
             await self._session.scalars(
-                select(Agreement)
-                .where(Agreement.chat_id == chat_key, Agreement.message_id.in_(message_ids))
-                .options(
-                    selectinload(Agreement.chat),
-                    selectinload(Agreement.parties).selectinload(Party.user),
+                with_parties(select(Agreement)).where(
+                    Agreement.chat_id == chat_key, Agreement.message_id.in_(message_ids)
                 )
             )
         ).all()
@@ -166,12 +157,9 @@ class BusinessService(Service):
         return deletions
 
     async def _queue_mails(self, agreement: Agreement, now: datetime) -> int:
-        addresses = await verified_addresses(self._session, [p.user_id for p in agreement.parties])
-        threads = await agreement_threads(self._session, agreement.id)
         agreed = await agreed_text(self._session, agreement)
-        recipients = parties_to_mail(agreement, addresses, threads)
-        self._session.add_all(self._letters.deletion(agreement, agreed, recipients, now))
-        return len(recipients)
+        to_mail = await recipients_of(self._session, agreement)
+        return enqueue(self._session, self._letters.deletion(agreement, agreed, to_mail, now))
 
     async def _find_chat(self, owner_id: int, telegram_chat_id: int) -> BusinessChat | None:
         return await self._session.scalar(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 SUPPORTED_LANGUAGES = ("ru", "en")
+TELEGRAM_LINKS = "https://t.me"  # public chats, messages and the bot's deep links
 
 
 def language_for(language_code: str | None) -> str:
@@ -32,6 +33,9 @@ class Person:
         return full_name(self.first_name, self.last_name)
 
 
+# Telegram's chat types the bot tells apart; a business chat is the bot's own kind.
+GROUP_TYPES = frozenset({"group", "supergroup"})
+PRIVATE_CHAT = "private"
 BUSINESS = "business"
 # Business chats get chat keys from here up (see bot/business/service.py).
 BUSINESS_CHAT_BASE = 1 << 53
@@ -47,7 +51,7 @@ class ChatInfo:
 
     @property
     def is_group(self) -> bool:
-        return self.type in {"group", "supergroup"}
+        return self.type in GROUP_TYPES
 
     @property
     def is_business(self) -> bool:
@@ -58,7 +62,7 @@ class ChatInfo:
 def message_link(chat: ChatInfo, message_id: int) -> str | None:
     """A t.me link where Telegram has one: public chats by username, supergroups by id."""
     if chat.username:
-        return f"https://t.me/{chat.username}/{message_id}"
+        return f"{TELEGRAM_LINKS}/{chat.username}/{message_id}"
     if chat.type == "supergroup" and str(chat.id).startswith("-100"):
-        return f"https://t.me/c/{str(chat.id)[4:]}/{message_id}"
+        return f"{TELEGRAM_LINKS}/c/{str(chat.id)[4:]}/{message_id}"
     return None

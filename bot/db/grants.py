@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db.dialect import is_postgres
 from bot.db.engine import create_engine
+from bot.db.migrate import VERSION_TABLE
 
 ADD = "SELECT, INSERT"
 CHANGE = "SELECT, INSERT, UPDATE"
@@ -26,7 +27,7 @@ EXPIRE = "SELECT, INSERT, UPDATE, DELETE"
 # Every table, and what the bot may do with it. A table missing here is an error, so that
 # a new table is given a thought (tests/services/test_append_only_guards.py checks).
 PRIVILEGES: dict[str, str] = {
-    "alembic_version": "SELECT",  # the start checks the schema is migrated
+    VERSION_TABLE: "SELECT",  # the start checks the schema is migrated
     # Records and what they rest on: added, never changed (the triggers agree).
     "agreements": f"{ADD}, UPDATE (answer_message_id)",  # the card's id, set once
     "parties": ADD,

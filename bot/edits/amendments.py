@@ -8,19 +8,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from bot.agreements.lock import lock_agreement
 from bot.core.directory import remember_user
 from bot.core.labels import label
 from bot.core.people import Person, full_name
 from bot.db.gate import session_gate
-from bot.db.models import Acceptance, Agreement, Amendment, MessageVersion, Party, User
-from bot.evidence.chain import add_link, chain_head, lock_chain
+from bot.db.models import Acceptance, Agreement, Amendment, MessageVersion, User
+from bot.evidence.chain import add_link, chain_head
 from bot.evidence.records import AMENDMENT_FORMAT, iso_utc, seal
 from bot.evidence.stamps import request_stamp
 from bot.mail.alerts import agreed_text
-from bot.mail.amendments import queue_amendment_mails
+from bot.mail.amendments import queue_amendment_mails_of
 from bot.mail.service import Service
 
 logger = logging.getLogger(__name__)
@@ -51,10 +50,10 @@ class AmendmentService(Service):
         # Accepts take turns per chat, with each other and with marks: the last party's
         # accept must see the others' (two at once each saw only their own, and nobody
         # recorded the amendment), and an amendment takes the chain's next place. On
-        # SQLite the process' writers take turns; on PostgreSQL the chat's row is locked,
-        # then (in _accept) the agreement's, in the order joins and edits take them.
+        # SQLite the process' writers take turns; on PostgreSQL (in _accept) the chat's
+        # row is locked, which holds its chain, then the agreement's, in the order joins
+        # and edits take them.
         async with session_gate(self._session).turn():
-            await lock_chain(self._session, chat_id)
             result = await self._accept(version_id, chat_id, person)
             if self._session.in_transaction():  # a refusal: let go of the locked rows at once
                 await self._session.commit()
@@ -62,10 +61,12 @@ class AmendmentService(Service):
 
     async def _accept(self, version_id: int, chat_id: int, person: Person) -> AcceptResult:
         version = await self._session.get(MessageVersion, version_id)
-        if version is not None:  # who decides takes turns (bot/agreements/lock.py)
-            await lock_agreement(self._session, version.agreement_id)
-        agreement = await self._agreement(version.agreement_id) if version else None
-        if version is None or agreement is None or agreement.chat_id != chat_id:
+        if version is None:
+            return AcceptResult(Acceptation.UNKNOWN)
+        # Who decides takes turns (bot/agreements/lock.py); the parties are read under the
+        # lock, so a join that came first is one of them.
+        agreement = await lock_agreement(self._session, chat_id, version.agreement_id, loaded=True)
+        if agreement is None:  # not this chat's: a button's ids are the sender's to choose
             return AcceptResult(Acceptation.UNKNOWN)
         number = agreement.number
         latest = await self._session.scalar(
@@ -121,16 +122,6 @@ class AmendmentService(Service):
             amendment_label=amendment_label,
             digest=amendment.digest,
             language=agreement.answer_language,
-        )
-
-    async def _agreement(self, agreement_id: int) -> Agreement | None:
-        return await self._session.scalar(
-            select(Agreement)
-            .where(Agreement.id == agreement_id)
-            .options(
-                selectinload(Agreement.chat),
-                selectinload(Agreement.parties).selectinload(Party.user),
-            )
         )
 
     async def _amend(
@@ -190,7 +181,7 @@ class AmendmentService(Service):
         await self._session.flush()
         if self._stamper is not None:
             request_stamp(self._session, amendment.digest, now, amendment_id=amendment.id)
-        await queue_amendment_mails(self._session, self._letters, amendment.id, now)
+        await queue_amendment_mails_of(self._session, self._letters, agreement, amendment, now)
         return amendment
 
 

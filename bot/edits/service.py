@@ -24,10 +24,9 @@ from bot.core.labels import label
 from bot.core.media import Media, file_replaced, version_media
 from bot.core.people import Person
 from bot.db.gate import session_gate
-from bot.db.models import Agreement, Amendment, EditAlert, Mail, MessageVersion
+from bot.db.models import Agreement, Amendment, EditAlert, MessageVersion
 from bot.evidence.records import content_hash
-from bot.mail.alerts import agreed_text, queue_alert_mails
-from bot.mail.deliveries import AGREEMENT_MAIL
+from bot.mail.alerts import agreed_text, agreement_mailed_at, queue_alert_mails
 from bot.mail.letters import Letters
 from bot.mail.outbox import MailWaker
 from bot.mail.service import Service
@@ -101,7 +100,7 @@ class EditService(Service):
         # Takes turns with joins of the agreement (bot/agreements/lock.py), so that
         # nobody joins after this version and before it is accepted.
         async with session_gate(self._session).turn():
-            locked = await lock_agreement(self._session, agreement.id)
+            locked = await lock_agreement(self._session, agreement.chat_id, agreement.id)
             assert locked is not None  # append-only
             result = await self._record(locked, edit)
             if self._session.in_transaction():  # nothing stored: let go of the rows now
@@ -240,11 +239,7 @@ async def alert_view(session: AsyncSession, alert_id: int) -> AlertView:
         total_edits=len(versions),
         latest_version_id=versions[-1].id,
         agreed_at=agreement.marked_at,
-        mailed_at=await session.scalar(
-            select(func.min(Mail.sent_at)).where(
-                Mail.agreement_id == agreement.id, Mail.kind == AGREEMENT_MAIL
-            )
-        ),
+        mailed_at=await agreement_mailed_at(session, agreement.id),
         amendment_label=label(agreement.number, amendments) if amendments else None,
         file_replaced=_file_replaced(agreement, versions),
     )

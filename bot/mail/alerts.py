@@ -6,29 +6,21 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
-from bot.core.directory import verified_addresses
 from bot.core.labels import label
-from bot.db.models import (
-    Agreement,
-    Amendment,
-    EditAlert,
-    Mail,
-    MailStatus,
-    MessageVersion,
-    Party,
-    User,
-)
-from bot.mail.deliveries import AGREEMENT_MAIL
-from bot.mail.letters import AgreedText, Letters, parties_to_mail
+from bot.db.loading import load_agreement
+from bot.db.models import Agreement, Amendment, EditAlert, Mail, MessageVersion, User
+from bot.mail import kinds
+from bot.mail.letters import AgreedText, Letters
+from bot.mail.queuing import enqueue, recipients_of
 
 
 async def queue_alert_mails(
     session: AsyncSession, letters: Letters, alert: EditAlert, now: datetime
 ) -> int:
     """One edit-alert mail per party with a verified address; marks the alert mailed."""
-    agreement = await _agreement_with_parties(session, alert.agreement_id)
+    agreement = await load_agreement(session, alert.agreement_id)
+    assert agreement is not None
     versions = list(
         await session.scalars(
             select(MessageVersion)
@@ -38,28 +30,23 @@ async def queue_alert_mails(
     )
     agreed = await agreed_text(session, agreement)
     editors = await _users(session, {v.editor_id for v in versions if v.editor_id})
-    threads = await agreement_threads(session, agreement.id)
-    mailed_at = await session.scalar(
-        select(func.min(Mail.sent_at)).where(
-            Mail.agreement_id == agreement.id, Mail.kind == AGREEMENT_MAIL
-        )
-    )
-    addresses = await verified_addresses(session, [p.user_id for p in agreement.parties])
-    recipients = parties_to_mail(agreement, addresses, threads)
-    session.add_all(
+    mailed_at = await agreement_mailed_at(session, agreement.id)
+    to_mail = await recipients_of(session, agreement)
+    queued = enqueue(
+        session,
         letters.edit_alert(
             agreement,
             alert,
             versions,
             agreed,
             editors,
-            recipients,
+            to_mail,
             now,
             agreement_mailed_at=mailed_at or agreement.marked_at,
-        )
+        ),
     )
     alert.mailed_at = now
-    return len(recipients)
+    return queued
 
 
 async def queue_due_alerts(session: AsyncSession, letters: Letters, now: datetime) -> int:
@@ -97,29 +84,13 @@ async def agreed_text(session: AsyncSession, agreement: Agreement) -> AgreedText
     return AgreedText(latest.text, label(agreement.number, latest.number), latest.digest)
 
 
-async def agreement_threads(session: AsyncSession, agreement_id: int) -> dict[int, str]:
-    """Each recipient's agreement email Message-ID, for In-Reply-To."""
-    rows = await session.execute(
-        select(Mail.user_id, Mail.message_id).where(
-            Mail.agreement_id == agreement_id,
-            Mail.kind == AGREEMENT_MAIL,
-            Mail.status != MailStatus.FAILED,
+async def agreement_mailed_at(session: AsyncSession, agreement_id: int) -> datetime | None:
+    """When the agreement's first email went out, if one did."""
+    return await session.scalar(
+        select(func.min(Mail.sent_at)).where(
+            Mail.agreement_id == agreement_id, Mail.kind == kinds.AGREEMENT
         )
     )
-    return {user_id: message_id for user_id, message_id in rows}
-
-
-async def _agreement_with_parties(session: AsyncSession, agreement_id: int) -> Agreement:
-    agreement = await session.scalar(
-        select(Agreement)
-        .where(Agreement.id == agreement_id)
-        .options(
-            selectinload(Agreement.chat),
-            selectinload(Agreement.parties).selectinload(Party.user),
-        )
-    )
-    assert agreement is not None
-    return agreement
 
 
 async def _users(session: AsyncSession, ids: set[int]) -> dict[int, User]:

@@ -6,14 +6,14 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
-from bot.core.directory import verified_addresses
 from bot.core.labels import label
-from bot.db.models import Acceptance, Agreement, Amendment, Mail, Party, User
+from bot.db.loading import load_agreement
+from bot.db.models import Acceptance, Agreement, Amendment, Mail, User
 from bot.evidence.stamps import stamp_states
-from bot.mail.alerts import agreement_threads
-from bot.mail.letters import AgreedText, Letters, amendment_topic, parties_to_mail
+from bot.mail import kinds
+from bot.mail.letters import AgreedText, Letters
+from bot.mail.queuing import enqueue, recipients_of
 
 
 async def queue_amendment_mails(
@@ -24,31 +24,34 @@ async def queue_amendment_mails(
     more for parties who verified meanwhile: a second call must not mail anyone twice)."""
     amendment = await session.get(Amendment, amendment_id)
     assert amendment is not None
+    agreement = await load_agreement(session, amendment.agreement_id)
+    assert agreement is not None
+    return await queue_amendment_mails_of(session, letters, agreement, amendment, now)
+
+
+async def queue_amendment_mails_of(
+    session: AsyncSession,
+    letters: Letters,
+    agreement: Agreement,
+    amendment: Amendment,
+    now: datetime,
+) -> int:
+    """queue_amendment_mails with the amendment and its agreement (its chat and parties'
+    users loaded) in hand, as the accept that records the amendment has them."""
     stamp = (await stamp_states(session, [amendment.digest])).get(amendment.digest)
     if stamp is not None and stamp.pending:
         return 0
-    agreement = await session.scalar(
-        select(Agreement)
-        .where(Agreement.id == amendment.agreement_id)
-        .options(
-            selectinload(Agreement.chat),
-            selectinload(Agreement.parties).selectinload(Party.user),
-        )
-    )
-    assert agreement is not None
-    addresses = await verified_addresses(session, [p.user_id for p in agreement.parties])
-    threads = await agreement_threads(session, agreement.id)
     mailed = set(
         await session.scalars(
-            select(Mail.user_id).where(Mail.topic == amendment_topic(amendment.id))
+            select(Mail.user_id).where(Mail.topic == kinds.amendment_topic(amendment.id))
         )
     )
-    recipients = [
+    to_mail = [
         recipient
-        for recipient in parties_to_mail(agreement, addresses, threads)
+        for recipient in await recipients_of(session, agreement)
         if recipient.user.id not in mailed
     ]
-    if not recipients:
+    if not to_mail:
         return 0
     previous = await _replaced(session, agreement, amendment)
     acceptances = [
@@ -60,18 +63,11 @@ async def queue_amendment_mails(
             .order_by(Acceptance.accepted_at, Acceptance.user_id)
         )
     ]
-    session.add_all(
-        letters.amendment(
-            agreement,
-            amendment,
-            previous,
-            acceptances,
-            recipients,
-            now,
-            stamp=stamp.token if stamp is not None else None,
-        )
+    token = stamp.token if stamp is not None else None
+    return enqueue(
+        session,
+        letters.amendment(agreement, amendment, previous, acceptances, to_mail, now, stamp=token),
     )
-    return len(recipients)
 
 
 async def _replaced(

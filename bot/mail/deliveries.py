@@ -7,22 +7,15 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
-from bot.core.directory import verified_addresses
 from bot.core.timefmt import format_utc
-from bot.db.models import (
-    Agreement,
-    JournalEntry,
-    Mail,
-    MailStatus,
-    Party,
-)
+from bot.db.loading import load_agreements
+from bot.db.models import Agreement, JournalEntry, Mail, MailStatus, Party
 from bot.evidence.stamps import stamp_states
+from bot.mail import kinds
 from bot.mail.files import stored_files
-from bot.mail.letters import EarlierVersion, Letters, Recipient, parties_to_mail
-
-AGREEMENT_MAIL = "agreement"
+from bot.mail.letters import EarlierVersion, Letters
+from bot.mail.queuing import Recipient, addresses_of_parties, enqueue, parties_to_mail
 
 
 async def queue_agreement_mails(
@@ -41,24 +34,14 @@ async def queue_agreement_mails(
     """
     if not agreement_ids:
         return 0
-    agreements = (
-        await session.scalars(
-            select(Agreement)
-            .where(Agreement.id.in_(agreement_ids))
-            .options(
-                selectinload(Agreement.chat),
-                selectinload(Agreement.parties).selectinload(Party.user),
-            )
-        )
-    ).all()
+    agreements = await load_agreements(session, agreement_ids)
     existing = {
         (mail.agreement_id, mail.user_id): mail
         for mail in await session.scalars(
-            select(Mail).where(Mail.kind == AGREEMENT_MAIL, Mail.agreement_id.in_(agreement_ids))
+            select(Mail).where(Mail.kind == kinds.AGREEMENT, Mail.agreement_id.in_(agreement_ids))
         )
     }
-    party_ids = list({party.user_id for agreement in agreements for party in agreement.parties})
-    addresses = await verified_addresses(session, party_ids)
+    addresses = await addresses_of_parties(session, agreements)
     stamps = await stamp_states(session, [agreement.digest for agreement in agreements])
     files = await stored_files(session, agreement_ids)
 
@@ -68,21 +51,20 @@ async def queue_agreement_mails(
         if stamp is not None and stamp.pending:
             continue  # the stamper queues these once the timestamp is there
         recipients: list[Recipient] = []
-        for party in agreement.parties:
-            if only_user_id is not None and party.user_id != only_user_id:
+        # The first mails of the agreement: each starts its recipient's thread.
+        for recipient in parties_to_mail(agreement, addresses, threads={}):
+            user_id = recipient.user.id
+            if only_user_id is not None and user_id != only_user_id:
                 continue
-            address = addresses.get(party.user_id)
-            if address is None:
-                continue
-            previous = existing.get((agreement.id, party.user_id))
+            previous = existing.get((agreement.id, user_id))
             retry = previous is not None and previous.status is MailStatus.FAILED and only_user_id
             if previous is not None and not retry:
                 continue
             if previous is not None:
                 # Kept as the record of what bounced; its topic goes to the new attempt.
-                previous.topic = f"{previous.topic}:refused:{previous.id}"
+                previous.topic = kinds.refused_topic(previous.id, previous.topic)
                 await session.flush()
-            recipients.append(Recipient(party.user, address))
+            recipients.append(recipient)
         token = stamp.token if stamp is not None else None
         queued += await _queue(
             session, letters, agreement, recipients, now, token, files.get(agreement.id)
@@ -117,14 +99,13 @@ async def _queue(
     if not recipients:
         return 0
     earlier = await _earlier_versions(session, agreement)
-    session.add_all(letters.agreement(agreement, recipients, now, earlier, stamp, file))
-    return len(recipients)
+    return enqueue(session, letters.agreement(agreement, recipients, now, earlier, stamp, file))
 
 
 async def agreements_awaiting_mail(session: AsyncSession, user_id: int) -> list[int]:
     """Agreements the user is a party to that never reached them (held, or refused)."""
     mailed = select(Mail.agreement_id).where(
-        Mail.kind == AGREEMENT_MAIL,
+        Mail.kind == kinds.AGREEMENT,
         Mail.user_id == user_id,
         Mail.agreement_id.is_not(None),
         Mail.status != MailStatus.FAILED,

@@ -6,6 +6,8 @@ import mimetypes
 import unicodedata
 from typing import Any
 
+from bot.mail.parts import RECORD_PREFIX
+
 # Control, format (bidi marks and overrides, zero-width characters), line and paragraph
 # separators, lone surrogates and unassigned code points: nothing a reader sees, yet they
 # can reorder what follows (an "exe" shown as "pdf") or leave a name that is empty once
@@ -13,8 +15,6 @@ from typing import Any
 _INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Cn", "Zl", "Zp"})
 # Letters (and one symbol) that are drawn as nothing: Hangul fillers and the braille blank.
 _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
-# The names the record and its timestamp are attached under (bot/mail/letters.py).
-_RECORD_PREFIX = "agreement-"
 _KIND_EXTENSIONS = {"photo": ".jpg", "voice": ".ogg", "video_note": ".mp4"}
 
 
@@ -49,4 +49,4 @@ def _shows(char: str) -> bool:
 def _looks_like_the_record(name: str) -> bool:
     """Whether a reader could take the name for the record's (``Agreement-…``, or in full
     width letters): compared as NFKC, case folded."""
-    return unicodedata.normalize("NFKC", name).casefold().startswith(_RECORD_PREFIX)
+    return unicodedata.normalize("NFKC", name).casefold().startswith(RECORD_PREFIX)

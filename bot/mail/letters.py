@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,6 +15,7 @@ from bot.core.media import file_replaced
 from bot.core.people import ChatInfo, full_name, language_for, message_link
 from bot.core.timefmt import format_local, format_utc
 from bot.db.models import Agreement, Amendment, EditAlert, Mail, MailStatus, MessageVersion, User
+from bot.mail import kinds
 from bot.mail.entity_html import EntitiesToHtml
 from bot.mail.file_names import file_name
 from bot.mail.parts import (
@@ -22,9 +23,11 @@ from bot.mail.parts import (
     file_attachment,
     forward_view,
     media_view,
+    record_filename,
     timestamp_context,
     with_stamp,
 )
+from bot.mail.queuing import Recipient
 from bot.mail.signing import DIGEST_HEADER
 from mailer import (
     Attachment,
@@ -78,30 +81,6 @@ class AcceptanceView:
     time_utc: str
 
 
-@dataclass(frozen=True, slots=True)
-class Recipient:
-    user: User
-    address: str
-    in_reply_to: str | None = None  # the Message-ID this party's thread goes on from
-
-
-def parties_to_mail(
-    agreement: Agreement, addresses: Mapping[int, str], threads: Mapping[int, str]
-) -> list[Recipient]:
-    """The parties with a verified address, each with the thread its mails go on in.
-    Needs ``agreement.parties`` with their users loaded."""
-    return [
-        Recipient(party.user, addresses[party.user_id], threads.get(party.user_id))
-        for party in agreement.parties
-        if party.user_id in addresses
-    ]
-
-
-def amendment_topic(amendment_id: int) -> str:
-    """The mails.topic of an amendment's mails: one per recipient."""
-    return f"amendment:{amendment_id}"
-
-
 def summary_of(text: str, words: int = SUMMARY_WORDS, max_length: int = 80) -> str:
     """The first words of a text on one line, for subjects and lists."""
     parts = text.split()
@@ -109,10 +88,6 @@ def summary_of(text: str, words: int = SUMMARY_WORDS, max_length: int = 80) -> s
     if len(head) > max_length:
         return head[: max_length - 1] + "…"
     return head + "…" if len(parts) > words else head
-
-
-def record_filename(agreement: Agreement) -> str:
-    return f"agreement-{agreement.chat_id}-{agreement.number}.json"
 
 
 def _without_file(mail: Mail, file: bytes) -> None:
@@ -162,14 +137,13 @@ class Letters:
         # No name, nothing the requester typed but the address: this goes to an address
         # nobody has verified, and would carry their words to whoever owns it.
         context = {"code": code, "address": address, "valid_minutes": valid_minutes}
-        topic = f"verification:{verification_id}"
         expires_at = now + timedelta(minutes=valid_minutes)
         [mail] = self._mails(
-            "verification_code",
+            kinds.VERIFICATION_CODE,
             [Recipient(user, address)],
             context,
             now,
-            topic=topic,
+            topic=kinds.verification_topic(verification_id),
             expires_at=expires_at,
         )
         return mail
@@ -207,21 +181,23 @@ class Letters:
             "earlier_versions": list(earlier),
             "digest": agreement.digest,
             "previous_digest": json.loads(agreement.record).get("previous_digest"),
-            "record_filename": record_filename(agreement),
+            "record_filename": record_filename(agreement.chat_id, agreement.number),
             "author_kind": agreement.author_kind,
             "media": media_view(media, name, attached=file is not None),
             "forwarded": forward_view(agreement.forwarded_from),
         }
-        record = Attachment(record_filename(agreement), agreement.record, RECORD_TYPE)
+        record = Attachment(
+            record_filename(agreement.chat_id, agreement.number), agreement.record, RECORD_TYPE
+        )
         attachments = with_stamp(record, stamp)
         if file is not None and media is not None:
             attachments += (file_attachment(media, name, file),)
         mails = self._mails(
-            "agreement",
+            kinds.AGREEMENT,
             recipients,
             context | timestamp_context(stamp, agreement.record, record.filename),
             now,
-            topic=f"agreement:{agreement.id}",
+            topic=kinds.agreement_topic(agreement.id),
             agreement_id=agreement.id,
             headers={DIGEST_HEADER: agreement.digest},
             attachments=attachments,
@@ -276,11 +252,11 @@ class Letters:
             and file_replaced(agreement.media, versions[-1].media),
         }
         return self._mails(
-            "edit_alert",
+            kinds.EDIT_ALERT,
             recipients,
             context,
             now,
-            topic=f"edit-alert:{alert.id}",
+            topic=kinds.edit_alert_topic(alert.id),
             agreement_id=agreement.id,
         )
 
@@ -299,11 +275,11 @@ class Letters:
             "digest": agreed.digest,
         }
         return self._mails(
-            "deletion",
+            kinds.DELETION,
             recipients,
             context,
             now,
-            topic=f"deletion:{agreement.id}",
+            topic=kinds.deletion_topic(agreement.id),
             agreement_id=agreement.id,
         )
 
@@ -320,7 +296,7 @@ class Letters:
     ) -> list[Mail]:
         """Needs ``agreement.chat`` and ``agreement.parties`` with their users loaded."""
         amendment_label = label(agreement.number, amendment.number)
-        filename = f"agreement-{agreement.chat_id}-{amendment_label}.json"
+        filename = record_filename(agreement.chat_id, amendment_label)
         context = {
             **self._about(agreement),
             "amendment_number": amendment_label,
@@ -343,11 +319,11 @@ class Letters:
         }
         record = Attachment(filename, amendment.record, RECORD_TYPE)
         return self._mails(
-            "amendment",
+            kinds.AMENDMENT,
             recipients,
             context | timestamp_context(stamp, amendment.record, filename),
             now,
-            topic=amendment_topic(amendment.id),
+            topic=kinds.amendment_topic(amendment.id),
             agreement_id=agreement.id,
             headers={DIGEST_HEADER: amendment.digest},
             attachments=with_stamp(record, stamp),

@@ -27,6 +27,7 @@ from bot.core.background import Periodic
 from bot.db.gate import write_gate
 from bot.db.models import Mail, MailStatus, User
 from bot.logs import mask_addresses
+from bot.mail import kinds
 from bot.mail.files import files_for, forget_bytes, wire_bytes
 from bot.metrics import MAILS, OUTBOX_BACKLOG
 from mailer import SmtpConnectionError
@@ -46,7 +47,7 @@ JITTER = 0.2
 # Mails that carry a one-time secret (a verification code). Their bytes are wiped once the
 # mail leaves the queue (sent, expired or refused): the codes are stored hashed, and a
 # readable copy in this table would let anyone who reads it bind an address.
-SECRET_KINDS = frozenset({"verification_code"})
+SECRET_KINDS = frozenset({kinds.VERIFICATION_CODE})
 
 
 class Delivery(enum.Enum):

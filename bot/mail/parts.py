@@ -14,6 +14,8 @@ from bot.evidence.tsa_client import read_timestamp
 from mailer import Attachment
 
 RECORD_TYPE = "application/json"
+# The record is attached as agreement-<chat>-<N>.json (an amendment's: -<N.k>.json).
+RECORD_PREFIX = "agreement-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,11 +92,16 @@ def forward_view(origin: dict[str, Any] | None) -> ForwardView | None:
     )
 
 
-def stamp_filename(record_filename: str) -> str:
-    return record_filename.removesuffix(".json") + ".tsr"
+def record_filename(chat_id: int, number: int | str) -> str:
+    """The record's attachment: ``number`` is the agreement's N, or an amendment's "N.k"."""
+    return f"{RECORD_PREFIX}{chat_id}-{number}.json"
 
 
-def timestamp_context(stamp: bytes | None, record: bytes, record_filename: str) -> dict[str, Any]:
+def stamp_filename(record_file: str) -> str:
+    return record_file.removesuffix(".json") + ".tsr"
+
+
+def timestamp_context(stamp: bytes | None, record: bytes, record_file: str) -> dict[str, Any]:
     if stamp is None:
         return {"timestamp": None}
     check = read_timestamp(stamp, record)
@@ -102,7 +109,7 @@ def timestamp_context(stamp: bytes | None, record: bytes, record_filename: str) 
         "timestamp": TimestampView(
             authority=check.authority or "?",
             time_utc=format_utc(check.stamped_at) if check.stamped_at else "?",
-            filename=stamp_filename(record_filename),
+            filename=stamp_filename(record_file),
         )
     }
 

@@ -28,6 +28,7 @@ from bot.mail.entity_html import (
     is_safe_link,
     nested,
 )
+from bot.telegram.views.common import utf16_length
 from mailer.filters import normalize_newlines
 
 _LINKS = frozenset({Kind.URL, Kind.EMAIL, Kind.TEXT_LINK})
@@ -99,7 +100,7 @@ def entities_to_html(text: str, entities: list[dict[str, Any]]) -> Markup:
 
 def _prepare(text: str, raw: list[dict[str, Any]]) -> tuple[str, list[MessageEntity]]:
     """Valid entities, nested without crossing, for the text with newlines normalized."""
-    size = len(text.encode("utf-16-le")) // 2
+    size = utf16_length(text)
     mid_pair: set[int] = set()  # UTF-16 positions between the halves of a surrogate pair
     crlf: list[int] = []  # positions of the \r in each \r\n, which normalizing removes
     position = 0

@@ -18,6 +18,7 @@ from bot.db.models import Agreement, Amendment
 from bot.evidence.records import digest_of
 from bot.evidence.tsa_client import read_timestamp
 from bot.mail.entity_html import EntitiesToHtml
+from bot.mail.signing import DIGEST_HEADER
 from bot.verify.mail_checks import check_shown
 from bot.verify.mail_structure import MailShapeError, parse_mail, read_record_mail
 from bot.verify.record_view import RecordError, read_record
@@ -57,7 +58,7 @@ def _read_email(content: bytes, verdict: Verdict, entities_html: EntitiesToHtml)
     verdict.ok("MIME structure", "the parts and attachments this bot writes, in its order")
     record, claimed = mail.record.content, mail.claimed_digest
     if claimed is None:
-        verdict.fail("digest", "the mail has no X-Agreement-Digest header")
+        verdict.fail("digest", f"the mail has no {DIGEST_HEADER} header")
     else:
         actual = digest_of(record)
         verdict.check(

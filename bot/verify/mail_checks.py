@@ -17,7 +17,7 @@ from functools import cache
 from bot.evidence.records import digest_of
 from bot.mail.entity_html import EntitiesToHtml
 from bot.mail.file_names import file_name
-from bot.mail.parts import file_attachment, stamp_filename
+from bot.mail.parts import file_attachment, record_filename, stamp_filename
 from bot.paths import LOCALES_DIR
 from bot.verify.mail_structure import RecordMail
 from bot.verify.mail_view import HtmlView, box_text, collapse, read_html, tokens
@@ -156,7 +156,7 @@ def _check_author(
 def _check_attachments(mail: RecordMail, record: RecordView, verdict: Verdict) -> None:
     """Named as the bot names them; the file is the one whose SHA-256 the record holds."""
     chat, number = record.chat_id, record.number
-    names = {"record": (mail.record.filename, f"agreement-{chat}-{number}.json")}
+    names = {"record": (mail.record.filename, record_filename(chat, number))}
     if mail.stamp is not None:
         names["timestamp"] = (mail.stamp.filename, stamp_filename(names["record"][1]))
     problems = [f"the {what} is named {got!r}, not {want!r}" for what, (got, want) in

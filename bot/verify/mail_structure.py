@@ -14,6 +14,7 @@ from email.message import EmailMessage, Message
 
 from bot.evidence.tsa_client import REPLY_TYPE as STAMP_TYPE
 from bot.mail.parts import RECORD_TYPE
+from bot.mail.signing import DIGEST_HEADER
 from mailer.filters import normalize_newlines
 
 
@@ -83,7 +84,7 @@ def _read(message: EmailMessage) -> RecordMail:
         raise MailShapeError(
             f"attachments {names}: this bot attaches the record, its timestamp and the file"
         )
-    digest = message["X-Agreement-Digest"]
+    digest = message[DIGEST_HEADER]
     language = message["Content-Language"]
     return RecordMail(
         message=message,

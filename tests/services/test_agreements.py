@@ -19,8 +19,9 @@ from bot.agreements.marking import (
     Outcome,
     Refusal,
 )
-from bot.agreements.views import load_views, with_parties
+from bot.agreements.views import load_views
 from bot.core.people import ChatInfo, Person
+from bot.db.loading import with_parties
 from bot.db.models import Agreement, EmailBinding, Mail, MailStatus
 from bot.evidence.chain import chat_chain, check_chain, latest_digest
 from bot.registration.service import RegistrationService

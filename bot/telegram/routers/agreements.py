@@ -11,12 +11,13 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 
 from bot.agreements.marking import AgreementService, MarkRequest, Outcome, Refusal
+from bot.core.people import GROUP_TYPES
 from bot.journal.journal import Journal
 from bot.telegram.adapters import chat_from, mark_request_from, person_from
 from bot.telegram.cards import CardPoster
 from bot.telegram.files import FileUnavailable, fetch_file
 from bot.telegram.gatekeeper import Gatekeeper
-from bot.telegram.routers.filters import GROUP_TYPES, GROUPS, PRIVATE
+from bot.telegram.routers.filters import GROUPS, PRIVATE
 from bot.telegram.views import agreements as texts
 from bot.telegram.views.callbacks import JoinAgreement
 

@@ -2,6 +2,8 @@
 
 from aiogram import F
 
-GROUP_TYPES = frozenset({"group", "supergroup"})
+from bot.core.people import GROUP_TYPES, PRIVATE_CHAT
+
 GROUPS = F.chat.type.in_(GROUP_TYPES)
-PRIVATE = F.chat.type == "private"
+PRIVATE = F.chat.type == PRIVATE_CHAT
+NOT_PRIVATE = F.chat.type != PRIVATE_CHAT

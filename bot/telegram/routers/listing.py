@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.agreements.history import agreement_history
 from bot.agreements.listing import ListingService
 from bot.config import Settings
+from bot.core.people import PRIVATE_CHAT
 from bot.telegram.routers.filters import GROUPS, PRIVATE
 from bot.telegram.views import agreements as texts
 from bot.telegram.views import history as history_views
@@ -51,7 +52,7 @@ async def turn_page(
     chat_id, message_id = query.message.chat.id, query.message.message_id
     # Callback data is the client's to choose: a person's own list is shown only in their
     # private chat, a chat's only in that chat, and only a list is turned into a list.
-    in_private = query.message.chat.type == "private"
+    in_private = query.message.chat.type == PRIVATE_CHAT
     if callback_data.mine != in_private or not _is_a_list(query):
         await query.answer(texts.button_not_here())
         return

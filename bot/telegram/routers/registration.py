@@ -9,6 +9,7 @@ from aiogram.types import Message
 from bot.config import Settings
 from bot.registration.service import RegistrationService
 from bot.telegram.adapters import person_from
+from bot.telegram.routers.filters import NOT_PRIVATE
 from bot.telegram.views import registration as texts
 
 
@@ -39,7 +40,7 @@ async def verify(
 
 def build_router() -> Router:
     router = Router(name="registration")
-    router.message.register(in_group, Command("email", "verify"), F.chat.type != "private")
+    router.message.register(in_group, Command("email", "verify"), NOT_PRIVATE)
     router.message.register(email, Command("email"), F.from_user)
     router.message.register(verify, Command("verify"), F.from_user)
     return router

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from aiogram.utils.text_decorations import html_decoration as hd
 
+from bot.core.people import TELEGRAM_LINKS
+
 
 def email_deep_link(bot_username: str) -> str:
-    return f"https://t.me/{bot_username}?start=email"
+    return f"{TELEGRAM_LINKS}/{bot_username}?start=email"
 
 
 def person_html(name: str, username: str | None) -> str:

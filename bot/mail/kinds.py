@@ -1,0 +1,36 @@
+"""What a mail is (``mails.kind``, also the name of its templates) and what it is about
+(``mails.topic``: one mail per recipient and topic), each spelled in this one place."""
+
+from __future__ import annotations
+
+AGREEMENT = "agreement"
+EDIT_ALERT = "edit_alert"
+DELETION = "deletion"
+AMENDMENT = "amendment"
+VERIFICATION_CODE = "verification_code"
+
+
+def agreement_topic(agreement_id: int) -> str:
+    return f"agreement:{agreement_id}"
+
+
+def edit_alert_topic(alert_id: int) -> str:
+    return f"edit-alert:{alert_id}"
+
+
+def deletion_topic(agreement_id: int) -> str:
+    return f"deletion:{agreement_id}"
+
+
+def amendment_topic(amendment_id: int) -> str:
+    return f"amendment:{amendment_id}"
+
+
+def verification_topic(verification_id: int) -> str:
+    return f"verification:{verification_id}"
+
+
+def refused_topic(mail_id: int, topic: str) -> str:
+    """The topic a refused mail keeps as the record of what bounced, freeing its own topic
+    for the next attempt."""
+    return f"{topic}:refused:{mail_id}"

@@ -1,0 +1,71 @@
+"""The step every mail about an agreement goes through: who gets it (the parties with a
+verified address, each in their own thread), then its rows added to the outbox.
+
+The queues (deliveries, alerts, amendments, deletions) decide what to write and whom to
+leave out; who can be mailed at all, and how, is decided here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.directory import verified_addresses
+from bot.db.models import Agreement, Mail, MailStatus, User
+from bot.mail import kinds
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    user: User
+    address: str
+    in_reply_to: str | None = None  # the Message-ID this party's thread goes on from
+
+
+async def recipients_of(session: AsyncSession, agreement: Agreement) -> list[Recipient]:
+    """The agreement's parties with a verified address, each with their agreement email's
+    Message-ID to reply to (the agreement's own mails start the threads: they go through
+    ``parties_to_mail`` with no threads). Needs its parties with their users loaded."""
+    addresses = await addresses_of_parties(session, [agreement])
+    threads = await agreement_threads(session, agreement.id)
+    return parties_to_mail(agreement, addresses, threads)
+
+
+async def addresses_of_parties(
+    session: AsyncSession, agreements: Sequence[Agreement]
+) -> dict[int, str]:
+    """The verified address of each of the agreements' parties who has one, in one query."""
+    party_ids = list({party.user_id for agreement in agreements for party in agreement.parties})
+    return await verified_addresses(session, party_ids)
+
+
+def parties_to_mail(
+    agreement: Agreement, addresses: Mapping[int, str], threads: Mapping[int, str]
+) -> list[Recipient]:
+    """``recipients_of`` with the addresses (and threads) already read, in the parties' order."""
+    return [
+        Recipient(party.user, addresses[party.user_id], threads.get(party.user_id))
+        for party in agreement.parties
+        if party.user_id in addresses
+    ]
+
+
+async def agreement_threads(session: AsyncSession, agreement_id: int) -> dict[int, str]:
+    """Each recipient's agreement email Message-ID, for In-Reply-To."""
+    rows = await session.execute(
+        select(Mail.user_id, Mail.message_id).where(
+            Mail.agreement_id == agreement_id,
+            Mail.kind == kinds.AGREEMENT,
+            Mail.status != MailStatus.FAILED,
+        )
+    )
+    return {user_id: message_id for user_id, message_id in rows}
+
+
+def enqueue(session: AsyncSession, mails: Sequence[Mail]) -> int:
+    """Add the written mails to the outbox (in the caller's transaction); how many."""
+    session.add_all(mails)
+    return len(mails)
