@@ -8,6 +8,7 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.types import Message, TelegramObject
 
+from bot.core.people import GROUP_TYPES
 from bot.journal.journal import Journal
 from bot.telegram.adapters import marked_message_from
 
@@ -27,7 +28,7 @@ class MessageJournaling(BaseMiddleware):
         return await handler(event, data)
 
     def note(self, message: Message) -> None:
-        if message.chat.type not in {"group", "supergroup"}:
+        if message.chat.type not in GROUP_TYPES:
             return
         seen = marked_message_from(message)
         # Kept are the text messages that could be agreed later by a reaction: not
