@@ -37,10 +37,11 @@ matched. The table is the order the code keeps:
 10    HandleOnce                   inner, the observers with handlers  idempotency: an update
                                                                        Telegram delivers again is
                                                                        handled once
-11    ServicesMiddleware           inner, the observers with handlers  the domain services, built
-                                                                       per update: each holds
-                                                                       that update's database
-                                                                       session
+11    ServicesMiddleware           inner, the observers with handlers  the domain services the
+                                                                       matched handler takes, each
+                                                                       bound to the update's
+                                                                       session (the rest is built
+                                                                       once, here)
 ====  ===========================  ==================================  ===========================
 
 Polling adds JournalBeforeConfirming on the bot's HTTP session (bot/app.py): a getUpdates
