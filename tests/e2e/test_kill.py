@@ -9,6 +9,7 @@ again with the same Message-ID and the same bytes, which a mail client shows onc
 from __future__ import annotations
 
 import asyncio
+import itertools
 import random
 import re
 import signal
@@ -145,7 +146,7 @@ async def test_random_kills_lose_nothing_and_repeat_nothing(
         # Posting is at least once: a card goes again only after a kill cut its poster off
         # between Telegram's answer and storing the id (cards are posted beside later
         # updates, so other requests may come in between), never within one process.
-        for first, again in zip(posts, posts[1:]):
+        for first, again in itertools.pairwise(posts):
             assert any(first < kill < again for kill in kills), (number, posts, kills, pauses)
     # What the bot remembers is the card it posted last, so a new party's edit lands on it.
     assert {a.number: a.answer_message_id for a in agreements} == card_ids
