@@ -15,11 +15,9 @@ from bot.app import run
 from bot.config import Settings, load_settings
 from tests.botapi import BotAPIServer
 from tests.botapi.scenario import Person, TelegramWorld
-from tests.conftest import MAIL_FROM
 from tests.support import bot_errors
+from tests.support.identity import MAIL_FROM, TOKEN
 from tests.support.mailbox import Mailbox
-
-TOKEN = "123456789:AAtest-token-for-the-bot-api-test-server"
 
 
 def bot_settings(api: BotAPIServer, mailbox: Mailbox, database_url: str, **extra: Any) -> Settings:

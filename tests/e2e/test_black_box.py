@@ -18,13 +18,13 @@ from bot.db.models import Agreement
 from bot.paths import PROJECT_ROOT
 from tests.botapi import BotAPIServer
 from tests.botapi.scenario import TelegramWorld
-from tests.conftest import MAIL_FROM
-from tests.e2e.conftest import TOKEN, Harness, text_of
+from tests.e2e.conftest import Harness, text_of
 from tests.e2e.test_agreement_flow import header_digest, is_agreement
 from tests.e2e.test_edits import is_edit_alert
 from tests.support import bot_errors
 from tests.support.database import fresh_database
 from tests.support.eventually import eventually
+from tests.support.identity import MAIL_FROM, TOKEN
 from tests.support.mailbox import Mailbox
 
 

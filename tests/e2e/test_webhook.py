@@ -24,8 +24,9 @@ from bot.db.models import Agreement, JournalEntry, Mail, MailStatus
 from bot.telegram.webhook_endpoint import webhook_secret
 from tests.botapi import BotAPIServer
 from tests.botapi.scenario import TelegramWorld
-from tests.e2e.conftest import TOKEN, bot_settings, text_of
+from tests.e2e.conftest import bot_settings, text_of
 from tests.support.eventually import eventually
+from tests.support.identity import TOKEN
 from tests.support.logs import watching
 from tests.support.mailbox import Mailbox
 

@@ -20,7 +20,8 @@ from bot.edits.service import EditedMessage, EditService
 from bot.evidence.chain import ChainLink, chat_chain
 from bot.mail.letters import Letters
 from bot.mail.service import Service
-from tests.conftest import FakeClock, RecordingWaker
+from tests.support.clocks import FakeClock, TickingClock
+from tests.support.wakers import RecordingWaker
 
 S = TypeVar("S", bound=Service)
 
@@ -28,15 +29,6 @@ ALICE = Person(id=101, first_name="Alice", language_code="en")
 BOB = Person(id=202, first_name="Bob", language_code="en")
 GROUP = ChatInfo(id=-1001234567890, type="supergroup", title="Project X")
 SENT_AT = datetime(2026, 11, 29, 8, 30, tzinfo=UTC)
-
-
-class TickingClock(FakeClock):
-    """Each reading a millisecond later than the one before, like a real clock under load:
-    the order of readings is the order of the calls."""
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(milliseconds=1)
-        return self.now
 
 
 class Chat:

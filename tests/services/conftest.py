@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.mail.letters import Letters
 from bot.mail.service import Service
-from tests.conftest import FakeClock, RecordingWaker
+from tests.support.clocks import FakeClock
+from tests.support.wakers import RecordingWaker
 
 S = TypeVar("S", bound=Service)
 

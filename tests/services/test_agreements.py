@@ -24,8 +24,10 @@ from bot.core.people import ChatInfo, Person
 from bot.db.models import Agreement, EmailBinding, Mail, MailStatus
 from bot.evidence.chain import chat_chain, check_chain, latest_digest
 from bot.registration.service import RegistrationService
-from tests.conftest import CODE_KEY, FakeClock, RecordingWaker
 from tests.services.test_registration import code_sent_to
+from tests.support.clocks import FakeClock
+from tests.support.identity import CODE_KEY
+from tests.support.wakers import RecordingWaker
 
 ALICE = Person(id=101, first_name="Alice", last_name="Smith", username="alice", language_code="ru")
 BOB = Person(id=202, first_name="Bob", language_code="en")

@@ -8,8 +8,8 @@ from bot.agreements.marking import AgreementService, MarkRequest
 from bot.business.service import BusinessService, ConnectionChange, ConnectionInfo
 from bot.core.people import BUSINESS, BUSINESS_CHAT_BASE, ChatInfo, Person
 from bot.db.models import Mail, MessageDeletion
-from tests.conftest import RecordingWaker
 from tests.services.test_agreements import bind, said
+from tests.support.wakers import RecordingWaker
 
 OLGA = Person(id=11, first_name="Olga", language_code="ru")
 IVAN = Person(id=12, first_name="Ivan")

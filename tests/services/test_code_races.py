@@ -18,8 +18,8 @@ from bot.registration.service import (
     RegistrationService,
     Verification,
 )
-from tests.conftest import CODE_KEY
 from tests.services.test_registration import ALICE, code_sent_to
+from tests.support.identity import CODE_KEY
 
 RACERS = 10
 

@@ -20,8 +20,10 @@ from bot.mail.outbox import PASS_SPACING, MailWorker
 from bot.mail.status import describe, mail_status
 from bot.registration.service import RegistrationService
 from mailer import SmtpConfig, SmtpSender
-from tests.conftest import CODE_KEY, FakeClock, RecordingWaker
+from tests.support.clocks import FakeClock
+from tests.support.identity import CODE_KEY
 from tests.support.mailbox import Mailbox
+from tests.support.wakers import RecordingWaker
 
 
 def worker_for(factory, mailbox: Mailbox, clock: FakeClock, port: int | None = None) -> MailWorker:

@@ -19,7 +19,7 @@ from bot.registration.service import (
     RegistrationService,
     Verification,
 )
-from tests.conftest import CODE_KEY
+from tests.support.identity import CODE_KEY
 
 ALICE = Person(id=101, first_name="Alice", username="alice", language_code="ru")
 MALLORY = Person(id=666, first_name="Mallory", language_code="en")

@@ -24,9 +24,10 @@ from bot.evidence.verify.verdict import Verdict
 from bot.mail.letters import Letters
 from bot.paths import PROJECT_ROOT
 from bot.telegram.formatting import entities_to_html
-from tests.conftest import FakeClock, RecordingWaker
 from tests.services.test_agreements import ALICE, BOB, GROUP, bind, said
+from tests.support.clocks import FakeClock
 from tests.support.tsa import LocalTsa, TsaKeys, make_tsa_keys, running_tsa
+from tests.support.wakers import RecordingWaker
 
 
 @pytest.fixture
