@@ -8,7 +8,7 @@ from email.message import EmailMessage
 from tests.e2e.conftest import Harness, text_of
 from tests.e2e.test_business import connected, is_deletion
 from tests.e2e.test_edits import is_amendment, is_edit_alert
-from tests.test_mailer_escaping import AGREED, CHAT, LATEST, TITLE, assert_escaped
+from tests.support.hostile_text import AGREED, CHAT, LATEST, TITLE, assert_escaped
 
 
 def assert_shown_as_written(message: EmailMessage, *payloads: str) -> None:
