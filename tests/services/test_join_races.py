@@ -20,10 +20,10 @@ from bot.core.directory import remember_user
 from bot.db.models import Party, User
 from bot.edits.service import EditedMessage, EditOutcome, EditService
 from bot.mail.letters import Letters
-from tests.services.test_agreements import ALICE, BOB, CAROL, GROUP, SENT_AT, said
 from tests.support.clocks import FakeClock
 from tests.support.database import TEST_DATABASE_URL
 from tests.support.eventually import eventually
+from tests.support.people import ALICE, BOB, CAROL, GROUP, SENT_AT, said
 from tests.support.wakers import RecordingWaker
 
 pytestmark = pytest.mark.skipif(

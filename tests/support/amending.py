@@ -1,5 +1,6 @@
 """A chat where agreements are marked, edited and accepted through the real services, each
-call on a session of its own as in the bot (several at once race as replicas would)."""
+call on a session of its own as in the bot (several at once race as replicas would).
+tests/services/conftest.py hands it to the tests as the ``group`` fixture."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -20,7 +20,7 @@ from bot.edits.service import EditedMessage, EditService
 from bot.evidence.chain import ChainLink, chat_chain
 from bot.mail.letters import Letters
 from bot.mail.service import Service
-from tests.support.clocks import FakeClock, TickingClock
+from tests.support.clocks import FakeClock
 from tests.support.wakers import RecordingWaker
 
 S = TypeVar("S", bound=Service)
@@ -80,11 +80,3 @@ class Chat:
             version = await session.get(MessageVersion, version_id)
         assert version is not None
         return version
-
-
-@pytest.fixture(name="group")
-async def group_fixture(
-    session_factory: async_sessionmaker[AsyncSession], letters: Letters, clock: FakeClock
-) -> Chat:
-    """The group, on a clock that ticks with every reading."""
-    return Chat(session_factory, letters, TickingClock(clock.now))
