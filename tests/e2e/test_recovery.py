@@ -12,7 +12,7 @@ from bot.core.people import ChatInfo, Person
 from bot.mail.letters import Letters
 from tests.botapi import BotAPIServer
 from tests.botapi.scenario import TelegramWorld
-from tests.e2e.conftest import bot_settings, running_bot
+from tests.support.bot_in_process import bot_settings, running_bot
 from tests.support.mailbox import Mailbox
 from tests.support.wakers import RecordingWaker
 
