@@ -30,8 +30,7 @@ from bot.core.people import ChatInfo, Person
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Agreement, Party
 from bot.mail.queuing import parties_to_mail
-from tests.conftest import MAIL_FROM
-from tests.e2e.conftest import TOKEN
+from tests.support.identity import MAIL_FROM, TOKEN
 
 CHATS = 100
 WARMUP = 20

@@ -31,8 +31,7 @@ from bot.core.people import ChatInfo, Person
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Mail, MailStatus
 from mailer import make_message_id
-from tests.conftest import MAIL_FROM
-from tests.e2e.conftest import TOKEN
+from tests.support.identity import MAIL_FROM, TOKEN
 
 TEMPLATES = 5  # agreements marked for real; 2 mails each
 WORKER_TIMEOUT = 600.0

@@ -13,8 +13,7 @@ import subprocess
 from pathlib import Path
 
 from tests.botapi import BotAPIServer
-from tests.conftest import MAIL_FROM
-from tests.e2e.conftest import TOKEN
+from tests.support.identity import MAIL_FROM, TOKEN
 from tests.support.mailbox import Mailbox
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

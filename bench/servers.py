@@ -18,7 +18,7 @@ from typing import Any
 
 from tests.botapi import BotAPIServer
 from tests.botapi.updates import UpdateQueue
-from tests.e2e.conftest import TOKEN
+from tests.support.identity import TOKEN
 from tests.support.mailbox import Mailbox
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -15,35 +15,13 @@ from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade
 from bot.mail.letters import Letters
 from bot.paths import LOCALES_DIR, TEMPLATES_DIR
-from bot.registration.codes import code_key
 from bot.telegram.formatting import entities_to_html
 from mailer import MailRenderer
+from tests.support.clocks import FakeClock
 from tests.support.database import fresh_database
+from tests.support.identity import MAIL_FROM
 from tests.support.mailbox import Mailbox
 from tests.support.tsa import LocalTsa, TsaKeys, make_tsa_keys, running_tsa
-
-MAIL_FROM = "Agreements <bot@agreements.test>"
-# What verification codes are hashed with in tests that build the services themselves.
-CODE_KEY = code_key("123456789:AAtest-token-for-service-tests")
-
-
-class FakeClock:
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-class RecordingWaker:
-    def __init__(self) -> None:
-        self.wakes = 0
-
-    def wake(self) -> None:
-        self.wakes += 1
 
 
 @pytest.fixture

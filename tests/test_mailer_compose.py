@@ -6,8 +6,6 @@ from datetime import UTC, datetime, timedelta, timezone
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,61 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jinja2 import UndefinedError
 
-from mailer import Attachment, MailRenderer, make_message_id
-from tests.support.mail_spec import MailSpec, compose
+from mailer import Attachment, make_message_id
+from tests.support.agreement_context import DIGEST, RECORD, agreement_context, person
+from tests.support.mail_spec import MailSpec, compose, renderer
 
-ROOT = Path(__file__).resolve().parents[1]
 MAIL_FROM = "Agreements <bot@example.com>"
 NOW = datetime(2026, 11, 29, 9, 41, 2, tzinfo=UTC)
-RECORD = b'{"chat_id": -1001234, "number": 7, "text": "a\\r\\nb"}\r\n\x00\xff\n'
-DIGEST = hashlib.sha256(RECORD).hexdigest()
-
-
-@cache
-def renderer() -> MailRenderer:
-    return MailRenderer(ROOT / "templates", ROOT / "locales")
-
-
-def person(name: str, username: str | None, user_id: int) -> dict[str, Any]:
-    return {"name": name, "username": username, "user_id": user_id}
-
-
-class Person:
-    """Templates use attribute access, so objects work as well as dicts."""
-
-    def __init__(self, name: str, username: str | None, user_id: int) -> None:
-        self.name, self.username, self.user_id = name, username, user_id
-
-
-def agreement_context(**overrides: Any) -> dict[str, Any]:
-    ivan = person("Иван Петров", "ivan_petrov", 123456789)
-    anna = Person("Anna Smirnova", None, 987654321)
-    context: dict[str, Any] = {
-        "number": 7,
-        "chat_title": "Procurement Q4",
-        "title": "Laptop delivery",
-        "summary": "We ship 40 laptops by",
-        "text": "We ship 40 laptops by December 15.\nPrepayment 50%.",
-        "author": ivan,
-        "marked_by": anna,
-        "parties": [ivan, anna],
-        "message_time_utc": "2026-11-29 09:33:28 UTC",
-        "message_time_local": "2026-11-29 12:33:28 MSK (Europe/Moscow)",
-        "marked_at_utc": "2026-11-29 09:41:02 UTC",
-        "marked_at_local": None,
-        "edited_before_marking": False,
-        "earlier_versions": [],
-        "previous_digest": None,
-        "timestamp": None,
-        "media": None,
-        "forwarded": None,
-        "author_kind": "user",
-        "message_link": "https://t.me/c/1001234/45",
-        "digest": DIGEST,
-        "record_filename": "agreement--1001234-7.json",
-    }
-    context.update(overrides)
-    return context
 
 
 def verification_context(**overrides: Any) -> dict[str, Any]:

@@ -7,16 +7,11 @@ test_mailer_new_kinds.py); these cover the other places where chat text lands in
 from typing import Any
 
 import pytest
-from markupsafe import escape
 
 from bot.telegram.formatting import entities_to_html
-from tests.test_mailer_new_kinds import amendment_context, edit_alert_context, renderer
-
-# Each field its own payload, so a failure names the field that went out raw.
-TITLE = "<b>title</b> & <script>alert(1)</script>"
-AGREED = "<b>agreed</b> & <script>alert(2)</script>"
-LATEST = "<b>latest</b> & <script>alert(3)</script>"
-CHAT = "<i>chat</i> & <script>alert(4)</script>"
+from tests.support.edit_contexts import amendment_context, edit_alert_context
+from tests.support.hostile_text import AGREED, CHAT, LATEST, TITLE, assert_escaped
+from tests.support.mail_spec import renderer
 
 
 def deletion_context(**overrides: Any) -> dict[str, Any]:
@@ -57,15 +52,6 @@ CASES: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
         (TITLE, CHAT, AGREED),
     ),
 }
-
-
-def assert_escaped(text: str, html: str, payloads: tuple[str, ...]) -> None:
-    """Each payload shows as written: verbatim in the text part, escaped in the HTML."""
-    for payload in payloads:
-        assert payload in text, payload
-        assert str(escape(payload)) in html, payload
-    for raw in ("<script", "<b>", "<i>"):
-        assert raw not in html
 
 
 @pytest.mark.parametrize("case", CASES)

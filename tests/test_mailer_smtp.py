@@ -2,7 +2,6 @@
 
 import asyncio
 import hashlib
-import socket
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -10,32 +9,19 @@ from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from email.policy import default
-from pathlib import Path
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
-from mailer import (
-    Attachment,
-    MailDeliveryError,
-    MailRenderer,
-    SmtpConfig,
-    SmtpSender,
-    make_message_id,
-)
-from tests.support.mail_spec import MailSpec, compose
+from mailer import Attachment, MailDeliveryError, SmtpConfig, SmtpSender, make_message_id
+from tests.support.agreement_context import agreement_context, person
+from tests.support.mail_spec import MailSpec, compose, renderer
+from tests.support.ports import free_port
 
-ROOT = Path(__file__).resolve().parents[1]
 MAIL_FROM = "Agreements <bot@example.com>"
 RECORD = b'{"number": 7, "text": "line 1\\nline 2"}\n\r\n\x00\xfe'
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
@@ -125,39 +111,27 @@ async def silent_port() -> AsyncIterator[int]:
 
 
 def message_to(to: str) -> EmailMessage:
-    renderer = MailRenderer(ROOT / "templates", ROOT / "locales")
+    ivan = person("Иван", "ivan", 1)
     spec = MailSpec(
         kind="agreement",
         to=to,
         language="ru",
-        context={
-            "number": 7,
-            "chat_title": "Закупки Q4 🚀",
-            "title": None,
-            "summary": "Поставка 40 ноутбуков",
-            "text": "Поставка 40 ноутбуков до 15 декабря <b>без</b> задержек\nمرحبا",
-            "author": {"name": "Иван", "username": "ivan", "user_id": 1},
-            "marked_by": {"name": "Анна", "username": None, "user_id": 2},
-            "parties": [{"name": "Иван", "username": "ivan", "user_id": 1}],
-            "message_time_utc": "2026-11-29 09:33:28 UTC",
-            "message_time_local": None,
-            "marked_at_utc": "2026-11-29 09:41:02 UTC",
-            "marked_at_local": None,
-            "edited_before_marking": False,
-            "earlier_versions": [],
-            "previous_digest": None,
-            "timestamp": None,
-            "media": None,
-            "forwarded": None,
-            "author_kind": "user",
-            "message_link": None,
-            "digest": hashlib.sha256(RECORD).hexdigest(),
-            "record_filename": "agreement--1001234-7.json",
-        },
+        context=agreement_context(
+            chat_title="Закупки Q4 🚀",
+            title=None,
+            summary="Поставка 40 ноутбуков",
+            text="Поставка 40 ноутбуков до 15 декабря <b>без</b> задержек\nمرحبا",
+            author=ivan,
+            marked_by=person("Анна", None, 2),
+            parties=[ivan],
+            message_time_local=None,
+            message_link=None,
+            digest=hashlib.sha256(RECORD).hexdigest(),
+        ),
         message_id=make_message_id(MAIL_FROM),
         attachments=[Attachment("agreement--1001234-7.json", RECORD, "application/json")],
     )
-    raw = compose(spec, MAIL_FROM, renderer, now=datetime(2026, 11, 29, 9, 41, tzinfo=UTC))
+    raw = compose(spec, MAIL_FROM, renderer(), now=datetime(2026, 11, 29, 9, 41, tzinfo=UTC))
     parsed = message_from_bytes(raw, policy=SMTP_POLICY)
     assert isinstance(parsed, EmailMessage)
     return parsed

@@ -1,99 +1,21 @@
-"""The real bot, in-process, against the Bot API test server, SMTP server and database."""
+"""The fixtures of the stories: the real bot, in-process, against the Bot API test server,
+the SMTP server and a migrated database. Their helpers are in tests/support/."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import re
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.app import run
-from bot.config import Settings, load_settings
 from tests.botapi import BotAPIServer
-from tests.botapi.scenario import Person, TelegramWorld
-from tests.conftest import MAIL_FROM
+from tests.botapi.scenario import TelegramWorld
 from tests.support import bot_errors
+from tests.support.bot_in_process import bot_settings, running_bot
+from tests.support.harness import Harness
+from tests.support.identity import TOKEN
 from tests.support.mailbox import Mailbox
-
-TOKEN = "123456789:AAtest-token-for-the-bot-api-test-server"
-
-
-def bot_settings(api: BotAPIServer, mailbox: Mailbox, database_url: str, **extra: Any) -> Settings:
-    values: dict[str, Any] = {
-        "bot_token": TOKEN,
-        "telegram_api_url": api.base_url,
-        "database_url": database_url,
-        "smtp_host": "127.0.0.1",
-        "smtp_port": mailbox.port,
-        "smtp_security": "none",
-        "mail_from": MAIL_FROM,
-        "timezone": "Europe/Moscow",
-        "mail_retry_seconds": 0.2,
-        # Tests of bursts set a window; the others want each edit's alert at once.
-        "edit_alert_coalesce_seconds": 0,
-    }
-    return load_settings(_env_file=None, **(values | extra))
-
-
-@dataclass
-class Harness:
-    api: BotAPIServer
-    world: TelegramWorld
-    mailbox: Mailbox
-    _barriers: int = 0
-
-    async def register(self, person: Person, address: str) -> None:
-        """The person binds an address the way a user does: /email, read the mail, /verify."""
-        person.says_private(f"/email {address}")
-        await self.world.bot_reply(person)
-        [mail] = await self.mailbox.wait_for(to=address)
-        code = re.search(r"\b(\d{6})\b", text_of(mail.message))
-        assert code, "no code in the verification mail"
-        person.says_private(f"/verify {code.group(1)}")
-        await self.world.bot_reply(person, lambda m: "✅" in m.get("text", ""))
-
-    async def mail_barrier(self) -> None:
-        """Returns once every mail queued so far was handed to the SMTP server.
-
-        The worker sends in queue order, so when a fresh code mail arrives, all mails
-        queued before it have been sent (or failed).
-        """
-        self._barriers += 1
-        address = f"barrier{self._barriers}@example.com"
-        self.world.user(f"Barrier{self._barriers}").says_private(f"/email {address}")
-        await self.mailbox.wait_for(to=address)
-
-
-def links_in(message: dict[str, Any]) -> list[str]:
-    """The URLs of a bot message's links (Telegram turns <a href> into text_link entities)."""
-    return [e["url"] for e in message.get("entities", []) if e["type"] == "text_link"]
-
-
-def text_of(message: Any) -> str:
-    """The plain-text body as a mail client shows it (line breaks as \\n)."""
-    return message.get_body(("plain",)).get_content().replace("\r\n", "\n")
-
-
-@contextlib.asynccontextmanager
-async def running_bot(settings: Settings, api: BotAPIServer) -> AsyncIterator[asyncio.Task[None]]:
-    """The bot as ``python -m bot`` runs it, minus the signal handlers (pytest keeps those)."""
-    stop = asyncio.Event()
-    task = asyncio.create_task(run(settings, handle_signals=False, stop=stop))
-    try:
-        waiting = asyncio.create_task(api.wait_until_polling(timeout=15))
-        done, _ = await asyncio.wait({task, waiting}, return_when=asyncio.FIRST_COMPLETED)
-        if task in done:  # it failed to start: show why
-            waiting.cancel()
-            task.result()
-        await waiting
-        yield task
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, timeout=10)
 
 
 @pytest.fixture(autouse=True)
@@ -119,6 +41,29 @@ async def api(request: pytest.FixtureRequest) -> AsyncIterator[BotAPIServer]:
         can_read_all_group_messages=not privacy,
     ) as server:
         yield server
+
+
+@pytest.fixture
+async def local_api() -> AsyncIterator[BotAPIServer]:
+    """A self-hosted Bot API server: it takes plain-http webhooks on any port."""
+    async with BotAPIServer(
+        token=TOKEN,
+        bot_user={"username": "agreements_test_bot"},
+        can_read_all_group_messages=True,
+        local=True,
+    ) as server:
+        yield server
+
+
+@pytest.fixture
+def verify_env(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> pytest.MonkeyPatch:
+    """What ``python -m bot verify`` runs with: the test's database, and the test's folder
+    (no .env of the developer's). The test changes more through what it returns."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.chdir(tmp_path)
+    return monkeypatch
 
 
 def settings_for(request: pytest.FixtureRequest) -> dict[str, Any]:

@@ -8,29 +8,19 @@ import logging
 import pytest
 from sqlalchemy import select
 
-from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Agreement, Party
-from tests.botapi import BotAPIServer
 from tests.botapi.objects import chat_member_json, user_json
-from tests.e2e.conftest import Harness
-from tests.e2e.test_journal import reaction
+from tests.support.chat import answer_to, reaction
+from tests.support.harness import Harness
+from tests.support.stored import session_on
 
 NOT_A_MEMBER = "Only members of this chat can record or join its agreements."
 NOT_HERE = "This button doesn't work here."
 
 
-async def answer_to(api: BotAPIServer, query_id: str) -> str:
-    call = await api.wait_for_call(
-        "answerCallbackQuery", lambda p: p["callback_query_id"] == query_id
-    )
-    return str(call.params.get("text", ""))
-
-
 async def parties_by_agreement(database_url: str) -> dict[int, set[int]]:
-    engine = create_engine(database_url)
-    async with create_session_factory(engine)() as session:
+    async with session_on(database_url) as session:
         rows = (await session.execute(select(Party.agreement_id, Party.user_id))).all()
-    await engine.dispose()
     found: dict[int, set[int]] = {}
     for agreement_id, user_id in rows:
         found.setdefault(agreement_id, set()).add(user_id)
@@ -170,10 +160,8 @@ async def test_made_up_callback_data_is_answered_and_changes_nothing(
     assert await parties_by_agreement(database_url) == parties_before
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert errors == [], [r.getMessage() for r in errors]
-    engine = create_engine(database_url)
-    async with create_session_factory(engine)() as session:
+    async with session_on(database_url) as session:
         assert len((await session.scalars(select(Agreement))).all()) == 2
-    await engine.dispose()
 
 
 async def test_who_leaves_or_is_banned_is_not_taken_for_a_member_from_the_cache(

@@ -3,16 +3,8 @@ it is verified. Answers follow the user's Telegram language, regional tags inclu
 
 from __future__ import annotations
 
-import re
-
-from tests.e2e.conftest import Harness, text_of
-from tests.e2e.test_agreement_flow import is_agreement
-
-
-def code_of(mail) -> str:  # type: ignore[no-untyped-def]
-    found = re.search(r"/verify (\d{6})\b", text_of(mail.message))
-    assert found, "no code in the mail"
-    return found.group(1)
+from tests.support.harness import Harness
+from tests.support.mails import code_in, is_agreement, text_of
 
 
 async def test_a_new_address_replaces_the_old_one_only_once_verified(harness: Harness) -> None:
@@ -35,7 +27,7 @@ async def test_a_new_address_replaces_the_old_one_only_once_verified(harness: Ha
     [to_old] = await mailbox.wait_for(to="old@example.com", where=is_agreement)
     assert "Deal at 100" in text_of(to_old.message)
 
-    ann.says_private(f"/verify {code_of(code_mail)}")
+    ann.says_private(f"/verify {code_in(code_mail.message)}")
     await world.bot_reply(ann, lambda m: "✅" in m.get("text", ""))
     second = ben.says(group, "Deal at 200")
     ann.says(group, "/agree", reply_to=second)
@@ -55,7 +47,9 @@ async def test_an_unverified_address_never_gets_agreement_mail(harness: Harness)
     ben.says_private("/email ben@example.com")
     await world.bot_reply(ben)
     [code_mail] = await mailbox.wait_for(to="ben@example.com")
-    ben.says_private("/verify 000000" if code_of(code_mail) != "000000" else "/verify 111111")
+    ben.says_private(
+        "/verify 000000" if code_in(code_mail.message) != "000000" else "/verify 111111"
+    )
     await world.bot_reply(ben, lambda m: "Wrong code" in m.get("text", ""))
 
     offer = ben.says(group, "Deal at 300")
@@ -66,7 +60,7 @@ async def test_an_unverified_address_never_gets_agreement_mail(harness: Harness)
     assert mailbox.to("ben@example.com") == [code_mail]
 
     # Held, not lost: verifying the address sends it.
-    ben.says_private(f"/verify {code_of(code_mail)}")
+    ben.says_private(f"/verify {code_in(code_mail.message)}")
     await world.bot_reply(ben, lambda m: "✅" in m.get("text", ""))
     [held] = await mailbox.wait_for(to="ben@example.com", where=is_agreement)
     assert "Deal at 300" in text_of(held.message)

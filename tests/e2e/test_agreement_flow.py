@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
+from datetime import UTC, datetime
 
-from tests.e2e.conftest import Harness, text_of
+from tests.support.harness import Harness
+from tests.support.mail_checks import assert_record_mail
+from tests.support.mails import header_digest, text_of
+from tests.support.stories import agreement_mails
 
 
 async def test_two_parties_register_and_one_marks_the_others_message(harness: Harness) -> None:
@@ -26,35 +28,21 @@ async def test_two_parties_register_and_one_marks_the_others_message(harness: Ha
     buttons = card["reply_markup"]["inline_keyboard"][0]
     assert buttons[0]["text"] == "🤝 Согласен"
 
-    [to_alice] = await mailbox.wait_for(to="alice@example.com", where=is_agreement)
-    [to_bob] = await mailbox.wait_for(to="bob@example.com", where=is_agreement)
-    for mail, subject in (
-        (to_alice.message, "Договорённость №1 · Project X · Stage 1: price and deadline"),
-        (to_bob.message, "Agreement #1 · Project X · Stage 1: price and deadline"),
-    ):
-        assert mail["Subject"] == subject
-        assert mail["Auto-Submitted"] == "auto-generated"
-        assert mail["Message-ID"].endswith("@agreements.test>")
-        assert "We agreed: 150 000 for stage 1, due 15 December." in text_of(mail)
+    to_alice, to_bob = await agreement_mails(mailbox, "alice@example.com", "bob@example.com")
+    agreed = {
+        "text": "We agreed: 150 000 for stage 1, due 15 December.",
+        "author": bob.id,
+        "marked_by": alice.id,
+        "message_id": offer["message_id"],
+    }
+    about = "Project X · Stage 1: price and deadline"
+    assert_record_mail(
+        to_alice, to="alice@example.com", subject=f"Договорённость №1 · {about}", **agreed
+    )
+    assert_record_mail(to_bob, to="bob@example.com", subject=f"Agreement #1 · {about}", **agreed)
     assert to_alice.message["Message-ID"] != to_bob.message["Message-ID"]
-    assert to_alice.recipients == ["alice@example.com"] and to_bob.recipients == [
-        "bob@example.com"
-    ]
-
-    digests = {header_digest(m.message) for m in (to_alice, to_bob)}
-    assert len(digests) == 1
-    digest = digests.pop()
-    for mail in (to_alice.message, to_bob.message):
-        record = attachment(mail)
-        assert hashlib.sha256(record).hexdigest() == digest
-        assert digest in text_of(mail)
-        document = json.loads(record)
-        assert document["message"]["id"] == offer["message_id"]
-        assert document["author"]["id"] == bob.id and document["marked_by"]["id"] == alice.id
-    sent_at = offer["date"]
-    from datetime import UTC, datetime
-
-    shown = datetime.fromtimestamp(sent_at, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    assert header_digest(to_alice.message) == header_digest(to_bob.message)  # one record
+    shown = datetime.fromtimestamp(offer["date"], UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     assert shown in text_of(to_bob.message)
 
 
@@ -69,8 +57,7 @@ async def test_parties_with_one_language_get_the_same_bytes(harness: Harness) ->
     offer = oleg.says(group, "Смета 150 000 ₽, срок 15 декабря.")
     anna.says(group, "/agree", reply_to=offer)
 
-    [to_anna] = await mailbox.wait_for(to="anna@example.com", where=is_agreement)
-    [to_oleg] = await mailbox.wait_for(to="oleg@example.com", where=is_agreement)
+    to_anna, to_oleg = await agreement_mails(mailbox, "anna@example.com", "oleg@example.com")
     routing = {}
     for mail in (to_anna, to_oleg):
         headers, separator, _ = mail.raw.partition(b"\r\nContent-Type: multipart/mixed")
@@ -84,18 +71,3 @@ async def test_parties_with_one_language_get_the_same_bytes(harness: Harness) ->
     assert b"To: anna@example.com" in routing["anna@example.com"]
     assert b"To: oleg@example.com" in routing["oleg@example.com"]
     assert to_anna.message["Message-ID"] != to_oleg.message["Message-ID"]
-
-
-def is_agreement(message) -> bool:
-    """The agreement email itself (amendments carry a digest header too)."""
-    subject = str(message["Subject"])
-    return subject.startswith(("Agreement #", "Договорённость №"))
-
-
-def header_digest(message) -> str:
-    return str(message["X-Agreement-Digest"]).strip()
-
-
-def attachment(message) -> bytes:
-    [part] = [p for p in message.iter_attachments() if p.get_content_type() == "application/json"]
-    return part.get_payload(decode=True)

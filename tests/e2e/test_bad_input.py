@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-
-from sqlalchemy import func, select
-
-from bot.db.engine import create_engine, create_session_factory
-from bot.db.models import Agreement
-from tests.e2e.conftest import Harness, text_of
-from tests.e2e.test_agreement_flow import attachment, is_agreement
+from tests.support.harness import Harness
+from tests.support.mail_checks import assert_record_mail
+from tests.support.mails import code_in, html_of
+from tests.support.stored import counts
+from tests.support.stories import agreement_mails
 
 
 async def test_agree_without_reply_explains_usage(harness: Harness) -> None:
@@ -44,10 +40,7 @@ async def test_things_that_cannot_be_agreed(harness: Harness, database_url: str)
     joined = ann.adds(group, world.user("Ben"))
     ann.says(group, "/agree", reply_to=joined)
     assert "service message" in (await world.bot_reply(group))["text"]
-    engine = create_engine(database_url)
-    async with create_session_factory(engine)() as session:
-        assert await session.scalar(select(func.count()).select_from(Agreement)) == 0
-    await engine.dispose()
+    assert await counts(database_url) == (0, 0)
 
 
 async def test_topic_message_without_reply_is_not_taken_for_a_reply(harness: Harness) -> None:
@@ -75,7 +68,7 @@ async def test_email_mistakes_are_answered_in_the_users_language(harness: Harnes
     ann.says_private("/email ann@example.com")
     await world.bot_reply(ann)
     [mail] = await harness.mailbox.wait_for(to="ann@example.com")
-    real = next(w for w in text_of(mail.message).split() if w.isdigit() and len(w) == 6)
+    real = code_in(mail.message)
     ann.says_private(f"/verify {(int(real) + 1) % 10**6:06d}")
     assert (await world.bot_reply(ann))["text"] == "Wrong code. 4 attempts left."
     ann.says_private("/verify 12")
@@ -113,18 +106,14 @@ async def test_hostile_and_unusual_text_is_kept_exactly_and_escaped(harness: Har
     assert "<b>Eve</b> & Co" in card["text"]  # shown literally, not as bold
     assert "<u>Stage</u> & terms" in card["text"]
 
-    [mail] = await mailbox.wait_for(to="eve@example.com", where=is_agreement)
+    [mail] = await agreement_mails(mailbox, "eve@example.com")
+    assert_record_mail(mail, to="eve@example.com", text=text)
     message = mail.message
-    assert text in text_of(message)
-    html = message.get_body(("html",)).get_content()
+    html = html_of(message)
     assert "&lt;script&gt;x()&lt;/script&gt;" in html and "<script>" not in html
     assert "&lt;b&gt;Eve&lt;/b&gt; &amp; Co" in html
     assert message["Bcc"] is None and "victim@example.com" not in str(message["To"])
     assert "\n" not in str(message["Subject"]) and "Bcc" in str(message["Subject"])
-    assert mail.recipients == ["eve@example.com"]
-    record = attachment(message)
-    assert json.loads(record)["message"]["text"] == text
-    assert hashlib.sha256(record).hexdigest() == str(message["X-Agreement-Digest"]).strip()
 
 
 async def test_too_long_title_records_nothing_and_says_so(harness: Harness) -> None:

@@ -4,59 +4,32 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import signal
 import sys
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade
 from bot.db.models import Agreement
-from bot.paths import PROJECT_ROOT
 from tests.botapi import BotAPIServer
 from tests.botapi.scenario import TelegramWorld
-from tests.conftest import MAIL_FROM
-from tests.e2e.conftest import TOKEN, Harness, text_of
-from tests.e2e.test_agreement_flow import header_digest, is_agreement
-from tests.e2e.test_edits import is_edit_alert
-from tests.support import bot_errors
 from tests.support.database import fresh_database
 from tests.support.eventually import eventually
+from tests.support.harness import Harness
+from tests.support.identity import MAIL_FROM, TOKEN
+from tests.support.mail_checks import assert_record_mail, assert_threaded
 from tests.support.mailbox import Mailbox
-
-
-def bot_environment(**values: str) -> dict[str, str]:
-    keep = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "SYSTEMROOT"}}
-    # The checkout itself, so the test runs the code under test however it was installed.
-    return keep | {"PYTHONUNBUFFERED": "1", "PYTHONPATH": str(PROJECT_ROOT)} | values
-
-
-def servers_environment(
-    api: BotAPIServer, mailbox: Mailbox, database_url: str, **extra: str
-) -> dict[str, str]:
-    """The bot's settings pointing at the test servers and database."""
-    return bot_environment(
-        BOT_TOKEN=TOKEN,
-        TELEGRAM_API_URL=api.base_url,
-        DATABASE_URL=database_url,
-        SMTP_HOST="127.0.0.1",
-        SMTP_PORT=str(mailbox.port),
-        SMTP_SECURITY="none",
-        MAIL_FROM=MAIL_FROM,
-        **extra,
-    )
-
-
-async def start_bot(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
-    """The log goes to cwd/bot.log: a pipe nobody reads would fill up and stall the bot."""
-    bot_errors.watch_file(cwd / "bot.log")  # read for unexpected errors after the test
-    with (cwd / "bot.log").open("wb") as log:
-        return await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", env=env, cwd=cwd, stdout=log, stderr=log
-        )
+from tests.support.mails import header_digest, is_edit_alert, text_of
+from tests.support.processes import (
+    bot_environment,
+    polling_bot,
+    servers_environment,
+    start_bot,
+    stop_bot,
+)
+from tests.support.stored import session_on
+from tests.support.stories import agreement_mails
 
 
 async def test_whole_flow_against_the_real_process(
@@ -65,15 +38,8 @@ async def test_whole_flow_against_the_real_process(
     env = servers_environment(
         api, mailbox, database_url, TIMEZONE="Europe/Moscow", EDIT_ALERT_COALESCE_SECONDS="1"
     )
-    process = await start_bot(env, tmp_path)
+    process = await polling_bot(env, tmp_path, api)
     try:
-        waiting = asyncio.ensure_future(api.wait_until_polling(timeout=30))
-        exited = asyncio.ensure_future(process.wait())
-        await asyncio.wait({waiting, exited}, return_when=asyncio.FIRST_COMPLETED)
-        if exited.done():
-            waiting.cancel()
-            pytest.fail(f"the bot exited on start: {(tmp_path / 'bot.log').read_text()}")
-        exited.cancel()
         harness = Harness(api, TelegramWorld(api), mailbox)
         world = harness.world
         alice = world.user("Алиса", "Иванова", username="alice", language_code="ru")
@@ -87,10 +53,10 @@ async def test_whole_flow_against_the_real_process(
         card = await world.bot_reply(group)
         assert "Договорённость №1 зафиксирована" in card["text"]
 
-        [to_alice] = await mailbox.wait_for(to="alice@example.com", where=is_agreement)
-        [to_bob] = await mailbox.wait_for(to="bob@example.com", where=is_agreement)
-        for mail in (to_alice, to_bob):
-            assert "Итого: 150 000 ₽, срок — 15 декабря.\nAdvance 50%." in text_of(mail.message)
+        agreed = "Итого: 150 000 ₽, срок — 15 декабря.\nAdvance 50%."
+        to_alice, to_bob = await agreement_mails(mailbox, "alice@example.com", "bob@example.com")
+        assert_record_mail(to_alice, to="alice@example.com", text=agreed)
+        assert_record_mail(to_bob, to="bob@example.com", text=agreed)
         assert header_digest(to_alice.message) == header_digest(to_bob.message)
 
         bob.edits(offer, offer["text"])  # a re-save: nothing changed, nothing said
@@ -102,15 +68,13 @@ async def test_whole_flow_against_the_real_process(
         assert "Сообщение договорённости №1 отредактировано" in alert["text"]
         for mail in (to_alice, to_bob):
             [edited] = await mailbox.wait_for(to=mail.recipients[0], where=is_edit_alert)
-            assert edited.message["In-Reply-To"] == mail.message["Message-ID"]
+            assert_threaded(edited.message, mail.message)
             body = text_of(edited.message)
             assert "150 000" in body and "120 000" in body
         assert len([m for m in api.bot_messages(group.id) if "отредактировано" in m["text"]]) == 1
         assert api.errors == []
     finally:
-        if process.returncode is None:
-            process.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(process.wait(), timeout=10)
+        await stop_bot(process)
     stderr = (tmp_path / "bot.log").read_text()
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr, stderr[stderr.find("Traceback") - 300 :][:3000]
@@ -162,13 +126,8 @@ async def test_a_bad_setting_is_one_clear_line(
 
 
 async def card_stored(database_url: str) -> bool:
-    engine = create_engine(database_url)
-    try:
-        async with create_session_factory(engine)() as session:
-            stored = await session.scalar(select(Agreement.answer_message_id))
-    finally:
-        await engine.dispose()
-    return stored is not None
+    async with session_on(database_url) as session:
+        return await session.scalar(select(Agreement.answer_message_id)) is not None
 
 
 async def test_updates_delivered_again_after_a_kill_are_not_handled_twice(
@@ -178,8 +137,7 @@ async def test_updates_delivered_again_after_a_kill_are_not_handled_twice(
     world = TelegramWorld(api)
     ann, ben = world.user("Ann"), world.user("Ben")
     group = world.group("Crash")
-    first = await start_bot(env, tmp_path)
-    await api.wait_until_polling(timeout=30)
+    first = await polling_bot(env, tmp_path, api)
     ann.says(group, "/agree", reply_to=ben.says(group, "Price 100"))
     await world.bot_reply(group, lambda m: "Agreement #1 recorded" in m["text"])
     # Killed right after the card reached Telegram but before its id was stored, the bot
@@ -192,14 +150,12 @@ async def test_updates_delivered_again_after_a_kill_are_not_handled_twice(
     [agree] = [u for u in api.updates.delivered.values() if u["message"]["text"] == "/agree"]
     api.updates.redeliver(agree["update_id"])
 
-    second = await start_bot(env, tmp_path)
+    second = await polling_bot(env, tmp_path, api)
     try:
-        await api.wait_until_polling(timeout=30)
         ann.says(group, "/agreements")
         await world.bot_reply(group, lambda m: "Agreements in this chat" in m["text"])
     finally:
-        second.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(second.wait(), timeout=10)
+        await stop_bot(second)
     said = [m["text"] for m in api.bot_messages(group.id)]
     assert sum("Agreement #1 recorded" in text for text in said) == 1
     assert not [text for text in said if "already a party" in text]
@@ -208,12 +164,8 @@ async def test_updates_delivered_again_after_a_kill_are_not_handled_twice(
 
 async def stop_after_start(env: dict[str, str], cwd: Path, api: BotAPIServer) -> str:
     """Start ``python -m bot`` in ``cwd``, stop it once it polls; what it logged."""
-    process = await start_bot(env, cwd)
-    try:
-        await api.wait_until_polling(timeout=30)
-    finally:
-        process.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(process.wait(), timeout=10)
+    process = await polling_bot(env, cwd, api)
+    await stop_bot(process)
     output = (cwd / "bot.log").read_text()
     assert process.returncode == 0, output
     return output

@@ -18,12 +18,13 @@ from bot.db.engine import create_engine, create_session_factory
 from bot.journal.housekeeping import Housekeeping
 from bot.journal.journal import Journal
 from tests.botapi import BotAPIServer
-from tests.botapi.scenario import TelegramWorld
-from tests.e2e.conftest import Harness, bot_settings, running_bot, text_of
-from tests.e2e.test_black_box import bot_environment
-from tests.e2e.test_edits import agreed_between, is_amendment, is_edit_alert
+from tests.support.bot_in_process import bot_settings
 from tests.support.database import TEST_DATABASE_URL
+from tests.support.harness import running_harness
 from tests.support.mailbox import Mailbox
+from tests.support.mails import is_amendment, is_edit_alert, text_of
+from tests.support.processes import bot_environment
+from tests.support.stories import agreed_between
 
 pytestmark = pytest.mark.skipif(
     not TEST_DATABASE_URL, reason="roles are PostgreSQL's: runs in CI's PostgreSQL leg"
@@ -94,8 +95,7 @@ async def test_the_bot_works_as_a_role_that_owns_nothing(
         )
         settings = bot_settings(api, mailbox, role_url, auto_migrate=False)
         with caplog.at_level(logging.WARNING):
-            async with running_bot(settings, api):
-                harness = Harness(api, TelegramWorld(api), mailbox)
+            async with running_harness(settings, api, mailbox) as harness:
                 alice, bob, group, offer, _card = await agreed_between(harness)
                 bob.edits(offer, "We agreed on 120 000 for stage 1")
                 alert = await harness.world.bot_reply(group)

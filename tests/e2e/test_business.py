@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-
-from tests.e2e.conftest import Harness, text_of
-from tests.e2e.test_agreement_flow import attachment, is_agreement
-from tests.e2e.test_edits import is_edit_alert
-
-
-def is_deletion(message) -> bool:
-    return str(message["Subject"]).startswith(("Deleted:", "Удалено:"))
-
-
-async def connected(harness: Harness, *, can_reply: bool = True):
-    world = harness.world
-    owner = world.user("Olga", "Petrova", language_code="ru")
-    client = world.user("Carl", language_code="en")
-    await harness.register(owner, "olga@example.com")
-    await harness.register(client, "carl@example.com")
-    connection = world.business_connection(owner, can_reply=can_reply)
-    hello = await world.bot_reply(owner, lambda m: "Telegram Business" in m["text"])
-    return owner, client, connection, hello
+from tests.support.harness import Harness
+from tests.support.mail_checks import (
+    assert_file_mailed,
+    assert_file_recorded,
+    assert_record_mail,
+    assert_threaded,
+)
+from tests.support.mails import is_agreement, is_deletion, is_edit_alert, text_of
+from tests.support.stories import agreement_mails, connected
 
 
 async def test_connecting_tells_the_owner_how_to_mark_and_switching_off_says_so(
@@ -48,9 +36,10 @@ async def test_marking_editing_and_deleting_in_a_business_chat_reach_both_partie
     assert "carl" not in card["text"].lower() or "Carl" in card["text"]
 
     for address in ("olga@example.com", "carl@example.com"):
-        [mail] = await mailbox.wait_for(to=address, where=is_agreement)
-        record = json.loads(attachment(mail.message))
-        assert record["message"]["text"] == "I can do it for 150 000 by December 15"
+        [mail] = await agreement_mails(mailbox, address)
+        record = assert_record_mail(
+            mail, to=address, text="I can do it for 150 000 by December 15"
+        )
         assert record["chat"]["type"] == "business"
         assert {record["author"]["id"], record["marked_by"]["id"]} == {client.id, owner.id}
 
@@ -66,7 +55,7 @@ async def test_marking_editing_and_deleting_in_a_business_chat_reach_both_partie
     for address in ("olga@example.com", "carl@example.com"):
         [gone] = await mailbox.wait_for(to=address, where=is_deletion)
         [agreement] = [m for m in mailbox.to(address) if is_agreement(m.message)]
-        assert gone.message["In-Reply-To"] == agreement.message["Message-ID"]
+        assert_threaded(gone.message, agreement.message)
         assert "150 000" in text_of(gone.message)  # the record stands
     assert api.errors == []
 
@@ -97,11 +86,9 @@ async def test_a_captioned_document_in_a_business_chat_is_attached(harness: Harn
     document = client.sends_document(chat, contract, file_name="contract.pdf", caption="Signed")
     connection.owner_says("/agree", reply_to=document)
     await world.bot_reply(chat, lambda m: "№1" in m["text"])
-    [mail] = await mailbox.wait_for(to="carl@example.com", where=is_agreement)
-    [part] = [p for p in mail.message.iter_attachments() if p.get_filename() == "contract.pdf"]
-    assert part.get_payload(decode=True) == contract
-    media = json.loads(attachment(mail.message))["message"]["media"]
-    assert media["sha256"] == hashlib.sha256(contract).hexdigest()
+    [mail] = await agreement_mails(mailbox, "carl@example.com")
+    assert_file_mailed(mail.message, contract, name="contract.pdf", content_type="application/pdf")
+    assert_file_recorded(assert_record_mail(mail, to="carl@example.com", text="Signed"), contract)
 
     connection.owner_says("/agree", reply_to=document)  # again: nothing new to fetch
     await world.bot_reply(chat, lambda m: "уже сторона" in m["text"])

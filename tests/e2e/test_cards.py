@@ -6,9 +6,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.models import Agreement
-from tests.e2e.conftest import Harness
-from tests.e2e.test_agreement_flow import is_agreement
 from tests.support.eventually import eventually
+from tests.support.harness import Harness
+from tests.support.mails import is_agreement
 
 
 async def test_marks_are_recorded_and_mailed_while_telegram_holds_the_cards(

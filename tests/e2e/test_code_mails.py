@@ -13,18 +13,13 @@ import pytest
 from sqlalchemy import select
 
 from bot.db.base import Base
-from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Mail, MailStatus
-from tests.e2e.conftest import Harness, text_of
 from tests.support.eventually import eventually
+from tests.support.harness import Harness
+from tests.support.mails import code_in
+from tests.support.stored import connection_on, stored_mails
 
 BAIT = "Your bank account is locked call +1 555 0100"
-
-
-def code_in(message: email.message.EmailMessage) -> str:
-    found = re.search(r"/verify (\d{6})\b", text_of(message))
-    assert found, "no code in the mail"
-    return found.group(1)
 
 
 def readable(value: Any) -> Iterator[str]:
@@ -44,27 +39,17 @@ def readable(value: Any) -> Iterator[str]:
 
 async def stored_values(database_url: str) -> list[tuple[str, str, str]]:
     """Every value of every column of every table: (table, column, what it says)."""
-    engine = create_engine(database_url)
     found = []
-    try:
-        async with engine.connect() as connection:
-            for table in Base.metadata.sorted_tables:
-                for row in await connection.execute(select(table)):
-                    for column, value in row._mapping.items():
-                        found += [(table.name, column, text) for text in readable(value)]
-    finally:
-        await engine.dispose()
+    async with connection_on(database_url) as connection:
+        for table in Base.metadata.sorted_tables:
+            for row in await connection.execute(select(table)):
+                for column, value in row._mapping.items():
+                    found += [(table.name, column, text) for text in readable(value)]
     return found
 
 
 async def code_mails(database_url: str) -> list[Mail]:
-    engine = create_engine(database_url)
-    try:
-        async with create_session_factory(engine)() as session:
-            query = select(Mail).where(Mail.kind == "verification_code").order_by(Mail.id)
-            return list(await session.scalars(query))
-    finally:
-        await engine.dispose()
+    return await stored_mails(database_url, kind="verification_code")
 
 
 async def test_a_code_mail_carries_no_text_the_requester_chose(harness: Harness) -> None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 
 from tests.botapi.scenario import Group, Person
-from tests.e2e.conftest import Harness, text_of
-from tests.e2e.test_edits import agreed_between, is_edit_alert, stored_versions
+from tests.support.harness import Harness
 from tests.support.logs import watching
 from tests.support.mailbox import ReceivedMail
+from tests.support.mails import is_edit_alert, text_of
+from tests.support.stored import stored_versions
+from tests.support.stories import agreed_between
 
 ORIGINAL = "We agreed on 150 000 for stage 1"  # what agreed_between has Bob write
 EDITED = "We agreed on 120 000 for stage 1"

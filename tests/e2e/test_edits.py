@@ -3,37 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
 
-from bot.db.engine import create_engine, create_session_factory
-from bot.db.models import MessageVersion
-from tests.botapi.scenario import Group, Person, TelegramWorld
-from tests.e2e.conftest import Harness, bot_settings, running_bot, text_of
-from tests.e2e.test_agreement_flow import header_digest, is_agreement
-
-
-def is_edit_alert(message) -> bool:
-    return str(message["Subject"]).startswith(("Edited:", "Изменено:"))
-
-
-def is_amendment(message) -> bool:
-    return str(message["Subject"]).startswith(("Amendment", "Изменение договорённости"))
-
-
-async def agreed_between(harness: Harness) -> tuple[Person, Person, Group, dict, dict]:
-    """Bob writes a price, Alice marks it; both have verified addresses."""
-    world = harness.world
-    alice = world.user("Alice", language_code="en")
-    bob = world.user("Bob", language_code="ru")
-    group = world.group("Supplies")
-    await harness.register(alice, "alice@example.com")
-    await harness.register(bob, "bob@example.com")
-    offer = bob.says(group, "We agreed on 150 000 for stage 1")
-    alice.says(group, "/agree", reply_to=offer)
-    card = await world.bot_reply(group)
-    await harness.mailbox.wait_for(to="alice@example.com", where=is_agreement)
-    await harness.mailbox.wait_for(to="bob@example.com", where=is_agreement)
-    return alice, bob, group, offer, card
+from tests.support.bot_in_process import bot_settings, running_bot
+from tests.support.harness import Harness, running_harness
+from tests.support.mail_checks import assert_amendment_mail, assert_edit_alert_mail
+from tests.support.mails import is_agreement, is_amendment, is_edit_alert, text_of
+from tests.support.stored import stored_versions
+from tests.support.stories import agreed_between, agreement_mails, amended_between
 
 
 async def test_an_edit_raises_a_chat_alert_and_threaded_emails(harness: Harness) -> None:
@@ -49,17 +25,15 @@ async def test_an_edit_raises_a_chat_alert_and_threaded_emails(harness: Harness)
     assert buttons == ["🔍 Show changes", "✅ Accept new version"]
 
     for address in ("alice@example.com", "bob@example.com"):
-        [agreement] = await mailbox.wait_for(to=address, where=is_agreement)
+        [agreement] = await agreement_mails(mailbox, address)
         [edit] = await mailbox.wait_for(to=address, where=is_edit_alert)
-        message = edit.message
-        assert message["In-Reply-To"] == agreement.message["Message-ID"]
-        assert agreement.message["Message-ID"] in message["References"]
-        body = text_of(message)
-        assert "We agreed on 150 000 for stage 1" in body
-        assert "We agreed on 120 000 for stage 1" in body
-        assert "[-150-]{+120+}" in body
-        html = message.get_body(("html",)).get_content()
-        assert "<del" in html and "<ins" in html
+        assert_edit_alert_mail(
+            edit.message,
+            replying_to=agreement.message,
+            old="We agreed on 150 000 for stage 1",
+            new="We agreed on 120 000 for stage 1",
+            diff="[-150-]{+120+}",
+        )
     assert str(mailbox.to("alice@example.com")[-1].message["Subject"]).startswith(
         "Edited: Agreement #1 · Supplies"
     )
@@ -91,14 +65,6 @@ async def test_an_edit_that_changes_nothing_is_ignored(
     alert = await world.bot_reply(group)  # the same words, now bold: that is a change
     assert "was edited" in alert["text"]
     assert await stored_versions(database_url) == 1
-
-
-async def stored_versions(database_url: str) -> int:
-    engine = create_engine(database_url)
-    async with create_session_factory(engine)() as session:
-        count = await session.scalar(select(func.count()).select_from(MessageVersion))
-    await engine.dispose()
-    return count or 0
 
 
 @pytest.mark.bot_settings(edit_alert_coalesce_seconds=1)
@@ -153,22 +119,16 @@ async def test_every_party_accepting_makes_an_amendment(harness: Harness) -> Non
     )
     assert answer.params["text"] == "This version is already amendment #1.1."
 
-    [agreement] = await mailbox.wait_for(to="bob@example.com", where=is_agreement)
+    [agreement] = await agreement_mails(mailbox, "bob@example.com")
     [amendment] = await mailbox.wait_for(to="bob@example.com", where=is_amendment)
-    message = amendment.message
-    assert message["In-Reply-To"] == agreement.message["Message-ID"]
-    body = text_of(message)
-    assert header_digest(agreement.message) in body  # names the record it replaces
-    assert header_digest(message) in body and header_digest(message) != header_digest(
-        agreement.message
+    assert_amendment_mail(
+        amendment.message, replacing=agreement.message, text="We agreed on 120 000 for stage 1"
     )
-    assert "We agreed on 120 000 for stage 1" in body
 
 
 async def test_an_edit_after_a_restart_is_still_caught(api, mailbox, database_url: str) -> None:
     settings = bot_settings(api, mailbox, database_url)
-    async with running_bot(settings, api):
-        harness = Harness(api, TelegramWorld(api), mailbox)
+    async with running_harness(settings, api, mailbox) as harness:
         _alice, bob, group, offer, _card = await agreed_between(harness)
     async with running_bot(settings, api):
         bob.edits(offer, "We agreed on 99 000 for stage 1")
@@ -199,12 +159,7 @@ async def test_first_agree_warns_when_the_bot_cannot_see_edits(harness: Harness)
 
 async def test_history_lists_and_private_lists_show_what_happened(harness: Harness) -> None:
     world = harness.world
-    alice, bob, group, offer, _card = await agreed_between(harness)
-    bob.edits(offer, "We agreed on 120 000 for stage 1")
-    alert = await world.bot_reply(group)
-    alice.presses(alert, "✅ Accept new version")
-    bob.presses(alert, "✅ Accept new version")
-    await world.bot_reply(group, lambda m: "Amendment #1.1" in m.get("text", ""))
+    alice, bob, group, offer, _alert = await amended_between(harness)
 
     alice.says(group, "/history 1")
     history = (await world.bot_reply(group))["text"]

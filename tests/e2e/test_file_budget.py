@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import Harness
-from tests.e2e.test_business import connected
-from tests.e2e.test_limits import counts
+from tests.support.harness import Harness
+from tests.support.stored import counts
+from tests.support.stories import connected
 
 PERSON_SPENT = (
     "Your files of the last 24 hours use up what I may store for one person a day, and "

@@ -6,35 +6,28 @@ import hashlib
 import os
 from pathlib import Path
 
-import dkim
-from sqlalchemy import text
-
-from bot.db.engine import create_engine
-from tests.botapi.scenario import TelegramWorld
-from tests.e2e.conftest import Harness, bot_settings, running_bot
-from tests.e2e.test_agreement_flow import is_agreement
+from bot.db.models import MailStatus
+from tests.botapi import BotAPIServer
+from tests.support.bot_in_process import bot_settings
 from tests.support.dkim_keys import make_keys
 from tests.support.eventually import eventually
+from tests.support.harness import running_harness
+from tests.support.mailbox import Mailbox
+from tests.support.mails import attached
 from tests.support.storage import stored_bytes
+from tests.support.stored import connection_on, stored_mails
+from tests.support.stories import agreement_mails
 
 SIZE = 6 * 1024 * 1024
 
 
 async def test_a_6_mib_file_for_two_parties_is_stored_once_and_both_get_it_signed(
-    api, mailbox, database_url: str, tmp_path: Path
+    api: BotAPIServer, mailbox: Mailbox, database_url: str, tmp_path: Path
 ) -> None:
     keys = make_keys(tmp_path)
-    settings = bot_settings(
-        api,
-        mailbox,
-        database_url,
-        dkim_domain="agreements.test",
-        dkim_selector="mail",
-        dkim_private_key_file=keys.private_file,
-    )
+    settings = bot_settings(api, mailbox, database_url, **keys.settings())
     content = os.urandom(SIZE)  # incompressible, as most files people send are
-    async with running_bot(settings, api):
-        harness = Harness(api, TelegramWorld(api), mailbox)
+    async with running_harness(settings, api, mailbox) as harness:
         world = harness.world
         ann, ben = world.user("Ann"), world.user("Ben")
         group = world.group("Docs")
@@ -42,33 +35,18 @@ async def test_a_6_mib_file_for_two_parties_is_stored_once_and_both_get_it_signe
         await harness.register(ben, "ben@example.com")
         offer = ben.sends_document(group, content, file_name="offer.bin", caption="Stage 1")
         ann.says(group, "/agree", reply_to=offer)
-        received = {}
-        for address in ("ann@example.com", "ben@example.com"):
-            [mail] = await mailbox.wait_for(to=address, where=is_agreement, timeout=30)
-            [part] = [
-                p for p in mail.message.iter_attachments() if p.get_filename() == "offer.bin"
-            ]
-            assert hashlib.sha256(part.get_payload(decode=True)).digest() == (
-                hashlib.sha256(content).digest()
-            )
-            assert dkim.verify(mail.raw, dnsfunc=keys.dns("agreements.test", "mail"))
-            received[str(mail.message["Message-ID"])] = address
+        mails = await agreement_mails(mailbox, "ann@example.com", "ben@example.com", timeout=30)
+        for mail in mails:
+            sent = attached(mail.message, "offer.bin")
+            assert hashlib.sha256(sent).digest() == hashlib.sha256(content).digest()
+            assert keys.signed(mail.raw)
+        message_ids = [str(mail.message["Message-ID"]) for mail in mails]
 
-        engine = create_engine(database_url)
-        try:
+        async def both_recorded_sent() -> bool:
+            stored = {mail.message_id: mail.status for mail in await stored_mails(database_url)}
+            return stored == dict.fromkeys(message_ids, MailStatus.SENT)
 
-            async def both_recorded_sent() -> bool:
-                async with engine.connect() as connection:
-                    rows = await connection.execute(
-                        text("SELECT message_id, status FROM mails WHERE kind = 'agreement'")
-                    )
-                    return {row.message_id: row.status for row in rows} == dict.fromkeys(
-                        received, "sent"
-                    )
-
-            await eventually(both_recorded_sent, what="both agreement mails recorded sent")
-            async with engine.connect() as connection:
-                stored = await stored_bytes(connection)
-        finally:
-            await engine.dispose()
+        await eventually(both_recorded_sent, what="both agreement mails recorded sent")
+        async with connection_on(database_url) as connection:
+            stored = await stored_bytes(connection)
     assert stored <= 1.2 * SIZE + 100_000, f"{stored:,} bytes stored for a {SIZE:,}-byte file"

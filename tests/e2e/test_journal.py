@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,24 +14,14 @@ from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import JournalEntry
 from bot.journal.journal import Journal
 from tests.botapi import BotAPIServer
-from tests.botapi.scenario import Group, Person, TelegramWorld
-from tests.e2e.conftest import Harness, bot_settings, running_bot
-from tests.e2e.test_agreement_flow import is_agreement
-from tests.e2e.test_black_box import servers_environment, start_bot
+from tests.botapi.scenario import TelegramWorld
+from tests.support.bot_in_process import bot_settings, running_bot
+from tests.support.chat import reaction
+from tests.support.harness import Harness
 from tests.support.mailbox import Mailbox
-
-
-def reaction(person: Person, group: Group, message: dict, emoji: str) -> dict:
-    return {
-        "message_reaction": {
-            "chat": group.chat,
-            "message_id": message["message_id"],
-            "user": person.user,
-            "date": int(time.time()),
-            "old_reaction": [],
-            "new_reaction": [{"type": "emoji", "emoji": emoji}],
-        }
-    }
+from tests.support.mails import is_agreement
+from tests.support.processes import polling_bot, servers_environment
+from tests.support.stored import session_on
 
 
 async def test_a_handshake_reaction_marks_a_journaled_message(harness: Harness) -> None:
@@ -91,10 +80,8 @@ async def test_journal_off_keeps_nothing_but_agreements(
     assert "Agreement #1 recorded" in (await world.bot_reply(group))["text"]
     ben.edits(offer, "Price 90")  # edits of agreed messages are still caught
     assert "was edited" in (await world.bot_reply(group))["text"]
-    engine = create_engine(database_url)
-    async with create_session_factory(engine)() as session:
+    async with session_on(database_url) as session:
         assert (await session.scalars(select(JournalEntry))).all() == []
-    await engine.dispose()
 
 
 async def test_messages_are_stored_before_telegram_hears_they_were_taken(
@@ -119,9 +106,8 @@ async def test_messages_are_stored_before_telegram_hears_they_were_taken(
             all_confirmed.set()
 
     api.updates.confirm = confirming  # type: ignore[method-assign]
-    process = await start_bot(servers_environment(api, mailbox, database_url), tmp_path)
+    process = await polling_bot(servers_environment(api, mailbox, database_url), tmp_path, api)
     try:
-        await api.wait_until_polling(timeout=30)
         said = [
             people[n % 3].says(groups[n % 3], f"Draft {n}: price {100 + n}")
             for n in range(messages)

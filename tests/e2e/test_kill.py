@@ -9,43 +9,29 @@ again with the same Message-ID and the same bytes, which a mail client shows onc
 from __future__ import annotations
 
 import asyncio
+import itertools
 import random
 import re
-import signal
 from collections import defaultdict
-from itertools import pairwise
 from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Agreement, EditAlert, Mail, MailStatus, MessageVersion
 from tests.botapi import BotAPIServer
 from tests.botapi.scenario import TelegramWorld
-from tests.e2e.conftest import Harness
-from tests.e2e.test_agreement_flow import is_agreement
-from tests.e2e.test_black_box import servers_environment, start_bot
-from tests.e2e.test_edits import is_edit_alert
 from tests.support.eventually import eventually
+from tests.support.harness import Harness
 from tests.support.mailbox import Mailbox, ReceivedMail
+from tests.support.mails import is_agreement, is_edit_alert
+from tests.support.processes import polling_bot, servers_environment, stop_bot
+from tests.support.stored import mail_statuses, session_on
 
 TRIALS = 20
 
 
-async def started(env: dict[str, str], cwd: Path, api: BotAPIServer, n: int):
-    process = await start_bot(env, cwd / f"run{n}")
-    await api.wait_until_polling(timeout=30)
-    return process
-
-
 async def all_sent(database_url: str) -> bool:
-    engine = create_engine(database_url)
-    try:
-        async with create_session_factory(engine)() as session:
-            states = set((await session.scalars(select(Mail.status))).all())
-    finally:
-        await engine.dispose()
-    return states == {MailStatus.SENT}
+    return set(await mail_statuses(database_url)) == {MailStatus.SENT}
 
 
 def by_message_id(mails: list[ReceivedMail]) -> dict[str, list[bytes]]:
@@ -73,7 +59,7 @@ async def test_random_kills_lose_nothing_and_repeat_nothing(
     world = harness.world
     ann, ben = world.user("Ann"), world.user("Ben")
     group = world.group("Kills")
-    process = await started(env, tmp_path, api, 0)
+    process = await polling_bot(env, tmp_path / "run0", api)
     await harness.register(ann, "ann@example.com")
     await harness.register(ben, "ben@example.com")
 
@@ -93,7 +79,7 @@ async def test_random_kills_lose_nothing_and_repeat_nothing(
             process.kill()
             await process.wait()
             kills.append(len(api.requests))  # what came before it came from the killed one
-            process = await started(env, tmp_path, api, trial)
+            process = await polling_bot(env, tmp_path / f"run{trial}", api)
 
         # Settle: every update handled, every mail out.
         ann.says(group, "/agreements")
@@ -104,20 +90,15 @@ async def test_random_kills_lose_nothing_and_repeat_nothing(
         await harness.mail_barrier()
         await eventually(lambda: all_sent(database_url), timeout=20, what="every mail sent")
     finally:
-        process.send_signal(signal.SIGTERM)  # a clean stop marks the last mails sent
-        await asyncio.wait_for(process.wait(), timeout=10)
+        await stop_bot(process)  # a clean stop marks the last mails sent
 
     logs = "".join((tmp_path / f"run{n}" / "bot.log").read_text() for n in range(TRIALS + 1))
     assert "Traceback" not in logs, logs[logs.find("Traceback") - 500 :][:4000]
-    engine = create_engine(database_url)
-    try:
-        async with create_session_factory(engine)() as session:
-            agreements = (await session.scalars(select(Agreement))).all()
-            versions = await session.scalar(select(func.count()).select_from(MessageVersion))
-            alerts = await session.scalar(select(func.count()).select_from(EditAlert))
-            mail_states = (await session.scalars(select(Mail.status))).all()
-    finally:
-        await engine.dispose()
+    async with session_on(database_url) as session:
+        agreements = (await session.scalars(select(Agreement))).all()
+        versions = await session.scalar(select(func.count()).select_from(MessageVersion))
+        alerts = await session.scalar(select(func.count()).select_from(EditAlert))
+        mail_states = (await session.scalars(select(Mail.status))).all()
 
     # Each offer agreed once, numbered 1..N without gaps; each edit stored and alerted once.
     assert sorted(a.message_id for a in agreements) == [o["message_id"] for o in offers]
@@ -146,7 +127,7 @@ async def test_random_kills_lose_nothing_and_repeat_nothing(
         # Posting is at least once: a card goes again only after a kill cut its poster off
         # between Telegram's answer and storing the id (cards are posted beside later
         # updates, so other requests may come in between), never within one process.
-        for first, again in pairwise(posts):
+        for first, again in itertools.pairwise(posts):
             assert any(first < kill < again for kill in kills), (number, posts, kills, pauses)
     # What the bot remembers is the card it posted last, so a new party's edit lands on it.
     assert {a.number: a.answer_message_id for a in agreements} == card_ids

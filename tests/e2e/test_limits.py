@@ -6,23 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import func, select
 
-from bot.db.engine import create_engine, create_session_factory
-from bot.db.models import Agreement, Party
-from tests.botapi.scenario import Person
-from tests.botapi.scenario_chats import Group
-from tests.e2e.conftest import Harness
-from tests.e2e.test_access import answer_to
-from tests.e2e.test_journal import reaction
-
-
-def unreaction(person: Person, group: Group, message: dict, emoji: str) -> dict:
-    """The reaction taken back."""
-    update = reaction(person, group, message, emoji)
-    change = update["message_reaction"]
-    change["old_reaction"], change["new_reaction"] = change["new_reaction"], []
-    return update
+from tests.support.chat import answer_to, reaction, unreaction
+from tests.support.harness import Harness
+from tests.support.stored import counts
 
 
 def wait_in(text: str, pattern: str) -> int:
@@ -31,16 +18,6 @@ def wait_in(text: str, pattern: str) -> int:
     seconds = int(found.group(1))
     assert 1 <= seconds <= 60
     return seconds
-
-
-async def counts(database_url: str) -> tuple[int, int]:
-    """Agreements and parties stored."""
-    engine = create_engine(database_url)
-    async with create_session_factory(engine)() as session:
-        agreements = await session.scalar(select(func.count()).select_from(Agreement))
-        parties = await session.scalar(select(func.count()).select_from(Party))
-    await engine.dispose()
-    return agreements or 0, parties or 0
 
 
 @pytest.mark.bot_settings(agree_limit_per_user=2, agree_limit_per_chat=100)

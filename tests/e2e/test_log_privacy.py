@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.logs import log_formatter
-from tests.e2e.conftest import Harness
+from tests.support.harness import Harness
 from tests.support.logs import watching
 
 ADDRESS = "ann.smith@example.com"

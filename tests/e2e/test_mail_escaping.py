@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from email.message import EmailMessage
 
-from tests.e2e.conftest import Harness, text_of
-from tests.e2e.test_business import connected, is_deletion
-from tests.e2e.test_edits import is_amendment, is_edit_alert
-from tests.test_mailer_escaping import AGREED, CHAT, LATEST, TITLE, assert_escaped
+from tests.support.harness import Harness
+from tests.support.hostile_text import AGREED, CHAT, LATEST, TITLE, assert_escaped
+from tests.support.mails import is_amendment, is_deletion, is_edit_alert, text_of
+from tests.support.stories import connected
 
 
 def assert_shown_as_written(message: EmailMessage, *payloads: str) -> None:

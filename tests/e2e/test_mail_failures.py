@@ -5,32 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.db.engine import create_engine, create_session_factory
-from bot.db.models import Agreement, Mail, MailStatus
-from tests.e2e.conftest import Harness
-from tests.e2e.test_agreement_flow import is_agreement
+from bot.db.models import Agreement, MailStatus
 from tests.support.eventually import eventually
+from tests.support.harness import Harness
 from tests.support.logs import watching
-
-
-async def stored_mails(database_url: str) -> list[Mail]:
-    engine = create_engine(database_url)
-    try:
-        async with create_session_factory(engine)() as session:
-            return list(await session.scalars(select(Mail).where(Mail.kind == "agreement")))
-    finally:
-        await engine.dispose()
-
-
-async def recorded_sent(database_url: str) -> Mail:
-    """The one agreement mail, once the worker's commit after the server took it is in."""
-
-    async def sent() -> bool:
-        return [mail.status for mail in await stored_mails(database_url)] == [MailStatus.SENT]
-
-    await eventually(sent, what="the mail recorded as sent")
-    [mail] = await stored_mails(database_url)
-    return mail
+from tests.support.mails import is_agreement
+from tests.support.stored import recorded_sent, session_on, stored_mails
 
 
 @pytest.mark.expected_errors(r"ERROR bot\.mail\.outbox: mail deferred .*cannot connect")
@@ -85,7 +65,5 @@ async def test_permanent_refusal_is_recorded_not_retried(
     [failed] = await stored_mails(database_url)
     assert failed.status is MailStatus.FAILED
     assert "550" in (failed.last_error or "") and failed.attempts == 1
-    engine = create_engine(database_url)
-    async with create_session_factory(engine)() as session:
+    async with session_on(database_url) as session:
         assert await session.scalar(select(Agreement.number)) == 1
-    await engine.dispose()

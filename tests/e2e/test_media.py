@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-import json
 
 import pytest
 
-from tests.e2e.conftest import Harness, text_of
-from tests.e2e.test_agreement_flow import attachment, is_agreement
-from tests.e2e.test_edits import is_edit_alert
+from tests.support.harness import Harness
+from tests.support.mail_checks import assert_file_mailed, assert_file_recorded, assert_record_mail
+from tests.support.mails import file_parts, is_edit_alert, record_of, text_of
+from tests.support.stories import agreement_mails
 
 OFFER_PDF = b"%PDF-1.4\n% stage 1 offer: 150 000 EUR\n" + bytes(range(256)) * 40
-
-
-def file_parts(message, content_type: str) -> list[tuple[str | None, bytes]]:
-    return [
-        (part.get_filename(), part.get_payload(decode=True))
-        for part in message.iter_attachments()
-        if part.get_content_type() == content_type
-    ]
+PDF = "application/pdf"
 
 
 async def test_a_captioned_document_arrives_attached_with_its_hash_in_the_record(
@@ -38,19 +31,14 @@ async def test_a_captioned_document_arrives_attached_with_its_hash_in_the_record
     assert "Agreement #1 recorded" in card["text"]
 
     for address in ("ann@example.com", "ben@example.com"):
-        [mail] = await mailbox.wait_for(to=address, where=is_agreement)
-        assert file_parts(mail.message, "application/pdf") == [("offer.pdf", OFFER_PDF)]
-        record = json.loads(attachment(mail.message))
-        media = record["message"]["media"]
-        assert media["sha256"] == hashlib.sha256(OFFER_PDF).hexdigest()
-        assert (media["kind"], media["file_name"], media["size"]) == (
-            "document",
-            "offer.pdf",
-            len(OFFER_PDF),
+        [mail] = await agreement_mails(mailbox, address)
+        record = assert_record_mail(mail, to=address, text="Stage 1")
+        assert_file_mailed(mail.message, OFFER_PDF, name="offer.pdf", content_type=PDF)
+        assert_file_recorded(
+            record, OFFER_PDF, kind="document", file_name="offer.pdf", size=len(OFFER_PDF)
         )
-        assert record["message"]["text"] == "Stage 1"
         body = text_of(mail.message)
-        assert "offer.pdf" in body and media["sha256"] in body
+        assert hashlib.sha256(OFFER_PDF).hexdigest() in body
         assert "The file is attached to this email." in body
     file_id = offer["document"]["file_id"]
     assert api.download_count(file_id) == 1  # once, however many parties
@@ -66,10 +54,9 @@ async def test_a_file_over_the_attachment_limit_is_described_not_attached(
     await harness.register(ann, "ann@example.com")
     photo = ben.sends_photo(group, OFFER_PDF, caption="The plan")  # ~10 KB, over 1 KB
     ann.says(group, "/agree", reply_to=photo)
-    [mail] = await mailbox.wait_for(to="ann@example.com", where=is_agreement)
+    [mail] = await agreement_mails(mailbox, "ann@example.com")
     assert file_parts(mail.message, "image/jpeg") == []
-    media = json.loads(attachment(mail.message))["message"]["media"]
-    assert media["kind"] == "photo" and media["sha256"] == hashlib.sha256(OFFER_PDF).hexdigest()
+    assert_file_recorded(record_of(mail.message), OFFER_PDF, kind="photo")
     assert "too large to attach" in text_of(mail.message)
 
 
@@ -118,8 +105,8 @@ async def test_agreeing_again_to_an_agreed_file_joins_without_downloading_it_aga
     assert api.download_count(file_id) == 1  # the join needs no file
     assert len(api.calls("getFile")) == downloads
     # The late party's mail still carries the file stored at the first mark.
-    [mail] = await mailbox.wait_for(to="cat@example.com", where=is_agreement)
-    assert file_parts(mail.message, "application/pdf") == [("offer.pdf", OFFER_PDF)]
+    [mail] = await agreement_mails(mailbox, "cat@example.com")
+    assert file_parts(mail.message, PDF) == [("offer.pdf", OFFER_PDF)]
 
 
 @pytest.mark.parametrize("bad_name", ["\u202e", "   ", "\u200f\u2066 \t"])
@@ -136,12 +123,10 @@ async def test_a_file_whose_name_is_only_controls_or_spaces_is_mailed_under_a_ma
     await world.bot_reply(group, lambda m: "Agreement #1 recorded" in m["text"])
     made = f"document-{offer['chat']['id']}-1.pdf"
     for address in ("ann@example.com", "ben@example.com"):
-        [mail] = await mailbox.wait_for(to=address, where=is_agreement)
-        assert file_parts(mail.message, "application/pdf") == [(made, OFFER_PDF)]
-        assert made in text_of(mail.message)
+        [mail] = await agreement_mails(mailbox, address)
+        assert_file_mailed(mail.message, OFFER_PDF, name=made, content_type=PDF)
         # The record keeps the name as Telegram gave it: it is what was sent.
-        record = json.loads(attachment(mail.message))
-        assert record["message"]["media"]["file_name"] == bad_name
+        assert_file_recorded(record_of(mail.message), OFFER_PDF, file_name=bad_name)
 
 
 async def test_a_file_name_keeps_its_words_but_loses_controls_and_path_separators(
@@ -154,7 +139,5 @@ async def test_a_file_name_keeps_its_words_but_loses_controls_and_path_separator
     name = "../..\\offer\u202e  fdp.exe\u200b"
     offer = ben.sends_document(group, OFFER_PDF, file_name=name, caption="Stage 1")
     ann.says(group, "/agree", reply_to=offer)
-    [mail] = await mailbox.wait_for(to="ann@example.com", where=is_agreement)
-    [(sent_name, content)] = file_parts(mail.message, "application/pdf")
-    assert (sent_name, content) == ("_.._offer fdp.exe", OFFER_PDF)
-    assert "_.._offer fdp.exe" in text_of(mail.message)
+    [mail] = await agreement_mails(mailbox, "ann@example.com")
+    assert_file_mailed(mail.message, OFFER_PDF, name="_.._offer fdp.exe", content_type=PDF)

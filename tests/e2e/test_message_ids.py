@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import Harness
-from tests.e2e.test_agreement_flow import is_agreement
-from tests.e2e.test_mail_failures import recorded_sent
+from tests.support.harness import Harness
+from tests.support.mails import is_agreement
+from tests.support.stored import recorded_sent
 
 
 @pytest.mark.expected_errors(r"mail deferred .*451")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from tests.e2e.conftest import Harness, links_in, text_of
-from tests.e2e.test_agreement_flow import header_digest, is_agreement
+from tests.support.chat import links_in
+from tests.support.harness import Harness
+from tests.support.mails import header_digest, is_agreement, text_of
 
 
 async def test_join_by_button_and_by_second_agree(harness: Harness) -> None:

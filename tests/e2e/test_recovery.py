@@ -12,9 +12,9 @@ from bot.core.people import ChatInfo, Person
 from bot.mail.letters import Letters
 from tests.botapi import BotAPIServer
 from tests.botapi.scenario import TelegramWorld
-from tests.conftest import RecordingWaker
-from tests.e2e.conftest import bot_settings, running_bot
+from tests.support.bot_in_process import bot_settings, running_bot
 from tests.support.mailbox import Mailbox
+from tests.support.wakers import RecordingWaker
 
 
 async def test_a_card_the_crash_kept_from_the_chat_is_posted_once_on_the_next_start(

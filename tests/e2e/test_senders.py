@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
-from tests.e2e.conftest import Harness, text_of
-from tests.e2e.test_agreement_flow import attachment, is_agreement
+from tests.support.harness import Harness
+from tests.support.mails import is_agreement, record_of, text_of
 
 
 async def test_in_a_forum_topic_the_card_goes_to_the_topic_and_the_email_names_it(
@@ -22,7 +20,7 @@ async def test_in_a_forum_topic_the_card_goes_to_the_topic_and_the_email_names_i
     assert card["message_thread_id"] == thread
     [mail] = await mailbox.wait_for(to="ann@example.com", where=is_agreement)
     assert "Topic: Website redesign" in text_of(mail.message)
-    assert json.loads(attachment(mail.message))["message"]["topic"] == "Website redesign"
+    assert record_of(mail.message)["message"]["topic"] == "Website redesign"
 
 
 async def test_an_anonymous_admins_message_is_authored_by_the_group(harness: Harness) -> None:
@@ -35,7 +33,7 @@ async def test_an_anonymous_admins_message_is_authored_by_the_group(harness: Har
     card = await world.bot_reply(group)
     assert "Agreement #1 recorded" in card["text"]
     [mail] = await mailbox.wait_for(to="ann@example.com", where=is_agreement)
-    record = json.loads(attachment(mail.message))
+    record = record_of(mail.message)
     assert record["author"] == {
         "id": group.id,
         "name": "Board",
@@ -56,7 +54,7 @@ async def test_a_channel_post_in_the_discussion_group_is_authored_by_the_channel
     post = group.channel_post_in_discussion("Studio News", "Prices from 2027: +10%")
     ann.says(group, "/agree", reply_to=post)
     [mail] = await mailbox.wait_for(to="ann@example.com", where=is_agreement)
-    record = json.loads(attachment(mail.message))
+    record = record_of(mail.message)
     assert (record["author"]["name"], record["author"]["kind"]) == ("Studio News", "channel")
     assert "posted as the channel" in text_of(mail.message)
 
@@ -71,7 +69,7 @@ async def test_a_forwarded_message_names_its_original_sender_and_date(harness: H
     forwarded = ben.forwards(group, original)
     ann.says(group, "/agree", reply_to=forwarded)
     [mail] = await mailbox.wait_for(to="ann@example.com", where=is_agreement)
-    origin = json.loads(attachment(mail.message))["message"]["forwarded_from"]
+    origin = record_of(mail.message)["message"]["forwarded_from"]
     assert (origin["type"], origin["id"], origin["name"]) == ("user", cleo.id, "Cleo Stone")
     body = text_of(mail.message)
     assert "Forwarded from: Cleo Stone (@cleo)" in body

@@ -9,7 +9,8 @@ import pytest
 from tests.botapi import BotAPIServer
 from tests.botapi.errors import ApiError
 from tests.botapi.scenario import TelegramWorld
-from tests.e2e.conftest import Harness, bot_settings, running_bot
+from tests.support.bot_in_process import bot_settings, running_bot
+from tests.support.harness import Harness
 from tests.support.mailbox import Mailbox
 
 

@@ -10,25 +10,22 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.app import run
-from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Agreement, Mail, MailStatus
 from tests.botapi import BotAPIServer
 from tests.botapi.scenario import TelegramWorld
-from tests.e2e.conftest import Harness, bot_settings
-from tests.e2e.test_agreement_flow import is_agreement
-from tests.e2e.test_black_box import servers_environment, start_bot
+from tests.support.bot_in_process import bot_settings
 from tests.support.eventually import eventually
+from tests.support.harness import Harness
 from tests.support.mailbox import Mailbox
+from tests.support.mails import is_agreement
+from tests.support.processes import polling_bot, servers_environment
+from tests.support.stored import session_on
 
 
 async def mail_states(database_url: str) -> list[tuple[str, MailStatus]]:
-    engine = create_engine(database_url)
-    try:
-        async with create_session_factory(engine)() as session:
-            mails = await session.scalars(select(Mail).order_by(Mail.id))
-            return [(mail.to_address, mail.status) for mail in mails]
-    finally:
-        await engine.dispose()
+    async with session_on(database_url) as session:
+        mails = await session.scalars(select(Mail).order_by(Mail.id))
+        return [(mail.to_address, mail.status) for mail in mails]
 
 
 async def stopping(log: Path) -> bool:
@@ -39,9 +36,8 @@ async def test_sigterm_finishes_the_smtp_transaction_under_way_and_exits_within_
     api: BotAPIServer, mailbox: Mailbox, database_url: str, tmp_path: Path
 ) -> None:
     env = servers_environment(api, mailbox, database_url, SMTP_CONNECTIONS="1")
-    process = await start_bot(env, tmp_path)
+    process = await polling_bot(env, tmp_path, api)
     try:
-        await api.wait_until_polling(timeout=30)
         harness = Harness(api, TelegramWorld(api), mailbox)
         ann, ben = harness.world.user("Ann"), harness.world.user("Ben")
         group = harness.world.group("Stop")
@@ -108,12 +104,8 @@ async def test_a_stop_lets_the_update_being_handled_finish(
 
     # The card went out and its id was stored: the update was handled to the end...
     [card] = [m for m in api.bot_messages(group.id) if "Agreement #1 recorded" in m["text"]]
-    engine = create_engine(database_url)
-    try:
-        async with create_session_factory(engine)() as session:
-            agreement = await session.scalar(select(Agreement))
-    finally:
-        await engine.dispose()
+    async with session_on(database_url) as session:
+        agreement = await session.scalar(select(Agreement))
     assert agreement is not None and agreement.answer_message_id == card["message_id"]
     # ...and confirmed, so the next start does not handle it again.
     assert api.pending_updates == []

@@ -8,11 +8,11 @@ import pytest
 from bot.telegram.formatting import entities_to_html
 from bot.verify.commands import verify_content
 from tests.botapi import BotAPIServer
-from tests.botapi.scenario import TelegramWorld
-from tests.e2e.conftest import Harness, bot_settings, running_bot
-from tests.e2e.test_agreement_flow import is_agreement
-from tests.e2e.test_edits import agreed_between, is_amendment
+from tests.support.bot_in_process import bot_settings
+from tests.support.harness import running_harness
 from tests.support.mailbox import Mailbox
+from tests.support.mails import is_agreement, is_amendment
+from tests.support.stories import amended_between
 from tests.support.tsa import LocalTsa
 
 STAMP = "application/timestamp-reply"
@@ -31,13 +31,8 @@ async def test_agreement_and_amendment_mails_carry_a_verifiable_stamp(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     settings = bot_settings(api, mailbox, database_url, tsa_url=tsa.url)
-    async with running_bot(settings, api):
-        harness = Harness(api, TelegramWorld(api), mailbox)
-        alice, bob, group, offer, _card = await agreed_between(harness)
-        bob.edits(offer, "We agreed on 120 000 for stage 1")
-        alert = await harness.world.bot_reply(group)
-        alice.presses(alert, "✅ Accept new version")
-        bob.presses(alert, "✅ Accept new version")
+    async with running_harness(settings, api, mailbox) as harness:
+        _alice, _bob, group, _offer, _alert = await amended_between(harness)
         [amended] = await mailbox.wait_for(to="bob@example.com", where=is_amendment)
 
     [agreement] = [m for m in mailbox.to("alice@example.com") if is_agreement(m.message)]

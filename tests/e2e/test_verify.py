@@ -2,108 +2,74 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 
-import dkim
 import pytest
 from sqlalchemy import text
 
-from bot.__main__ import main
 from bot.db.engine import create_engine
-from tests.botapi.scenario import TelegramWorld
-from tests.e2e.conftest import Harness, bot_settings, running_bot, text_of
-from tests.e2e.test_agreement_flow import attachment, is_agreement
-from tests.e2e.test_edits import agreed_between, is_amendment
-from tests.support.dkim_keys import make_keys
-
-
-async def received_agreement(harness: Harness) -> bytes:
-    world = harness.world
-    ann, ben = world.user("Ann"), world.user("Ben")
-    group = world.group("Team")
-    await harness.register(ann, "ann@example.com")
-    ben.says(group, "Price 150 000")
-    ann.says(group, "/agree", reply_to=harness.api.chat_history(group.id)[-1])
-    await world.bot_reply(group)
-    [mail] = await harness.mailbox.wait_for(to="ann@example.com", where=is_agreement)
-    return mail.raw
-
-
-def verify(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    """Run in a thread: the command runs its own event loop, as it does from a shell."""
-    code = main(["verify", str(path)])
-    return code, capsys.readouterr().out
+from tests.botapi import BotAPIServer
+from tests.support.harness import Harness
+from tests.support.mailbox import Mailbox
+from tests.support.mails import header_digest, is_agreement, is_amendment, record_bytes, text_of
+from tests.support.stories import amended_between, received_agreement, signed_agreement
+from tests.support.verify_command import dkim_line, says, verify, verify_bytes
 
 
 async def test_a_received_mail_and_its_record_are_valid_and_doctored_ones_are_not(
     harness: Harness,
-    database_url: str,
+    verify_env: pytest.MonkeyPatch,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     raw = await received_agreement(harness)
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.chdir(tmp_path)  # no .env of the developer's
     saved = tmp_path / "agreement.eml"
     saved.write_bytes(raw)
 
-    code, out = await asyncio.to_thread(verify, saved, capsys)
+    code, out = await verify(str(saved), capsys=capsys)
     assert code == 0 and out.startswith("VALID"), out
     assert any(
         line.startswith("VALID") and line.endswith("has exactly these bytes")
         for line in out.splitlines()
     ), out
 
-    record = attachment(message_from_bytes(raw, policy=policy.default))
+    record = record_bytes(message_from_bytes(raw, policy=policy.default))
     doctored = json.loads(record)
     doctored["message"]["text"] = "Price 120 000"
     forged = tmp_path / "forged.json"
     forged.write_bytes(json.dumps(doctored, ensure_ascii=False).encode())
-    code, out = await asyncio.to_thread(verify, forged, capsys)
+    code, out = await verify(str(forged), capsys=capsys)
     assert code == 1 and out.startswith("INVALID") and "holds no record" in out
 
-    digest = str(message_from_bytes(raw, policy=policy.default)["X-Agreement-Digest"]).strip()
+    digest = header_digest(message_from_bytes(raw, policy=policy.default))
     relabelled = tmp_path / "relabelled.eml"
     relabelled.write_bytes(raw.replace(digest[:20].encode(), b"0" * 20, 1))
-    code, out = await asyncio.to_thread(verify, relabelled, capsys)
+    code, out = await verify(str(relabelled), capsys=capsys)
     assert code == 1 and out.startswith("INVALID") and "not to the header's" in out
 
     # Without the store and without a signature, nothing shows who made the mail.
-    monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://nobody@127.0.0.1:1/none")
-    code, out = await asyncio.to_thread(verify, saved, capsys)
+    verify_env.setenv("DATABASE_URL", "postgresql+asyncpg://nobody@127.0.0.1:1/none")
+    code, out = await verify(str(saved), capsys=capsys)
     assert code == 1 and out.startswith("NOT VERIFIED") and "could not check the store" in out
 
 
 async def test_with_dkim_settings_every_mail_is_signed(
     api, mailbox, database_url: str, tmp_path: Path
 ) -> None:
-    keys = make_keys(tmp_path)
-    settings = bot_settings(
-        api,
-        mailbox,
-        database_url,
-        dkim_domain="agreements.test",
-        dkim_selector="mail",
-        dkim_private_key_file=keys.private_file,
-    )
-    async with running_bot(settings, api):
-        raw = await received_agreement(Harness(api, TelegramWorld(api), mailbox))
-    assert dkim.verify(raw, dnsfunc=keys.dns("agreements.test", "mail"))
+    raw, keys = await signed_agreement(api, mailbox, database_url, tmp_path)
+    assert keys.signed(raw)
     code = next(m for m in mailbox.to("ann@example.com") if not is_agreement(m.message))
-    assert dkim.verify(code.raw, dnsfunc=keys.dns("agreements.test", "mail"))
+    assert keys.signed(code.raw)
 
 
 async def test_a_chats_chain_holds_and_a_rewritten_record_breaks_it(
     harness: Harness,
     database_url: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    verify_env: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     world = harness.world
@@ -122,10 +88,8 @@ async def test_a_chats_chain_holds_and_a_rewritten_record_breaks_it(
     await world.bot_reply(group, lambda m: "Amendment #3.1" in m.get("text", ""))
     ann.says(group, "/agree", reply_to=ben.says(group, "Price 400"))
     await world.bot_reply(group, lambda m: "Agreement #4 recorded" in m.get("text", ""))
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.chdir(tmp_path)
 
-    code, out = await asyncio.to_thread(verify_chain_of, group.id, capsys)
+    code, out = await verify("--chain", str(group.id), capsys=capsys)
     assert code == 0 and out.startswith("VALID") and "5 records" in out, out
 
     # Someone with database access rewrites agreement #2 (past the append-only triggers).
@@ -144,14 +108,9 @@ async def test_a_chats_chain_holds_and_a_rewritten_record_breaks_it(
             {"r": forged, "d": hashlib.sha256(forged).hexdigest()},
         )
     await engine.dispose()
-    code, out = await asyncio.to_thread(verify_chain_of, group.id, capsys)
+    code, out = await verify("--chain", str(group.id), capsys=capsys)
     assert code == 1 and out.startswith("INVALID")
     assert "agreement #3: names" in out  # #3 still names the digest of the real #2
-
-
-def verify_chain_of(chat_id: int, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    code = main(["verify", "--chain", str(chat_id)])
-    return code, capsys.readouterr().out
 
 
 async def test_the_agreement_email_names_the_previous_record(harness: Harness) -> None:
@@ -164,7 +123,7 @@ async def test_the_agreement_email_names_the_previous_record(harness: Harness) -
         await world.bot_reply(group, lambda m: "recorded" in m.get("text", ""))
     first, second = await mailbox.wait_for(to="ann@example.com", count=2, where=is_agreement)
     assert "first record in this chat" in text_of(first.message)
-    first_digest = str(first.message["X-Agreement-Digest"]).strip()
+    first_digest = header_digest(first.message)
     assert f"previous record in this chat, {first_digest}" in text_of(second.message)
 
 
@@ -204,134 +163,86 @@ def reencoded(raw: bytes, cte: str) -> bytes:
     return saved.replace(b"X-Agreement-Digest: ", b"X-Agreement-Digest:\n\t", 1)  # refolded
 
 
-def verify_bytes(
-    content: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str], *flags: str
-) -> tuple[int, str]:
-    saved = tmp_path / "checked.eml"
-    saved.write_bytes(content)
-    code = main(["verify", *flags, str(saved)])
-    return code, capsys.readouterr().out
-
-
 @pytest.mark.parametrize(
     "parts", [("plain",), ("html",), ("plain", "html")], ids=["text", "html", "both"]
 )
 async def test_a_mail_whose_shown_text_was_changed_is_invalid(
     parts: tuple[str, ...],
     harness: Harness,
-    database_url: str,
+    verify_env: pytest.MonkeyPatch,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     raw = await received_agreement(harness)
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.chdir(tmp_path)
     forged = tampered(raw, "150 000", "950 000", parts=parts)
 
-    code, out = await asyncio.to_thread(verify_bytes, forged, tmp_path, capsys, "--no-dns")
+    code, out = await verify_bytes(forged, tmp_path, capsys, "--no-dns")
     assert code == 1 and out.startswith("INVALID"), out
-    lines = out.splitlines()
     if "plain" in parts:
-        assert any(
-            line.startswith("INVALID") and "text part" in line and "950 000" in line
-            for line in lines
-        ), out
+        assert says(out, "INVALID", "text part", "950 000"), out
     if "html" in parts:
-        assert any(
-            line.startswith("INVALID") and "HTML part" in line and "950 000" in line
-            for line in lines
-        ), out
+        assert says(out, "INVALID", "HTML part", "950 000"), out
     # The record itself is untouched: its own checks still pass, each on its own line.
-    assert any(line.startswith("VALID") and "store" in line for line in lines), out
+    assert says(out, "VALID", "store"), out
 
 
 @pytest.mark.parametrize("cte", ["base64", "8bit", "quoted-printable"])
 async def test_a_mail_re_encoded_by_a_mail_client_stays_valid(
     cte: str,
     harness: Harness,
-    database_url: str,
+    verify_env: pytest.MonkeyPatch,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     raw = await received_agreement(harness)
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.chdir(tmp_path)
     saved = reencoded(raw, cte)
     assert saved != raw and b"\r\n" not in saved
 
-    code, out = await asyncio.to_thread(verify_bytes, saved, tmp_path, capsys, "--no-dns")
+    code, out = await verify_bytes(saved, tmp_path, capsys, "--no-dns")
     assert code == 0 and out.startswith("VALID"), out
     for name in ("text part", "HTML part", "digest", "number", "author"):
-        assert any(line.startswith("VALID") and name in line for line in out.splitlines()), out
+        assert says(out, "VALID", name), out
 
 
 async def test_an_amendment_mail_shows_its_record(
     harness: Harness,
-    database_url: str,
+    verify_env: pytest.MonkeyPatch,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    alice, bob, group, offer, _card = await agreed_between(harness)
-    bob.edits(offer, "We agreed on 120 000 for stage 1")
-    alert = await harness.world.bot_reply(group)
-    alice.presses(alert, "✅ Accept new version")
-    bob.presses(alert, "✅ Accept new version")
+    await amended_between(harness)
     [amended] = await harness.mailbox.wait_for(to="alice@example.com", where=is_amendment)
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.chdir(tmp_path)
 
-    code, out = await asyncio.to_thread(verify_bytes, amended.raw, tmp_path, capsys, "--no-dns")
+    code, out = await verify_bytes(amended.raw, tmp_path, capsys, "--no-dns")
     assert code == 0 and out.startswith("VALID"), out
-    assert any(line.startswith("VALID") and "text part" in line for line in out.splitlines())
+    assert says(out, "VALID", "text part")
 
     forged = tampered(amended.raw, "120 000", "920 000", parts=("plain", "html"))
-    code, out = await asyncio.to_thread(verify_bytes, forged, tmp_path, capsys, "--no-dns")
+    code, out = await verify_bytes(forged, tmp_path, capsys, "--no-dns")
     assert code == 1 and out.startswith("INVALID") and "920 000" in out, out
 
 
-async def signed_agreement(api, mailbox, database_url: str, tmp_path: Path) -> bytes:
-    keys = make_keys(tmp_path)
-    settings = bot_settings(
-        api,
-        mailbox,
-        database_url,
-        dkim_domain="agreements.test",
-        dkim_selector="mail",
-        dkim_private_key_file=keys.private_file,
-    )
-    async with running_bot(settings, api):
-        return await received_agreement(Harness(api, TelegramWorld(api), mailbox))
-
-
 async def test_a_dkim_signature_is_checked_with_the_configured_key(
-    api,
-    mailbox,
+    api: BotAPIServer,
+    mailbox: Mailbox,
     database_url: str,
+    verify_env: pytest.MonkeyPatch,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    raw = await signed_agreement(api, mailbox, database_url, tmp_path)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DATABASE_URL", database_url)
+    raw, keys = await signed_agreement(api, mailbox, database_url, tmp_path)
 
     # Without the key, and without DNS: named as not checked, never as passed.
-    code, out = await asyncio.to_thread(verify_bytes, raw, tmp_path, capsys, "--no-dns")
+    code, out = await verify_bytes(raw, tmp_path, capsys, "--no-dns")
     assert code == 0 and out.startswith("VALID"), out
-    [line] = [line for line in out.splitlines()[1:] if "DKIM" in line]
-    assert line.startswith("NOT CHECKED") and "DKIM_" in line, out
+    assert dkim_line(out).startswith("NOT CHECKED") and "DKIM_" in dkim_line(out), out
     assert "not checked" in out.splitlines()[0] and "DKIM" in out.splitlines()[0]
 
-    monkeypatch.setenv("DKIM_DOMAIN", "agreements.test")
-    monkeypatch.setenv("DKIM_SELECTOR", "mail")
-    monkeypatch.setenv("DKIM_PRIVATE_KEY_FILE", str(tmp_path / "dkim-private.pem"))
-    code, out = await asyncio.to_thread(verify_bytes, raw, tmp_path, capsys, "--no-dns")
+    for name, value in keys.environment().items():
+        verify_env.setenv(name, value)
+    code, out = await verify_bytes(raw, tmp_path, capsys, "--no-dns")
     assert code == 0 and out.startswith("VALID"), out
-    [line] = [line for line in out.splitlines()[1:] if "DKIM" in line]
-    assert line.startswith("VALID") and "agreements.test" in line, out
+    assert dkim_line(out).startswith("VALID") and "agreements.test" in dkim_line(out), out
 
     # A header the signature covers, changed: the text still matches, the signature not.
     message = message_from_bytes(raw, policy=policy.default)
@@ -339,36 +250,24 @@ async def test_a_dkim_signature_is_checked_with_the_configured_key(
         f"Date: {message['Date']}".encode(), b"Date: Mon, 01 Jan 2024 09:00:00 +0000", 1
     )
     assert redated != raw
-    code, out = await asyncio.to_thread(verify_bytes, redated, tmp_path, capsys, "--no-dns")
+    code, out = await verify_bytes(redated, tmp_path, capsys, "--no-dns")
     assert code == 1 and out.startswith("INVALID"), out
-    [line] = [line for line in out.splitlines()[1:] if "DKIM" in line]
-    assert line.startswith("INVALID"), out
+    assert dkim_line(out).startswith("INVALID"), out
 
     # Re-encoded by a mail client: the text did not change, so neither does the verdict.
-    code, out = await asyncio.to_thread(
-        verify_bytes, reencoded(raw, "base64"), tmp_path, capsys, "--no-dns"
-    )
+    code, out = await verify_bytes(reencoded(raw, "base64"), tmp_path, capsys, "--no-dns")
     assert code == 0 and out.startswith("VALID"), out
-    [line] = [line for line in out.splitlines()[1:] if "DKIM" in line]
-    assert line.startswith("VALID") and "re-encoded" in line, out
+    assert dkim_line(out).startswith("VALID") and "re-encoded" in dkim_line(out), out
 
 
 async def test_verify_chain_names_a_stored_column_rewritten_past_the_triggers(
     harness: Harness,
     database_url: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    verify_env: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    alice, bob, group, offer, _card = await agreed_between(harness)
-    bob.edits(offer, "We agreed on 120 000 for stage 1")
-    alert = await harness.world.bot_reply(group)
-    alice.presses(alert, "✅ Accept new version")
-    bob.presses(alert, "✅ Accept new version")
-    await harness.world.bot_reply(group, lambda m: "Amendment #1.1" in m.get("text", ""))
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.chdir(tmp_path)
-    code, out = await asyncio.to_thread(verify_chain_of, group.id, capsys)
+    _alice, _bob, group, _offer, _alert = await amended_between(harness)
+    code, out = await verify("--chain", str(group.id), capsys=capsys)
     assert code == 0 and out.startswith("VALID") and "stored columns" in out, out
 
     # The columns /history and the alert mails read, rewritten by the tables' owner; the
@@ -394,7 +293,7 @@ async def test_verify_chain_names_a_stored_column_rewritten_past_the_triggers(
         await connection.execute(text("UPDATE message_versions SET text = 'Free of charge'"))
     await engine.dispose()
 
-    code, out = await asyncio.to_thread(verify_chain_of, group.id, capsys)
+    code, out = await verify("--chain", str(group.id), capsys=capsys)
     assert code == 1 and out.startswith("INVALID"), out
     lines = [line for line in out.splitlines() if line.startswith("INVALID ")]
     for column in ("agreements.text", "amendments.text", "message_versions.text"):

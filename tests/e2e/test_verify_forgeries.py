@@ -18,36 +18,24 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.__main__ import main
 from bot.evidence.records import digest_of
-from tests.e2e.conftest import Harness
-from tests.e2e.test_agreement_flow import is_agreement
-from tests.e2e.test_verify import received_agreement, signed_agreement
+from tests.botapi import BotAPIServer
 from tests.support.dkim_keys import make_keys
+from tests.support.harness import Harness
+from tests.support.mailbox import Mailbox
+from tests.support.stories import received_agreement, signed_agreement
+from tests.support.verify_command import dkim_line, says, verify_bytes, verify_saved
 
 OFFER_PDF = b"%PDF-1.4\n% stage 1 offer: 150 000 EUR\n" + bytes(range(256)) * 8
 # The agreed-text box: marked by an id now, the first pre-wrap div before.
 BOX = re.compile(r'<div dir="auto" (?:id="agreed-text" )?style="[^"]*pre-wrap[^"]*">')
 
 
-def check(content: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    saved = tmp_path / "checked.eml"
-    saved.write_bytes(content)
-    code = main(["verify", "--no-dns", str(saved)])
-    return code, capsys.readouterr().out
-
-
 async def verified(
     content: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> tuple[int, str]:
-    return await asyncio.to_thread(check, content, tmp_path, capsys)
-
-
-@pytest.fixture
-def env(database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.chdir(tmp_path)  # no .env of the developer's
-    return monkeypatch
+    """``verify`` of the mail, with no DNS lookups (the forger's domains have no records)."""
+    return await verify_bytes(content, tmp_path, capsys, "--no-dns")
 
 
 def parsed(raw: bytes) -> EmailMessage:
@@ -143,7 +131,10 @@ HTML_FORGERIES = {
 
 
 async def test_html_that_shows_another_text_than_verify_reads_is_invalid(
-    harness: Harness, env: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    harness: Harness,
+    verify_env: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     raw = await received_agreement(harness)
     code, out = await verified(raw, tmp_path, capsys)
@@ -158,23 +149,14 @@ async def test_html_that_shows_another_text_than_verify_reads_is_invalid(
 
 
 async def test_the_html_part_names_markup_the_bot_never_writes(
-    harness: Harness, env: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    harness: Harness,
+    verify_env: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     raw = await received_agreement(harness)
     code, out = await verified(with_html(raw, box_hidden_by_class), tmp_path, capsys)
     assert code == 1 and "markup this bot never writes: <style>" in out, out
-
-
-async def mail_with_file(harness: Harness) -> bytes:
-    world = harness.world
-    ann, ben = world.user("Ann"), world.user("Ben")
-    group = world.group("Team")
-    await harness.register(ann, "ann@example.com")
-    offer = ben.sends_document(group, OFFER_PDF, file_name="offer.pdf", caption="Price 150 000")
-    ann.says(group, "/agree", reply_to=offer)
-    await world.bot_reply(group)
-    [mail] = await harness.mailbox.wait_for(to="ann@example.com", where=is_agreement)
-    return mail.raw
 
 
 def third_alternative(message: EmailMessage) -> None:
@@ -224,12 +206,15 @@ MIME_FORGERIES = {
 
 
 async def test_a_mime_tree_the_bot_never_writes_is_invalid(
-    harness: Harness, env: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    harness: Harness,
+    verify_env: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    raw = await mail_with_file(harness)
+    raw = await received_agreement(harness, file=OFFER_PDF)
     code, out = await verified(raw, tmp_path, capsys)
     assert code == 0 and out.startswith("VALID"), out
-    assert any(line.startswith("VALID") and "offer.pdf" in line for line in out.splitlines())
+    assert says(out, "VALID", "offer.pdf"), out
     passed = []
     for name, forge in MIME_FORGERIES.items():
         message = parsed(raw)
@@ -241,7 +226,10 @@ async def test_a_mime_tree_the_bot_never_writes_is_invalid(
 
 
 async def test_a_second_frame_in_the_text_part_is_invalid(
-    harness: Harness, env: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    harness: Harness,
+    verify_env: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     message = parsed(await received_agreement(harness))
     part = part_of(message, "text/plain")
@@ -257,10 +245,7 @@ async def test_a_second_frame_in_the_text_part_is_invalid(
     )
     code, out = await verified(message.as_bytes(), tmp_path, capsys)
     assert code == 1 and out.startswith("INVALID"), out
-    assert any(
-        line.startswith("INVALID") and "text part" in line and "Corrected message text" in line
-        for line in out.splitlines()
-    ), out
+    assert says(out, "INVALID", "text part", "Corrected message text"), out
 
 
 def with_record(raw: bytes, record: bytes) -> bytes:
@@ -275,7 +260,10 @@ def with_record(raw: bytes, record: bytes) -> bytes:
 
 
 async def test_malformed_mails_are_invalid_with_a_reason_not_a_traceback(
-    harness: Harness, env: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    harness: Harness,
+    verify_env: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     raw = await received_agreement(harness)
     record = json.loads(part_of(parsed(raw), "application/json").get_content())
@@ -301,7 +289,10 @@ async def test_malformed_mails_are_invalid_with_a_reason_not_a_traceback(
 
 
 async def test_verify_never_raises_on_arbitrary_or_mutated_mails(
-    harness: Harness, env: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    harness: Harness,
+    verify_env: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     raw = await received_agreement(harness)
 
@@ -319,7 +310,7 @@ async def test_verify_never_raises_on_arbitrary_or_mutated_mails(
         )
     )
     def never_raises(content: bytes) -> None:
-        code, out = check(content, tmp_path, capsys)
+        code, out = verify_saved(content, tmp_path, capsys, "--no-dns")
         assert code in (0, 1) and out.startswith(("VALID", "INVALID", "NOT VERIFIED")), out
 
     await asyncio.to_thread(never_raises)
@@ -329,17 +320,16 @@ async def test_verify_never_raises_on_arbitrary_or_mutated_mails(
 
 
 async def test_with_dkim_settings_a_mail_without_the_bots_signature_is_invalid(
-    api,
-    mailbox,
+    api: BotAPIServer,
+    mailbox: Mailbox,
     database_url: str,
-    env: pytest.MonkeyPatch,
+    verify_env: pytest.MonkeyPatch,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    raw = await signed_agreement(api, mailbox, database_url, tmp_path)
-    env.setenv("DKIM_DOMAIN", "agreements.test")
-    env.setenv("DKIM_SELECTOR", "mail")
-    env.setenv("DKIM_PRIVATE_KEY_FILE", str(tmp_path / "dkim-private.pem"))
+    raw, keys = await signed_agreement(api, mailbox, database_url, tmp_path)
+    for name, value in keys.environment().items():
+        verify_env.setenv(name, value)
     code, out = await verified(raw, tmp_path, capsys)
     assert code == 0 and out.startswith("VALID"), out
 
@@ -347,15 +337,13 @@ async def test_with_dkim_settings_a_mail_without_the_bots_signature_is_invalid(
     del unsigned["DKIM-Signature"]
     code, out = await verified(unsigned.as_bytes(), tmp_path, capsys)
     assert code == 1 and out.startswith("INVALID"), out
-    [line] = [line for line in out.splitlines()[1:] if "DKIM" in line]
-    assert line.startswith("INVALID") and "agreements.test" in line, out
+    assert dkim_line(out).startswith("INVALID") and "agreements.test" in dkim_line(out), out
 
     # Signed, and the signature holds, but with the forger's key for the forger's domain.
     forged = forger_signed(unsigned, tmp_path)
     code, out = await verified(forged, tmp_path, capsys)
     assert code == 1 and out.startswith("INVALID"), out
-    [line] = [line for line in out.splitlines()[1:] if "DKIM" in line]
-    assert line.startswith("INVALID") and "evil.test" in line, out
+    assert dkim_line(out).startswith("INVALID") and "evil.test" in dkim_line(out), out
 
 
 def forger_signed(message: EmailMessage, tmp_path: Path) -> bytes:
@@ -373,21 +361,27 @@ def forger_signed(message: EmailMessage, tmp_path: Path) -> bytes:
 
 
 async def test_with_mail_from_a_signature_by_another_domain_is_invalid(
-    harness: Harness, env: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    harness: Harness,
+    verify_env: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     forged = forger_signed(parsed(await received_agreement(harness)), tmp_path)
-    env.setenv("MAIL_FROM", "Agreements <bot@agreements.test>")
+    verify_env.setenv("MAIL_FROM", "Agreements <bot@agreements.test>")
     code, out = await verified(forged, tmp_path, capsys)
     assert code == 1 and out.startswith("INVALID"), out
-    [line] = [line for line in out.splitlines()[1:] if "DKIM" in line]
+    line = dkim_line(out)
     assert line.startswith("INVALID") and "evil.test" in line and "agreements.test" in line
 
 
 async def test_without_signature_or_store_the_headline_says_authenticity_was_not_checked(
-    harness: Harness, env: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    harness: Harness,
+    verify_env: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     raw = await received_agreement(harness)
-    env.setenv("DATABASE_URL", "postgresql+asyncpg://nobody@127.0.0.1:1/none")
+    verify_env.setenv("DATABASE_URL", "postgresql+asyncpg://nobody@127.0.0.1:1/none")
     code, out = await verified(raw, tmp_path, capsys)
     headline = out.splitlines()[0]
     assert code == 1 and not headline.startswith("VALID"), out
@@ -395,7 +389,10 @@ async def test_without_signature_or_store_the_headline_says_authenticity_was_not
 
 
 async def test_a_mail_sent_before_the_box_was_marked_is_read_by_its_first_box(
-    harness: Harness, env: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    harness: Harness,
+    verify_env: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     unmarked = with_html(
         await received_agreement(harness), lambda html: html.replace(' id="agreed-text"', "")
@@ -405,7 +402,4 @@ async def test_a_mail_sent_before_the_box_was_marked_is_read_by_its_first_box(
 
     changed = with_html(unmarked, lambda html: html.replace("150 000", "950 000"))
     code, out = await verified(changed, tmp_path, capsys)
-    assert code == 1 and any(
-        line.startswith("INVALID") and "HTML part" in line and "950 000" in line
-        for line in out.splitlines()
-    ), out
+    assert code == 1 and says(out, "INVALID", "HTML part", "950 000"), out

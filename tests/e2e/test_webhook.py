@@ -7,47 +7,30 @@ import contextlib
 import json
 import logging
 import re
-import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
-import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import run
 from bot.config import Settings, load_settings
-from bot.db.base import Base
-from bot.db.engine import create_engine, create_session_factory
-from bot.db.models import Agreement, JournalEntry, Mail, MailStatus
+from bot.db.models import Agreement, JournalEntry, MailStatus
 from bot.telegram.webhook_endpoint import webhook_secret
 from tests.botapi import BotAPIServer
 from tests.botapi.scenario import TelegramWorld
-from tests.e2e.conftest import TOKEN, bot_settings, text_of
+from tests.support.bot_in_process import bot_settings
 from tests.support.eventually import eventually
+from tests.support.identity import TOKEN
 from tests.support.logs import watching
 from tests.support.mailbox import Mailbox
+from tests.support.mails import code_in
+from tests.support.ports import free_port
+from tests.support.stored import database_contents, mail_statuses, session_on
+from tests.support.webhooks import take_update, until_healthy
 
 SECRET = "s3cret_token-1"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-async def local_api() -> AsyncIterator[BotAPIServer]:
-    """A self-hosted Bot API server: it takes plain-http webhooks on any port."""
-    async with BotAPIServer(
-        token=TOKEN,
-        bot_user={"username": "agreements_test_bot"},
-        can_read_all_group_messages=True,
-        local=True,
-    ) as server:
-        yield server
 
 
 @contextlib.asynccontextmanager
@@ -73,24 +56,12 @@ async def webhook_bot(
     await api.wait_for_call("setWebhook", timeout=15)
     base = f"http://127.0.0.1:{port}"
     async with aiohttp.ClientSession() as client:
-        for _ in range(100):  # the site starts listening right after setWebhook
-            with contextlib.suppress(aiohttp.ClientConnectionError):
-                async with client.get(f"{base}/healthz") as reply:
-                    if reply.status == 200:
-                        break
-            await asyncio.sleep(0.05)
         try:
+            await until_healthy(client, base)  # it listens right after setWebhook
             yield client, base
         finally:
             stop.set()
             await asyncio.wait_for(task, timeout=10)
-
-
-def take_update(api: BotAPIServer) -> dict[str, Any]:
-    """What Telegram would POST: the update the scenario just made."""
-    update = api.pending_updates[-1]
-    api.updates.clear()
-    return update
 
 
 async def test_an_update_is_answered_only_after_it_was_handled(
@@ -116,12 +87,8 @@ async def test_an_update_is_answered_only_after_it_was_handled(
         async with client.post(f"{base}/tg/hook", json=update, headers=headers) as reply:
             assert reply.status == 200
         # The answer came after the handler: the agreement is stored and the card posted.
-        engine = create_engine(database_url)
-        try:
-            async with create_session_factory(engine)() as session:
-                [agreement] = (await session.scalars(select(Agreement))).all()
-        finally:
-            await engine.dispose()
+        async with session_on(database_url) as session:
+            [agreement] = (await session.scalars(select(Agreement))).all()
         assert agreement.answer_message_id is not None
         assert any("Agreement #1 recorded" in m["text"] for m in api.bot_messages(group.id))
 
@@ -183,30 +150,11 @@ class Telegram:
             assert reply.status == 200, await reply.text()
 
 
-async def database_contents(database_url: str) -> dict[str, list[str]]:
-    """Every row of every table, to see that a refused request changed nothing."""
-    engine = create_engine(database_url)
-    try:
-        async with engine.connect() as connection:
-            return {
-                table.name: sorted(map(repr, await connection.execute(select(table))))
-                for table in Base.metadata.sorted_tables
-            }
-    finally:
-        await engine.dispose()
-
-
 async def mails_settled(database_url: str) -> None:
     """Wait until no mail is pending: the worker's commit would change the rows."""
 
     async def settled() -> bool:
-        engine = create_engine(database_url)
-        try:
-            async with create_session_factory(engine)() as session:
-                statuses = await session.scalars(select(Mail.status))
-                return MailStatus.PENDING not in statuses.all()
-        finally:
-            await engine.dispose()
+        return MailStatus.PENDING not in await mail_statuses(database_url)
 
     await eventually(settled, what="every mail sent")
 
@@ -230,9 +178,7 @@ async def test_without_a_webhook_secret_forged_updates_are_refused(
         ann.says_private("/email ann@example.com")
         await telegram.deliver()
         [mail] = await mailbox.wait_for(to="ann@example.com")
-        code = re.search(r"\b(\d{6})\b", text_of(mail.message))
-        assert code is not None
-        ann.says_private(f"/verify {code.group(1)}")
+        ann.says_private(f"/verify {code_in(mail.message)}")
         await telegram.deliver()
         await world.bot_reply(ann, lambda m: "✅" in m.get("text", ""))
         await mails_settled(database_url)

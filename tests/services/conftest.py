@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from functools import partial
 from typing import TypeVar
 
 import pytest
@@ -10,7 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.mail.letters import Letters
 from bot.mail.service import Service
-from tests.conftest import FakeClock, RecordingWaker
+from bot.registration.service import RegistrationService
+from tests.support.amending import Chat
+from tests.support.clocks import FakeClock, TickingClock
+from tests.support.identity import CODE_KEY
+from tests.support.wakers import RecordingWaker
 
 S = TypeVar("S", bound=Service)
 
@@ -30,3 +35,20 @@ async def services(
     yield build
     for session in sessions:
         await session.close()
+
+
+@pytest.fixture
+def registration(
+    services: Callable[..., RegistrationService],
+) -> Callable[[], RegistrationService]:
+    """``registration()`` is a RegistrationService on a session of its own: each call is
+    one update."""
+    return lambda: services(partial(RegistrationService, code_key=CODE_KEY))
+
+
+@pytest.fixture
+async def group(
+    session_factory: async_sessionmaker[AsyncSession], letters: Letters, clock: FakeClock
+) -> Chat:
+    """The group of tests/support/amending.py, on a clock that ticks with every reading."""
+    return Chat(session_factory, letters, TickingClock(clock.now))

@@ -5,38 +5,24 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 
 from bot.agreements.listing import ListingService
-from bot.agreements.marking import (
-    MARK_ATTEMPTS,
-    AgreementService,
-    MarkedMessage,
-    MarkRequest,
-    Outcome,
-    Refusal,
-)
+from bot.agreements.marking import MARK_ATTEMPTS, AgreementService, MarkRequest, Outcome, Refusal
 from bot.agreements.views import load_views
 from bot.core.people import ChatInfo, Person
 from bot.db.loading import with_parties
-from bot.db.models import Agreement, EmailBinding, Mail, MailStatus
+from bot.db.models import Agreement, Mail, MailStatus
 from bot.evidence.chain import chat_chain, check_chain, latest_digest
 from bot.registration.service import RegistrationService
-from tests.conftest import CODE_KEY, FakeClock, RecordingWaker
-from tests.services.test_registration import code_sent_to
-
-ALICE = Person(id=101, first_name="Alice", last_name="Smith", username="alice", language_code="ru")
-BOB = Person(id=202, first_name="Bob", language_code="en")
-CAROL = Person(id=303, first_name="Carol", username="carol")
-GROUP = ChatInfo(id=-1001234567890, type="supergroup", title="Project X")
-SENT_AT = datetime(2026, 11, 29, 8, 30, 15, tzinfo=UTC)
-
-
-def said(author: Person | None, text: str | None, message_id: int = 10, **extra) -> MarkedMessage:
-    return MarkedMessage(message_id=message_id, date=SENT_AT, author=author, text=text, **extra)
+from tests.support.addresses import bind
+from tests.support.clocks import FakeClock
+from tests.support.identity import CODE_KEY
+from tests.support.outbox import code_sent_to
+from tests.support.people import ALICE, BOB, CAROL, GROUP, said
+from tests.support.wakers import RecordingWaker
 
 
 @pytest.fixture
@@ -47,15 +33,6 @@ def service_for(services):
 @pytest.fixture
 def listing(services):
     return lambda: services(ListingService)
-
-
-async def bind(session_factory, person: Person, address: str, clock: FakeClock) -> None:
-    async with session_factory() as session:
-        from bot.core.directory import remember_user
-
-        await remember_user(session, person, clock())
-        session.add(EmailBinding(user_id=person.id, address=address, verified_at=clock()))
-        await session.commit()
 
 
 async def test_first_mark_records_agreement_one_with_author_and_marker(service_for) -> None:
@@ -137,14 +114,14 @@ async def test_refusals(service_for, session_factory, chat, message, refusal) ->
 async def test_mail_only_to_verified_parties_then_released_once(
     service_for, session_factory, clock
 ) -> None:
-    await bind(session_factory, ALICE, "alice@example.com", clock)
+    await bind(session_factory, ALICE, "alice@example.com", clock())
     await service_for().mark(MarkRequest(GROUP, said(ALICE, "Deal"), BOB))
     async with session_factory() as session:
         mails = (await session.scalars(select(Mail))).all()
     assert [(m.kind, m.to_address) for m in mails] == [("agreement", "alice@example.com")]
 
     # Bob verifies later: his held mail is created once, however often we ask.
-    await bind(session_factory, BOB, "bob@example.com", clock)
+    await bind(session_factory, BOB, "bob@example.com", clock())
     from bot.mail.deliveries import agreements_awaiting_mail
 
     async with session_factory() as session:
@@ -216,7 +193,7 @@ async def test_many_racing_marks_in_one_chat_all_get_numbers(service_for, listin
 async def test_a_refused_agreement_mail_is_sent_again_after_a_new_address(
     service_for, session_factory, clock, letters
 ) -> None:
-    await bind(session_factory, ALICE, "wrong@example.com", clock)
+    await bind(session_factory, ALICE, "wrong@example.com", clock())
     await service_for().mark(MarkRequest(GROUP, said(ALICE, "Deal"), BOB))
     async with session_factory() as session:
         refused = await session.scalar(select(Mail))
@@ -269,7 +246,7 @@ async def test_a_new_agreements_answer_is_what_the_database_holds(
     service_for, session_factory, clock, author, marker, counterpart
 ) -> None:
     """A new agreement's view is built from memory, not read back: it must match."""
-    await bind(session_factory, BOB, "bob@example.com", clock)
+    await bind(session_factory, BOB, "bob@example.com", clock())
     request = MarkRequest(GROUP, said(author, "Price 150 000"), marker, counterpart=counterpart)
     result = await service_for().mark(request)
     assert result.outcome is Outcome.RECORDED and result.agreement is not None

@@ -7,12 +7,7 @@ import json
 
 from bot.edits.amendments import Acceptation
 from bot.evidence.chain import check_chain
-from tests.services.amending import (
-    ALICE,
-    BOB,
-    Chat,
-    group_fixture,  # noqa: F401  (a fixture)
-)
+from tests.support.amending import ALICE, BOB, Chat
 
 
 async def amend(group: Chat, message_id: int, text: str) -> str | None:

@@ -9,12 +9,7 @@ from collections import Counter
 
 from bot.edits.amendments import Acceptation
 from bot.evidence.chain import check_chain
-from tests.services.amending import (
-    ALICE,
-    BOB,
-    Chat,
-    group_fixture,  # noqa: F401  (a fixture)
-)
+from tests.support.amending import ALICE, BOB, Chat
 
 AGREEMENTS = 6
 NEW_MARKS = 12

@@ -21,7 +21,7 @@ from bot.db.models import (
 )
 from bot.edits.amendments import Acceptation, AmendmentService
 from bot.edits.service import EditedMessage, EditService
-from tests.conftest import RecordingWaker
+from tests.support.wakers import RecordingWaker
 
 GROUP = ChatInfo(id=-1001, type="supergroup", title="Team")
 ANN, BEN = Person(id=1, first_name="Ann"), Person(id=2, first_name="Ben")

@@ -15,12 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.db.base import Base
 from bot.db.engine import create_engine
 from bot.db.grants import PRIVILEGES, GrantError, grant_statements
-from tests.services.amending import (
-    ALICE,
-    BOB,
-    Chat,
-    group_fixture,  # noqa: F401  (a fixture)
-)
+from tests.support.amending import ALICE, BOB, Chat
 from tests.support.database import TEST_DATABASE_URL
 from tests.support.roles import bot_role
 

@@ -8,8 +8,9 @@ from bot.agreements.marking import AgreementService, MarkRequest
 from bot.business.service import BusinessService, ConnectionChange, ConnectionInfo
 from bot.core.people import BUSINESS, BUSINESS_CHAT_BASE, ChatInfo, Person
 from bot.db.models import Mail, MessageDeletion
-from tests.conftest import RecordingWaker
-from tests.services.test_agreements import bind, said
+from tests.support.addresses import bind
+from tests.support.people import said
+from tests.support.wakers import RecordingWaker
 
 OLGA = Person(id=11, first_name="Olga", language_code="ru")
 IVAN = Person(id=12, first_name="Ivan")
@@ -72,7 +73,7 @@ async def test_connection_changes_are_told_apart(services) -> None:
 async def test_a_deletion_is_noted_and_mailed_once(
     services, session_factory, letters, clock
 ) -> None:
-    await bind(session_factory, CARL, "carl@example.com", clock)
+    await bind(session_factory, CARL, "carl@example.com", clock())
     session, business, agreements = one_update(session_factory, letters, clock)
     await business.connection_changed(connection("A", OLGA))
     key = await business.chat_key(OLGA.id, CARL)

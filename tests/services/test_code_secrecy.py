@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.db.models import MailStatus
-from tests.services.test_outbox import mails, queue_codes, worker_for
 from tests.support.mailbox import Mailbox
+from tests.support.outbox import mails, queue_codes, worker_for
 
 
 async def test_a_code_mail_is_kept_while_it_may_go_and_wiped_when_it_expires(

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.core.directory import TOUCH_EVERY, remember_chat, remember_users
 from bot.core.people import ChatInfo, Person
 from bot.db.models import Chat, User
-from tests.conftest import FakeClock
+from tests.support.clocks import FakeClock
 
 ANN = Person(id=501, first_name="Ann", last_name=None, username="ann")
 GROUP = ChatInfo(id=-100500, type="supergroup", title="Repairs")

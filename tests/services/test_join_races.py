@@ -20,10 +20,11 @@ from bot.core.directory import remember_user
 from bot.db.models import Party, User
 from bot.edits.service import EditedMessage, EditOutcome, EditService
 from bot.mail.letters import Letters
-from tests.conftest import FakeClock, RecordingWaker
-from tests.services.test_agreements import ALICE, BOB, CAROL, GROUP, SENT_AT, said
+from tests.support.clocks import FakeClock
 from tests.support.database import TEST_DATABASE_URL
 from tests.support.eventually import eventually
+from tests.support.people import ALICE, BOB, CAROL, GROUP, SENT_AT, said
+from tests.support.wakers import RecordingWaker
 
 pytestmark = pytest.mark.skipif(
     not TEST_DATABASE_URL, reason="races need PostgreSQL: runs in CI's PostgreSQL leg"

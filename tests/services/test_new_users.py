@@ -12,7 +12,7 @@ from bot.core.directory import remember_user, remember_users
 from bot.core.people import Person
 from bot.db.gate import write_gate
 from bot.db.models import User
-from tests.conftest import FakeClock
+from tests.support.clocks import FakeClock
 
 NEWCOMER = Person(id=7001, first_name="Nina", username="nina", language_code="ru-RU")
 FRIENDS = [Person(id=7100 + n, first_name=f"Friend{n}") for n in range(3)]

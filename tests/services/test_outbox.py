@@ -11,43 +11,19 @@ from datetime import timedelta
 import pytest
 from prometheus_client import REGISTRY
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.core.people import Person
 from bot.db.models import Mail, MailStatus
-from bot.mail.letters import Letters
 from bot.mail.outbox import PASS_SPACING, MailWorker
 from bot.mail.status import describe, mail_status
-from bot.registration.service import RegistrationService
 from mailer import SmtpConfig, SmtpSender
-from tests.conftest import CODE_KEY, FakeClock, RecordingWaker
+from tests.support.clocks import FakeClock
 from tests.support.mailbox import Mailbox
-
-
-def worker_for(factory, mailbox: Mailbox, clock: FakeClock, port: int | None = None) -> MailWorker:
-    config = SmtpConfig(host="127.0.0.1", port=port or mailbox.port, security="none")
-    return MailWorker(factory, SmtpSender(config), "bot@agreements.test", clock, retry_interval=10)
-
-
-async def queue_codes(factory, letters: Letters, clock: FakeClock, *addresses: str) -> None:
-    """Real mails, written the way the bot writes them: verification codes."""
-    for number, address in enumerate(addresses):
-        async with factory() as session:
-            service = RegistrationService(
-                session, letters, RecordingWaker(), clock, code_key=CODE_KEY
-            )
-            person = Person(id=500 + number, first_name=f"User{number}")
-            await service.request_code(person, address)
+from tests.support.outbox import mails, queue_codes, worker_for
 
 
 async def status_now(factory, clock: FakeClock):
     async with factory() as session:
         return await mail_status(session, clock())
-
-
-async def mails(factory: async_sessionmaker[AsyncSession]) -> dict[str, Mail]:
-    async with factory() as session:
-        return {m.to_address: m for m in await session.scalars(select(Mail))}
 
 
 @pytest.fixture

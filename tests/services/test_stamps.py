@@ -24,9 +24,11 @@ from bot.paths import PROJECT_ROOT
 from bot.telegram.formatting import entities_to_html
 from bot.verify.integrity import check_stamp, read_evidence
 from bot.verify.verdict import Verdict
-from tests.conftest import FakeClock, RecordingWaker
-from tests.services.test_agreements import ALICE, BOB, GROUP, bind, said
+from tests.support.addresses import bind
+from tests.support.clocks import FakeClock
+from tests.support.people import ALICE, BOB, GROUP, said
 from tests.support.tsa import LocalTsa, TsaKeys, make_tsa_keys, running_tsa
+from tests.support.wakers import RecordingWaker
 
 
 @pytest.fixture
@@ -43,8 +45,8 @@ async def stamper(session_factory, letters: Letters, clock: FakeClock, tsa: Loca
 
 
 async def mark(session_factory, letters: Letters, clock: FakeClock) -> RecordingWaker:
-    await bind(session_factory, ALICE, "alice@example.com", clock)
-    await bind(session_factory, BOB, "bob@example.com", clock)
+    await bind(session_factory, ALICE, "alice@example.com", clock())
+    await bind(session_factory, BOB, "bob@example.com", clock())
     waker = RecordingWaker()
     async with session_factory() as session:
         service = AgreementService(session, letters, RecordingWaker(), clock, stamper=waker)
@@ -154,7 +156,7 @@ async def test_an_unreachable_authority_holds_the_mails_then_lets_them_go_withou
 
 
 async def test_without_an_authority_nothing_waits(session_factory, letters, clock) -> None:
-    await bind(session_factory, ALICE, "alice@example.com", clock)
+    await bind(session_factory, ALICE, "alice@example.com", clock())
     async with session_factory() as session:
         service = AgreementService(session, letters, RecordingWaker(), clock)
         await service.mark(MarkRequest(GROUP, said(ALICE, "Price 150 000 EUR"), BOB))

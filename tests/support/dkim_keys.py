@@ -1,4 +1,5 @@
-"""A DKIM key pair from openssl, and a DNS lookup that answers with its public key."""
+"""A DKIM key pair from openssl, and a DNS lookup that answers with its public key; the
+settings that have the bot sign with it, and the check that a mail was signed with it."""
 
 from __future__ import annotations
 
@@ -7,6 +8,12 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import dkim
+
+DOMAIN = "agreements.test"  # MAIL_FROM's
+SELECTOR = "mail"
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +31,22 @@ class DkimKeys:
             return b"v=DKIM1; k=rsa; p=" + self.public
 
         return lookup
+
+    def settings(self) -> dict[str, Any]:
+        """The bot's settings to sign as ``DOMAIN``'s ``SELECTOR`` with this key."""
+        return {
+            "dkim_domain": DOMAIN,
+            "dkim_selector": SELECTOR,
+            "dkim_private_key_file": self.private_file,
+        }
+
+    def environment(self) -> dict[str, str]:
+        """The same settings as the environment variables ``python -m bot`` reads."""
+        return {name.upper(): str(value) for name, value in self.settings().items()}
+
+    def signed(self, raw: bytes) -> bool:
+        """Whether ``raw`` holds a signature by this key for ``DOMAIN``'s ``SELECTOR``."""
+        return bool(dkim.verify(raw, dnsfunc=self.dns(DOMAIN, SELECTOR)))
 
 
 def make_keys(folder: Path) -> DkimKeys:

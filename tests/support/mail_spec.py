@@ -1,14 +1,24 @@
 """One mail for one recipient, composed the way the bot composes it: ``compose_body`` for the
-body, then ``address_body`` for the recipient. Lets mailer tests state a mail in one value."""
+body, then ``address_body`` for the recipient. Lets mailer tests state a mail in one value,
+rendered by ``renderer()``, the project's templates and catalogs."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from mailer import Attachment, MailRenderer, address_body, compose_body
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@cache
+def renderer() -> MailRenderer:
+    return MailRenderer(ROOT / "templates", ROOT / "locales")
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,9 @@ import pytest
 from bot.mail.parts import ForwardView, MediaView, TimestampView
 from bot.telegram.formatting import entities_to_html
 from bot.verify.mail_view import read_html, tokens
-from tests.test_mailer_compose import agreement_context, renderer
-from tests.test_mailer_new_kinds import amendment_context
+from tests.support.agreement_context import agreement_context
+from tests.support.edit_contexts import amendment_context
+from tests.support.mail_spec import renderer
 
 TEXT = "Price 150 000 <b>&\nsee example.com and the offer\n\n  indented line"
 

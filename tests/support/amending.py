@@ -1,5 +1,6 @@
 """A chat where agreements are marked, edited and accepted through the real services, each
-call on a session of its own as in the bot (several at once race as replicas would)."""
+call on a session of its own as in the bot (several at once race as replicas would).
+tests/services/conftest.py hands it to the tests as the ``group`` fixture."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -20,7 +20,8 @@ from bot.edits.service import EditedMessage, EditService
 from bot.evidence.chain import ChainLink, chat_chain
 from bot.mail.letters import Letters
 from bot.mail.service import Service
-from tests.conftest import FakeClock, RecordingWaker
+from tests.support.clocks import FakeClock
+from tests.support.wakers import RecordingWaker
 
 S = TypeVar("S", bound=Service)
 
@@ -28,15 +29,6 @@ ALICE = Person(id=101, first_name="Alice", language_code="en")
 BOB = Person(id=202, first_name="Bob", language_code="en")
 GROUP = ChatInfo(id=-1001234567890, type="supergroup", title="Project X")
 SENT_AT = datetime(2026, 11, 29, 8, 30, tzinfo=UTC)
-
-
-class TickingClock(FakeClock):
-    """Each reading a millisecond later than the one before, like a real clock under load:
-    the order of readings is the order of the calls."""
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(milliseconds=1)
-        return self.now
 
 
 class Chat:
@@ -88,11 +80,3 @@ class Chat:
             version = await session.get(MessageVersion, version_id)
         assert version is not None
         return version
-
-
-@pytest.fixture(name="group")
-async def group_fixture(
-    session_factory: async_sessionmaker[AsyncSession], letters: Letters, clock: FakeClock
-) -> Chat:
-    """The group, on a clock that ticks with every reading."""
-    return Chat(session_factory, letters, TickingClock(clock.now))
