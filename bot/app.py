@@ -161,6 +161,7 @@ def build_dispatcher(
         handled_updates=handled,
         gatekeeper=gatekeeper,
     )
+    dispatcher.include_router(build_router(reactions=settings.journal))
     install_middlewares(
         dispatcher,
         settings=settings,
@@ -174,7 +175,6 @@ def build_dispatcher(
         grace_seconds=HANDLER_GRACE_SECONDS,
         stamper=stamper,
     )
-    dispatcher.include_router(build_router(reactions=settings.journal))
     return dispatcher
 
 

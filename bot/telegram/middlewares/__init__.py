@@ -92,7 +92,8 @@ def install(
     grace_seconds: float,
     stamper: StampWaker | None = None,
 ) -> None:
-    """Puts every middleware on the dispatcher in the order of the table above."""
+    """Puts every middleware on the dispatcher in the order of the table above; the
+    routers must be included already."""
     topics = TopicNameLearner(session_factory)
     journaling = MessageJournaling(journal) if settings.journal else None
     dispatcher.update.outer_middleware(MembershipCacheInvalidation(membership, handled))
@@ -115,15 +116,8 @@ def install(
     services = ServicesMiddleware(
         letters, mail_waker, clock, coalesce, stamper, code_key=key, file_budget=budget
     )
-    for observer in (
-        dispatcher.message,
-        dispatcher.edited_message,
-        dispatcher.callback_query,
-        dispatcher.message_reaction,
-        dispatcher.business_connection,
-        dispatcher.business_message,
-        dispatcher.edited_business_message,
-        dispatcher.deleted_business_messages,
-    ):
+    # Every kind of update a handler takes: the routers say which (include them first).
+    for update_type in dispatcher.resolve_used_update_types():
+        observer = dispatcher.observers[update_type]
         observer.middleware(once)
         observer.middleware(services)
