@@ -1,0 +1,48 @@
+"""The bot with its web pages on, in-process, against the Bot API test server, the SMTP
+server and the database; pages fetched over real HTTP."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import aiohttp
+import pytest
+
+from tests.botapi import BotAPIServer
+from tests.botapi.scenario import TelegramWorld
+from tests.e2e.conftest import Harness, bot_settings, running_bot, settings_for
+from tests.support.mailbox import Mailbox
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Site:
+    harness: Harness
+    http: aiohttp.ClientSession
+    base_url: str
+
+
+@pytest.fixture
+async def site(
+    request: pytest.FixtureRequest, api: BotAPIServer, mailbox: Mailbox, database_url: str
+) -> AsyncIterator[Site]:
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    settings = bot_settings(
+        api,
+        mailbox,
+        database_url,
+        web_base_url=base_url,
+        web_port=port,
+        **settings_for(request),
+    )
+    async with running_bot(settings, api), aiohttp.ClientSession(base_url) as http:
+        yield Site(Harness(api, TelegramWorld(api), mailbox), http, base_url)
+    assert api.errors == [], f"the bot made requests Telegram would refuse: {api.errors}"
