@@ -9,10 +9,12 @@ from dataclasses import dataclass
 
 import aiohttp
 import pytest
+from playwright.async_api import Browser
 
 from tests.botapi import BotAPIServer
 from tests.botapi.scenario import TelegramWorld
 from tests.e2e.conftest import Harness, bot_settings, running_bot, settings_for
+from tests.support.browser import launched
 from tests.support.mailbox import Mailbox
 
 
@@ -46,3 +48,9 @@ async def site(
     async with running_bot(settings, api), aiohttp.ClientSession(base_url) as http:
         yield Site(Harness(api, TelegramWorld(api), mailbox), http, base_url)
     assert api.errors == [], f"the bot made requests Telegram would refuse: {api.errors}"
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async for launched_browser in launched():
+        yield launched_browser
