@@ -121,6 +121,18 @@ async def api(request: pytest.FixtureRequest) -> AsyncIterator[BotAPIServer]:
         yield server
 
 
+@pytest.fixture
+async def local_api() -> AsyncIterator[BotAPIServer]:
+    """A self-hosted Bot API server: it takes plain-http webhooks on any port."""
+    async with BotAPIServer(
+        token=TOKEN,
+        bot_user={"username": "agreements_test_bot"},
+        can_read_all_group_messages=True,
+        local=True,
+    ) as server:
+        yield server
+
+
 def settings_for(request: pytest.FixtureRequest) -> dict[str, Any]:
     """Extra settings from ``@pytest.mark.bot_settings(name=value, ...)``."""
     marker = request.node.get_closest_marker("bot_settings")

@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
-import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -36,18 +35,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-async def local_api() -> AsyncIterator[BotAPIServer]:
-    """A self-hosted Bot API server: it takes plain-http webhooks on any port."""
-    async with BotAPIServer(
-        token=TOKEN,
-        bot_user={"username": "agreements_test_bot"},
-        can_read_all_group_messages=True,
-        local=True,
-    ) as server:
-        yield server
 
 
 @contextlib.asynccontextmanager

@@ -3,7 +3,6 @@ server and the database; pages fetched over real HTTP."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -14,14 +13,9 @@ from playwright.async_api import Browser
 from tests.botapi import BotAPIServer
 from tests.botapi.scenario import TelegramWorld
 from tests.e2e.conftest import Harness, bot_settings, running_bot, settings_for
+from tests.e2e.test_webhook import free_port
 from tests.support.browser import launched
 from tests.support.mailbox import Mailbox
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass

@@ -9,11 +9,14 @@ from typing import Any
 import aiohttp
 import pytest
 
+from tests.botapi import BotAPIServer
 from tests.botapi.scenario import Person
 from tests.e2e.conftest import bot_settings, running_bot
 from tests.e2e.test_agreement_flow import attachment, header_digest, is_agreement
 from tests.e2e.test_edits import is_edit_alert
-from tests.e2e.web.conftest import Site, free_port
+from tests.e2e.test_webhook import free_port, webhook_bot
+from tests.e2e.web.conftest import Site
+from tests.support.mailbox import Mailbox
 
 OFFER = "Stage 1: 150 000 RUB, due 15 December."
 
@@ -96,10 +99,24 @@ async def test_walking_digests_is_cut_off(site: Site) -> None:
     assert set(statuses[60:]) == {429}
 
 
-@pytest.mark.usefixtures("mailbox")
-async def test_without_web_base_url_nothing_listens(api, mailbox, database_url) -> None:
+async def test_without_web_base_url_nothing_listens(
+    api: BotAPIServer, mailbox: Mailbox, database_url: str
+) -> None:
     port = free_port()
     settings = bot_settings(api, mailbox, database_url, web_port=port)
     async with running_bot(settings, api), aiohttp.ClientSession() as http:
         with pytest.raises(aiohttp.ClientConnectionError):
             await http.get(f"http://127.0.0.1:{port}/r/" + "0" * 64)
+
+
+async def test_in_webhook_mode_the_pages_share_the_webhooks_server(
+    local_api: BotAPIServer, mailbox: Mailbox, database_url: str
+) -> None:
+    async with webhook_bot(local_api, mailbox, database_url, web_base_url="https://a.example") as (
+        http,
+        base,
+    ):
+        async with http.get(f"{base}/r/" + "0" * 64) as page:
+            assert page.status == 404 and "No such record" in await page.text()
+        async with http.get(f"{base}/healthz") as health:
+            assert health.status == 200
