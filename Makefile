@@ -34,5 +34,8 @@ locales:
 	$(BABEL) update -D bot -i /tmp/bot.pot -d locales --no-fuzzy-matching -w 99
 	$(BABEL) extract -F babel-mail.cfg --no-location -o /tmp/mail.pot templates
 	$(BABEL) update -D mail -i /tmp/mail.pot -d locales --no-fuzzy-matching -w 99
+	$(BABEL) extract -F babel-web.cfg --no-location -o /tmp/web.pot templates/web
+	$(BABEL) update -D web -i /tmp/web.pot -d locales --no-fuzzy-matching -w 99
 	$(BABEL) compile -D bot -d locales
 	$(BABEL) compile -D mail -d locales
+	$(BABEL) compile -D web -d locales

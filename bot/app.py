@@ -49,6 +49,7 @@ from bot.telegram.routers import build_router
 from bot.telegram.session import TelegramSession
 from bot.telegram.webhook import serve_webhook
 from bot.telegram.webhook_endpoint import webhook_secret
+from bot.web.server import WebSite
 from mailer import MailRenderer, SmtpConfig, SmtpSender
 
 logger = logging.getLogger(__name__)
@@ -230,6 +231,7 @@ async def run(
             settings, session_factory, letters, worker, journal, cards, stamper
         )
         housekeeping = Housekeeping(session_factory, journal, utc_now)
+        site = WebSite(settings, session_factory) if settings.web_base_url else None
         allowed_updates = used_update_types(dispatcher)
         if settings.webhook_url is not None:
             # Never open: without WEBHOOK_SECRET, one derived from the token.
@@ -266,12 +268,16 @@ async def run(
             alerts.running(),
             journal.running(),
             housekeeping.running(),
+            site.serving()
+            if site and not settings.shares_webhook_server
+            else contextlib.nullcontext(),
             _stop_when_set(stop, dispatcher, worker, polling=settings.webhook_url is None),
         ):
             if settings.webhook_url is not None:
                 grace = HANDLER_GRACE_SECONDS
+                pages = site.install if site and settings.shares_webhook_server else None
                 await serve_webhook(
-                    settings, dispatcher, bot, session_factory, journal, stop, grace
+                    settings, dispatcher, bot, session_factory, journal, stop, grace, pages
                 )
                 await cards.drain(CARDS_GRACE_SECONDS)
                 await journal.flush()

@@ -23,6 +23,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TELEGRAM_PUBLIC_API = "https://api.telegram.org"
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/agreements.db"
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
+# The web server's port in polling mode when WEB_PORT is unset.
+DEFAULT_WEB_PORT = 8081
 
 
 S = TypeVar("S", bound=BaseSettings)
@@ -191,6 +194,13 @@ class Settings(TimestampSettings, DkimSettings, SenderSettings, LogSettings):
     # What Telegram sends in X-Telegram-Bot-Api-Secret-Token. Unset: an HMAC of the bot
     # token, the same in every replica (bot/telegram/webhook_endpoint.py); never no secret at all.
     webhook_secret: SecretStr | None = None
+    # The web pages (the record page behind every mail, the verify page, the Mini App),
+    # served by this process at WEB_HOST:WEB_PORT behind WEB_BASE_URL, their public address.
+    # Unset: no links in mails and no server. WEB_PORT unset: the webhook's own server in
+    # webhook mode, else 8081.
+    web_base_url: AnyHttpUrl | None = None
+    web_host: str = "127.0.0.1"
+    web_port: int | None = Field(default=None, ge=1, le=65535)
     # Replicas migrate once before they start (python -m bot migrate) when this is off.
     auto_migrate: bool = True
     # A mail a worker took but did not report on within this time (its replica died) is
@@ -217,6 +227,14 @@ class Settings(TimestampSettings, DkimSettings, SenderSettings, LogSettings):
             raise ValueError("1-256 characters: letters, digits, _ and - only")
         return value
 
+    @field_validator("web_base_url")
+    @classmethod
+    def _public_https(cls, value: AnyHttpUrl | None) -> AnyHttpUrl | None:
+        # Telegram opens Mini Apps only over https; plain http only for a machine's own tests.
+        if value is not None and value.scheme != "https" and value.host not in LOCAL_HOSTS:
+            raise ValueError("must be an https:// address (Telegram opens Mini Apps only so)")
+        return value
+
     @field_validator("bot_token")
     @classmethod
     def _token_shape(cls, value: SecretStr) -> SecretStr:
@@ -237,6 +255,16 @@ class Settings(TimestampSettings, DkimSettings, SenderSettings, LogSettings):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def web_base(self) -> str | None:
+        """WEB_BASE_URL without its trailing slash: links are this plus a path."""
+        return None if self.web_base_url is None else str(self.web_base_url).rstrip("/")
+
+    @property
+    def shares_webhook_server(self) -> bool:
+        """The pages are served by the webhook's server (one port to open)."""
+        return self.webhook_url is not None and self.web_port in (None, self.webhook_port)
 
     @property
     def api_base_url(self) -> str:

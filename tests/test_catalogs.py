@@ -1,4 +1,4 @@
-"""The gettext catalogs (chat answers and emails) are complete, current and compiled."""
+"""The gettext catalogs (chat answers, emails, web pages) are complete, current and compiled."""
 
 import gettext
 from pathlib import Path
@@ -12,7 +12,11 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parents[1]
 LOCALES = ROOT / "locales"
 # domain -> (extraction config, where its strings live)
-DOMAINS = {"bot": ("babel-bot.cfg", ROOT), "mail": ("babel-mail.cfg", ROOT / "templates")}
+DOMAINS = {
+    "bot": ("babel-bot.cfg", ROOT),
+    "mail": ("babel-mail.cfg", ROOT / "templates"),
+    "web": ("babel-web.cfg", ROOT / "templates" / "web"),
+}
 KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}
 
 

@@ -95,6 +95,7 @@ class Agreement(Base):
         # the day's files of a person and of a chat (bot/agreements/file_budget.py)
         Index("ix_agreements_chat_marked_at", "chat_id", "marked_at"),
         Index("ix_agreements_marked_by_marked_at", "marked_by_id", "marked_at"),
+        Index("ix_agreements_digest", "digest"),  # the record page (bot/web/record_pages.py)
     )
 
     id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
@@ -262,7 +263,11 @@ class Amendment(Base):
     """A version every party accepted: a new immutable record naming the previous digest."""
 
     __tablename__ = "amendments"
-    __table_args__ = (UniqueConstraint("agreement_id", "number"), UniqueConstraint("version_id"))
+    __table_args__ = (
+        UniqueConstraint("agreement_id", "number"),
+        UniqueConstraint("version_id"),
+        Index("ix_amendments_digest", "digest"),
+    )
 
     id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))

@@ -85,17 +85,43 @@ class MailHtmlDecoration(HtmlDecoration):
         return self.blockquote(value)
 
 
+class PageHtmlDecoration(MailHtmlDecoration):
+    """The same tags for the web pages, styled by their style sheet: their Content Security
+    Policy refuses inline styles."""
+
+    def code(self, value: str) -> str:
+        return self._tag(self.CODE_TAG, value)
+
+    def pre(self, value: str) -> str:
+        return self._tag(self.PRE_TAG, value)
+
+    def blockquote(self, value: str) -> str:
+        return self._tag(self.BLOCKQUOTE_TAG, value)
+
+
 _DECORATION = MailHtmlDecoration()
+_PAGE_DECORATION = PageHtmlDecoration()
 
 
 def entities_to_html(text: str, entities: list[dict[str, Any]]) -> Markup:
     """The text as HTML with its formatting; bad entities are skipped, never raised on."""
+    return _decorated(_DECORATION, text, entities)
+
+
+def entities_to_page_html(text: str, entities: list[dict[str, Any]]) -> Markup:
+    """``entities_to_html`` for the web pages: no inline styles."""
+    return _decorated(_PAGE_DECORATION, text, entities)
+
+
+def _decorated(
+    decoration: MailHtmlDecoration, text: str, entities: list[dict[str, Any]]
+) -> Markup:
     try:
         text, prepared = _prepare(text, entities)
     except UnicodeEncodeError:
         # Lone surrogates: no UTF-16 offsets to trust, so show the text unformatted.
-        return Markup(_DECORATION.quote(normalize_newlines(text)))
-    return Markup(_DECORATION.unparse(text, prepared))
+        return Markup(decoration.quote(normalize_newlines(text)))
+    return Markup(decoration.unparse(text, prepared))
 
 
 def _prepare(text: str, raw: list[dict[str, Any]]) -> tuple[str, list[MessageEntity]]:

@@ -43,8 +43,10 @@ async def serve_webhook(
     journal: Journal,
     stop: asyncio.Event,
     grace: float,
+    pages: Callable[[web.Application], None] | None = None,
 ) -> None:
-    """Serve until ``stop`` is set; requests under way then get ``grace`` seconds."""
+    """Serve until ``stop`` is set; requests under way then get ``grace`` seconds.
+    ``pages`` adds the web pages to this server (WEB_PORT unset or the same)."""
     path = webhook_path(settings)
     app = web.Application(
         middlewares=[_bounded(path, UPDATES_AT_ONCE), _journal_stored(path, journal)]
@@ -52,6 +54,8 @@ async def serve_webhook(
     UpdateEndpoint(dispatcher, bot, webhook_secret(settings)).register(app, path=path)
     app.router.add_get("/healthz", _healthz(session_factory))
     app.router.add_get("/metrics", _metrics)
+    if pages is not None:
+        pages(app)
     setup_application(app, dispatcher, bot=bot)
     runner = web.AppRunner(app, shutdown_timeout=grace, access_log=None)
     await runner.setup()

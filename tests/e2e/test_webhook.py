@@ -2,66 +2,27 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import logging
 import re
-from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.app import run
 from bot.config import Settings, load_settings
 from bot.db.models import Agreement, JournalEntry, MailStatus
 from bot.telegram.webhook_endpoint import webhook_secret
 from tests.botapi import BotAPIServer
 from tests.botapi.scenario import TelegramWorld
-from tests.support.bot_in_process import bot_settings
 from tests.support.eventually import eventually
 from tests.support.identity import TOKEN
 from tests.support.logs import watching
 from tests.support.mailbox import Mailbox
 from tests.support.mails import code_in
-from tests.support.ports import free_port
 from tests.support.stored import database_contents, mail_statuses, session_on
-from tests.support.webhooks import take_update, until_healthy
-
-SECRET = "s3cret_token-1"
-
-
-@contextlib.asynccontextmanager
-async def webhook_bot(
-    api: BotAPIServer, mailbox: Mailbox, database_url: str, **extra: Any
-) -> AsyncIterator[tuple[aiohttp.ClientSession, str]]:
-    """The bot in webhook mode, with WEBHOOK_SECRET=SECRET unless ``extra`` says otherwise."""
-    port = free_port()
-    settings = bot_settings(
-        api,
-        mailbox,
-        database_url,
-        **{
-            "webhook_url": f"http://127.0.0.1:{port}/tg/hook",
-            "webhook_host": "127.0.0.1",
-            "webhook_port": port,
-            "webhook_secret": SECRET,
-        }
-        | extra,
-    )
-    stop = asyncio.Event()
-    task = asyncio.create_task(run(settings, handle_signals=False, stop=stop))
-    await api.wait_for_call("setWebhook", timeout=15)
-    base = f"http://127.0.0.1:{port}"
-    async with aiohttp.ClientSession() as client:
-        try:
-            await until_healthy(client, base)  # it listens right after setWebhook
-            yield client, base
-        finally:
-            stop.set()
-            await asyncio.wait_for(task, timeout=10)
+from tests.support.webhooks import SECRET, take_update, webhook_bot
 
 
 async def test_an_update_is_answered_only_after_it_was_handled(

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import aiohttp
 
+from bot.app import run
 from tests.botapi import BotAPIServer
+from tests.support.bot_in_process import bot_settings
+from tests.support.mailbox import Mailbox
+from tests.support.ports import free_port
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+SECRET = "s3cret_token-1"
 
 
 async def until_healthy(
@@ -46,3 +51,34 @@ def taken(api: BotAPIServer) -> list[dict[str, Any]]:
 def take_update(api: BotAPIServer) -> dict[str, Any]:
     """What Telegram would POST: the update the scenario just made."""
     return taken(api)[-1]
+
+
+@contextlib.asynccontextmanager
+async def webhook_bot(
+    api: BotAPIServer, mailbox: Mailbox, database_url: str, **extra: Any
+) -> AsyncIterator[tuple[aiohttp.ClientSession, str]]:
+    """The bot in webhook mode, with WEBHOOK_SECRET=SECRET unless ``extra`` says otherwise."""
+    port = free_port()
+    settings = bot_settings(
+        api,
+        mailbox,
+        database_url,
+        **{
+            "webhook_url": f"http://127.0.0.1:{port}/tg/hook",
+            "webhook_host": "127.0.0.1",
+            "webhook_port": port,
+            "webhook_secret": SECRET,
+        }
+        | extra,
+    )
+    stop = asyncio.Event()
+    task = asyncio.create_task(run(settings, handle_signals=False, stop=stop))
+    await api.wait_for_call("setWebhook", timeout=15)
+    base = f"http://127.0.0.1:{port}"
+    async with aiohttp.ClientSession() as client:
+        try:
+            await until_healthy(client, base)  # it listens right after setWebhook
+            yield client, base
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, timeout=10)

@@ -45,6 +45,11 @@ def test_log_settings_take_any_case(monkeypatch: pytest.MonkeyPatch) -> None:
         ({"webhook_secret": "ключ"}, "WEBHOOK_SECRET is invalid: 1-256 characters"),
         ({"webhook_secret": "a" * 257}, "WEBHOOK_SECRET is invalid: 1-256 characters"),
         (
+            {"web_base_url": "http://agreements.example.com"},
+            "WEB_BASE_URL is invalid: must be an https:// address",
+        ),
+        ({"web_port": 0}, "WEB_PORT is invalid"),
+        (
             {"dkim_domain": "example.com"},
             "DKIM signing needs DKIM_SELECTOR, DKIM_PRIVATE_KEY_FILE",
         ),
@@ -60,3 +65,13 @@ def test_mistakes_name_the_variable(overrides: dict[str, object], message: str) 
         load_settings(Settings, _env_file=None, **values)
     assert str(caught.value).startswith(f"Configuration error: {message}")
     assert "\n" not in str(caught.value)
+
+
+def test_the_pages_share_the_webhooks_server_unless_given_their_own_port() -> None:
+    base = {"bot_token": "123:abc", "mail_from": "bot@example.com", "_env_file": None}
+    local = load_settings(Settings, **base, web_base_url="http://127.0.0.1:8081/")
+    assert local.web_base == "http://127.0.0.1:8081" and not local.shares_webhook_server
+    hooked = {"webhook_url": "https://bot.example.com/hook", "webhook_port": 8443}
+    assert load_settings(Settings, **base, **hooked).shares_webhook_server
+    assert load_settings(Settings, **base, **hooked, web_port=8443).shares_webhook_server
+    assert not load_settings(Settings, **base, **hooked, web_port=8081).shares_webhook_server

@@ -1,0 +1,202 @@
+"""What a record is now, found by its digest: the record page behind every mail.
+
+The digest is the page's key. It covers the record's text and ids, so nobody can guess
+it, and a mail's reader already holds it. The status shows names, never addresses.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from bot.core.diff import Diff, word_diff
+from bot.core.labels import label, record_file_name
+from bot.core.people import full_name
+from bot.db.models import (
+    Agreement,
+    Amendment,
+    Chat,
+    MessageDeletion,
+    MessageVersion,
+    Party,
+    Timestamp,
+)
+from bot.evidence.chain import chat_chain, check_chain
+from bot.evidence.tsa_client import read_timestamp
+
+
+class Standing(enum.StrEnum):
+    INTACT = "intact"  # the message reads as agreed
+    EDITED = "edited"  # edited since, and no amendment took the edit
+    AMENDED = "amended"  # an amendment every party accepted replaced this text
+    DELETED = "deleted"  # the message is gone from the chat (Business chats tell)
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedRecord:
+    label: str  # "3.1"
+    digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChainPlace:
+    position: int | None  # None: the record has no place (the chain is then broken)
+    length: int
+    holds: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StampInfo:
+    token: bytes | None  # the DER TimeStampResp, None while the authority has not answered
+    stamped_at: datetime | None  # None while the authority has not answered
+    authority: str | None
+    valid: bool  # the token stamps this record and its signature holds
+    trusted: bool  # and its certificate chains to TSA_CA_FILE's root
+
+
+@dataclass(frozen=True, slots=True)
+class RecordStatus:
+    digest: str
+    file_name: str  # the record's, as the mails attach it
+    label: str  # "3" for an agreement, "#3.1" for an amendment
+    is_amendment: bool
+    title: str | None
+    chat_title: str | None
+    topic: str | None
+    author: str
+    parties: list[str]
+    text: str
+    entities: list[dict[str, Any]]
+    sent_at: datetime  # Telegram's time of the message
+    recorded_at: datetime  # when the bot sealed the record
+    standing: Standing
+    edits: int  # versions after this record's text
+    latest_diff: Diff | None  # this record's text against the message's latest version
+    replaced: LinkedRecord | None  # for an amendment: the record it replaced
+    replaced_by: LinkedRecord | None  # the amendment that stands now, if not this one
+    amendments: list[LinkedRecord]
+    chain: ChainPlace
+    stamp: StampInfo | None  # None: no timestamp was asked for (TSA_URL unset)
+    record: bytes
+
+
+async def record_status(
+    session: AsyncSession, digest: str, tsa_roots: list[bytes] | None = None
+) -> RecordStatus | None:
+    """The agreement or amendment sealed as ``digest``, or None."""
+    amendment = await session.scalar(select(Amendment).where(Amendment.digest == digest))
+    agreement_filter = (
+        Agreement.id == amendment.agreement_id
+        if amendment is not None
+        else Agreement.digest == digest
+    )
+    agreement = await session.scalar(
+        select(Agreement)
+        .where(agreement_filter)
+        .options(
+            selectinload(Agreement.chat), selectinload(Agreement.parties).selectinload(Party.user)
+        )
+    )
+    if agreement is None:
+        return None
+    amendments = list(
+        await session.scalars(
+            select(Amendment)
+            .where(Amendment.agreement_id == agreement.id)
+            .order_by(Amendment.number)
+        )
+    )
+    versions = list(
+        await session.scalars(
+            select(MessageVersion)
+            .where(MessageVersion.agreement_id == agreement.id)
+            .order_by(MessageVersion.number)
+        )
+    )
+    deleted = await session.get(MessageDeletion, agreement.id)
+    text, entities, seen_versions = agreement.text, agreement.entities, 0
+    if amendment is not None:
+        text = amendment.text
+        amended_version = next(v for v in versions if v.id == amendment.version_id)
+        entities, seen_versions = amended_version.entities, amended_version.number
+    later = versions[seen_versions:]
+    record = amendment.record if amendment else agreement.record
+    latest = amendments[-1] if amendments else None
+    replaced_by = (
+        LinkedRecord(label(agreement.number, latest.number), latest.digest)
+        if latest is not None and latest.digest != digest
+        else None
+    )
+    return RecordStatus(
+        digest=digest,
+        file_name=record_file_name(
+            agreement.chat_id, agreement.number, amendment.number if amendment else None
+        ),
+        label=label(agreement.number, amendment.number if amendment else None),
+        is_amendment=amendment is not None,
+        title=agreement.title,
+        chat_title=agreement.chat.title,
+        topic=agreement.topic,
+        author=agreement.author_name,
+        parties=[full_name(p.user.first_name, p.user.last_name) for p in agreement.parties],
+        text=text,
+        entities=entities,
+        sent_at=agreement.message_date,
+        recorded_at=amendment.created_at if amendment else agreement.marked_at,
+        standing=_standing(replaced_by, later, deleted),
+        edits=len(later),
+        latest_diff=word_diff(text, later[-1].text) if later else None,
+        replaced=_replaced(agreement, amendments, amendment),
+        replaced_by=replaced_by,
+        amendments=[LinkedRecord(label(agreement.number, a.number), a.digest) for a in amendments],
+        chain=await _chain_place(session, agreement.chat, digest),
+        stamp=await _stamp(session, digest, record, tsa_roots),
+        record=record,
+    )
+
+
+def _standing(
+    replaced_by: LinkedRecord | None, later: list[MessageVersion], deleted: object
+) -> Standing:
+    if replaced_by is not None:
+        return Standing.AMENDED
+    if deleted is not None:
+        return Standing.DELETED
+    return Standing.EDITED if later else Standing.INTACT
+
+
+def _replaced(
+    agreement: Agreement, amendments: list[Amendment], amendment: Amendment | None
+) -> LinkedRecord | None:
+    if amendment is None:
+        return None
+    if amendment.number == 1:
+        return LinkedRecord(label(agreement.number), agreement.digest)
+    before = amendments[amendment.number - 2]
+    return LinkedRecord(label(agreement.number, before.number), before.digest)
+
+
+async def _chain_place(session: AsyncSession, chat: Chat, digest: str) -> ChainPlace:
+    """The record's place, and whether the whole chat's chain holds: every link names the
+    one before and hashes to its digest (what ``verify --chain`` checks)."""
+    links = await chat_chain(session, chat.id)
+    place = next((link.position for link in links if link.digest == digest), None)
+    return ChainPlace(place, len(links), holds=not check_chain(links))
+
+
+async def _stamp(
+    session: AsyncSession, digest: str, record: bytes, roots: list[bytes] | None
+) -> StampInfo | None:
+    row = await session.scalar(select(Timestamp).where(Timestamp.digest == digest))
+    if row is None:
+        return None
+    if row.token is None:
+        return StampInfo(None, None, None, valid=False, trusted=False)
+    check = read_timestamp(row.token, record, roots)
+    return StampInfo(row.token, check.stamped_at, check.authority, check.valid, check.trusted)

@@ -1,0 +1,65 @@
+"""Requests a minute per client on the pages that look things up or take uploads, so
+nobody can walk the digests or load the verifier."""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable
+
+from aiohttp import web
+
+# Clients remembered at once; the longest idle are forgotten first.
+TRACKED_CLIENTS = 10_000
+WINDOW_SECONDS = 60.0
+
+
+class Throttle:
+    """At most ``per_minute`` requests from one client in any 60 seconds. Each process
+    counts its own."""
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self._limit = per_minute
+        self._clock = clock
+        self._seen: OrderedDict[str, deque[float]] = OrderedDict()
+
+    def wait(self, client: str) -> float:
+        """0 when the request may go ahead (and it is counted), else the seconds to wait."""
+        now = self._clock()
+        times = self._seen.pop(client, None) or deque()
+        while times and times[0] <= now - WINDOW_SECONDS:
+            times.popleft()
+        self._seen[client] = times  # most recent last
+        if len(self._seen) > TRACKED_CLIENTS:
+            self._seen.popitem(last=False)
+        if len(times) >= self._limit:
+            return times[0] + WINDOW_SECONDS - now
+        times.append(now)
+        return 0.0
+
+    def check(self, request: web.Request) -> None:
+        """Raise 429 with Retry-After when the client is over its limit."""
+        wait = self.wait(client_address(request))
+        if wait > 0:
+            raise web.HTTPTooManyRequests(
+                headers={"Retry-After": str(math.ceil(wait))}, text="Too many requests\n"
+            )
+
+
+def client_address(request: web.Request) -> str:
+    """The peer's address; behind a reverse proxy on the same machine (a loopback peer),
+    the address the proxy puts last in X-Forwarded-For."""
+    peer = request.remote or ""
+    forwarded = request.headers.get("X-Forwarded-For")
+    if forwarded and _is_loopback(peer):
+        return forwarded.rsplit(",", 1)[-1].strip()
+    return peer
+
+
+def _is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
