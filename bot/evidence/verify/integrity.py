@@ -133,6 +133,7 @@ async def check_store(session: AsyncSession, evidence: Evidence, verdict: Verdic
     if stored.record == evidence.record and digest_of(stored.record) == stored.digest:
         detail = N_("the stored record with digest %(digest)s has exactly these bytes")
         verdict.ok("store", detail, proves_origin=True, digest=digest)
+        verdict.record_digest = digest
     else:
         verdict.fail(
             "store",

@@ -64,6 +64,8 @@ class Verdict:
     # Set for what anyone could have made (a mail, a record file): VALID needs a check that
     # proves the origin. Unset for the store's own chain.
     needs_origin: bool = False
+    # The checked record's digest, once the store was found to hold exactly that record.
+    record_digest: str | None = None
 
     @property
     def passed(self) -> list[str]:

@@ -3,9 +3,11 @@ server and the database; pages fetched over real HTTP."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 
 import aiohttp
 import pytest
@@ -31,23 +33,27 @@ class Site:
     base_url: str
 
 
-@pytest.fixture
-async def site(
-    request: pytest.FixtureRequest, api: BotAPIServer, mailbox: Mailbox, database_url: str
+@contextlib.asynccontextmanager
+async def serving(
+    api: BotAPIServer, mailbox: Mailbox, database_url: str, **extra: Any
 ) -> AsyncIterator[Site]:
+    """The bot with its pages on a free port; ``extra``: more settings."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     settings = bot_settings(
-        api,
-        mailbox,
-        database_url,
-        web_base_url=base_url,
-        web_port=port,
-        **settings_for(request),
+        api, mailbox, database_url, web_base_url=base_url, web_port=port, **extra
     )
     async with running_bot(settings, api), aiohttp.ClientSession(base_url) as http:
         yield Site(Harness(api, TelegramWorld(api), mailbox), http, base_url)
     assert api.errors == [], f"the bot made requests Telegram would refuse: {api.errors}"
+
+
+@pytest.fixture
+async def site(
+    request: pytest.FixtureRequest, api: BotAPIServer, mailbox: Mailbox, database_url: str
+) -> AsyncIterator[Site]:
+    async with serving(api, mailbox, database_url, **settings_for(request)) as running:
+        yield running
 
 
 @pytest.fixture
