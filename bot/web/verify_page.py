@@ -93,7 +93,8 @@ class VerifyPage:
         if self._throttle.wait(client_address(request)) > 0:
             return self._answer(request, refused="throttled", status=429)
         try:
-            with self._memory.reserve(request.content_length or MAX_UPLOAD_BYTES):
+            declared = min(request.content_length or MAX_UPLOAD_BYTES, MAX_UPLOAD_BYTES)
+            with self._memory.reserve(declared):  # more than that is refused unread
                 files = await read_files(request, MAX_UPLOAD_BYTES, most=2)
                 evidence, stamp, problem = _sorted(files)
                 if problem is not None:
