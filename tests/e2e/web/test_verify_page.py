@@ -247,3 +247,28 @@ async def test_nothing_of_an_upload_is_logged(
     logged = "\n".join(record.getMessage() for record in caplog.records)
     for secret in ("secret-name-47", "secret words", "150 000", "ann@example.com", "Kitchen"):
         assert secret not in logged, secret
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("multipart/form-data", b"--x\r\n\r\nno boundary given"),
+        ("multipart/form-data; boundary=x", b"no boundary in the body at all"),
+        (
+            "multipart/form-data; boundary=x",
+            b'--x\r\nContent-Disposition: form-data; name="evidence"; filename="a.eml"\r\n'
+            b"\r\nFrom: a",
+        ),
+        ("multipart/form-data; boundary=" + "x" * 80, b"--" + b"x" * 80 + b"\r\n"),
+        ("application/json", b'{"format": "agreement-record/1"}'),
+    ],
+    ids=["no-boundary", "boundary-missing", "cut-off", "boundary-too-long", "not-a-form"],
+)
+async def test_a_broken_form_gets_a_plain_answer(
+    site: Site, content_type: str, body: bytes
+) -> None:
+    async with site.http.post(
+        "/verify", data=body, headers={"Content-Type": content_type, "Accept-Language": "ru"}
+    ) as answer:
+        assert answer.status == 400
+        assert "Сначала выберите файл." in await answer.text()
