@@ -13,22 +13,22 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from bot.core.diff import Diff, word_diff
-from bot.core.labels import label, record_file_name
+from bot.core.labels import label
 from bot.core.people import full_name
+from bot.db.loading import with_parties
 from bot.db.models import (
     Agreement,
     Amendment,
     Chat,
     MessageDeletion,
     MessageVersion,
-    Party,
     Timestamp,
 )
 from bot.evidence.chain import chat_chain, check_chain
 from bot.evidence.tsa_client import read_timestamp
+from bot.mail.parts import record_filename
 
 
 class Standing(enum.StrEnum):
@@ -96,13 +96,7 @@ async def record_status(
         if amendment is not None
         else Agreement.digest == digest
     )
-    agreement = await session.scalar(
-        select(Agreement)
-        .where(agreement_filter)
-        .options(
-            selectinload(Agreement.chat), selectinload(Agreement.parties).selectinload(Party.user)
-        )
-    )
+    agreement = await session.scalar(with_parties(select(Agreement)).where(agreement_filter))
     if agreement is None:
         return None
     amendments = list(
@@ -135,8 +129,8 @@ async def record_status(
     )
     return RecordStatus(
         digest=digest,
-        file_name=record_file_name(
-            agreement.chat_id, agreement.number, amendment.number if amendment else None
+        file_name=record_filename(
+            agreement.chat_id, label(agreement.number, amendment.number if amendment else None)
         ),
         label=label(agreement.number, amendment.number if amendment else None),
         is_amendment=amendment is not None,

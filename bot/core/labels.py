@@ -15,9 +15,3 @@ def record_name(number: int, amendment: int | None = None) -> str:
     """ "agreement #3" or "amendment #3.1": how the chain and verify name a record."""
     kind = "agreement" if amendment is None else "amendment"
     return f"{kind} #{label(number, amendment)}"
-
-
-def record_file_name(chat_id: int, number: int, amendment: int | None = None) -> str:
-    """``agreement-<chat>-3.json`` or ``agreement-<chat>-3.1.json``: a record's file, as the
-    mails attach it and the pages hand it out."""
-    return f"agreement-{chat_id}-{label(number, amendment)}.json"

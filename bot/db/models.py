@@ -191,7 +191,8 @@ class Mail(Base):
     message_id: Mapped[str] = mapped_column(String(255), unique=True)
     # The mail as it goes out, less the agreement's file when ``file_at`` is set: the file's
     # base64 goes back in there from agreement_files at sending (stored once, not per mail).
-    # Emptied once the mail is sent: nothing sends it again.
+    # Once sent, kept for the kinds a party's evidence pack holds (bot/mail/files.py
+    # KEPT_KINDS), emptied for the others (a code mail's secret).
     raw: Mapped[bytes] = mapped_column(LargeBinary)
     file_at: Mapped[int | None]
     status: Mapped[MailStatus] = mapped_column(

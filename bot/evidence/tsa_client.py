@@ -38,6 +38,7 @@ from rfc3161_client import (
     decode_timestamp_response,
 )
 
+from bot.core.phrases import N_
 from bot.evidence.tsa_certificates import with_certificates_in_der_order
 from bot.evidence.tsa_token import HASHES, verify_signer_info
 
@@ -53,13 +54,13 @@ class TimestampError(Exception):
 class TimestampProblem(StrEnum):
     """Why a stamp is not valid, in plain English (the values double as translation keys)."""
 
-    DAMAGED = "the timestamp token is damaged"
-    NOT_GRANTED = "the timestamp authority did not grant this timestamp"
-    OTHER_RECORD = "the timestamp covers a different record"
-    BAD_SIGNATURE = "the timestamp's signature does not verify"
-    NO_CERTIFICATE = "the timestamp does not carry the authority's certificate"
-    UNKNOWN_ALGORITHM = "the timestamp uses an algorithm this check does not know"
-    UNTRUSTED = "the timestamp authority's certificate does not lead to a trusted root"
+    DAMAGED = N_("the timestamp token is damaged")
+    NOT_GRANTED = N_("the timestamp authority did not grant this timestamp")
+    OTHER_RECORD = N_("the timestamp covers a different record")
+    BAD_SIGNATURE = N_("the timestamp's signature does not verify")
+    NO_CERTIFICATE = N_("the timestamp does not carry the authority's certificate")
+    UNKNOWN_ALGORITHM = N_("the timestamp uses an algorithm this check does not know")
+    UNTRUSTED = N_("the timestamp authority's certificate does not lead to a trusted root")
 
 
 @dataclass(frozen=True, slots=True)

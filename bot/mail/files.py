@@ -1,4 +1,5 @@
-"""Putting an agreement's file, stored once, back into each mail that carries it."""
+"""Putting an agreement's file, stored once, back into each mail that carries it; which sent
+mails keep their bytes."""
 
 from __future__ import annotations
 
@@ -8,7 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import AgreementFile, Mail
+from bot.mail import kinds
 from mailer.detached import reattach
+
+# Mails whose bytes stay once sent, without the agreed file (stored once, beside them): the
+# record mails and the alerts about them, which each party's evidence pack holds as sent
+# (bot/agreements/pack.py). Listed, not excepted: a kind added later, such as a code mail,
+# carries a secret and is emptied.
+KEPT_KINDS = frozenset({kinds.AGREEMENT, kinds.AMENDMENT, kinds.EDIT_ALERT, kinds.DELETION})
 
 
 async def files_for(session: AsyncSession, mails: Sequence[Mail]) -> dict[int, bytes]:
@@ -33,7 +41,8 @@ async def stored_files(session: AsyncSession, agreement_ids: Iterable[int]) -> d
 
 
 def wire_bytes(mail: Mail, files: Mapping[int, bytes]) -> bytes:
-    """The mail as composed (and signed) when it was queued."""
+    """The mail as composed (and signed) when it was queued: what the outbox sends, and
+    what a party's evidence pack holds as their copy of it."""
     if mail.file_at is None:
         return mail.raw
     content = files.get(mail.agreement_id) if mail.agreement_id is not None else None
@@ -43,5 +52,7 @@ def wire_bytes(mail: Mail, files: Mapping[int, bytes]) -> bytes:
 
 
 def forget_bytes(mail: Mail) -> None:
-    """A sent mail is never sent again (a crash before this is committed leaves them)."""
-    mail.raw, mail.file_at = b"", None
+    """A sent mail is never sent again (a crash before this is committed leaves its bytes):
+    they go, unless they are the recipient's copy of a record mail (KEPT_KINDS)."""
+    if mail.kind not in KEPT_KINDS:
+        mail.raw, mail.file_at = b"", None

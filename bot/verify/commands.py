@@ -17,16 +17,15 @@ from bot.config import (
     TimestampSettings,
     load_settings,
 )
+from bot.core.phrases import N_, Phrase
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import NotMigrated, require_migrated
 from bot.evidence.chain import ChainLink, chat_chain, check_chain
 from bot.mail.entity_html import EntitiesToHtml
-from bot.verify.dkim_check import NAME as DKIM
-from bot.verify.dkim_check import DkimKey, check_dkim
-from bot.verify.integrity import Evidence, check_stamp, check_store, read_evidence
+from bot.verify.checks import CheckSetup, check_saved, dkim_key_of, unusable_dkim_key
+from bot.verify.integrity import Evidence, check_store
 from bot.verify.stored_columns import check_columns
 from bot.verify.verdict import Verdict
-from mailer.dkim_key import public_record
 
 
 def verify_file(path: Path, entities_html: EntitiesToHtml, use_dns: bool = True) -> int:
@@ -41,60 +40,38 @@ def verify_file(path: Path, entities_html: EntitiesToHtml, use_dns: bool = True)
 async def verify_content(
     content: bytes, *, entities_html: EntitiesToHtml, use_dns: bool = True
 ) -> int:
-    verdict = Verdict(needs_origin=True)  # anyone can make a mail that agrees with itself
-    evidence = read_evidence(content, verdict, entities_html)
-    if evidence.mail is not None:  # an email, not a record file
-        key, unusable = _dkim_key()
-        # dkimpy's DNS lookup blocks (up to its timeout): off the event loop.
-        await asyncio.to_thread(
-            check_dkim,
-            content,
-            verdict,
-            key,
-            use_dns=use_dns,
-            unusable_key=unusable,
-            mail_from_domain=_mail_from_domain(verdict),
-            message=evidence.mail,
-        )
-        if not any(line.proves_origin and line.name == DKIM for line in verdict.lines):
-            verdict.skip(
-                "other text",
-                "the rest of the mail's text is vouched for only by a signature of this "
-                "bot's domain",
-            )
-    check_stamp(evidence, verdict, _trusted_roots(verdict))
-    await _check_store(evidence, verdict)
+    verdict = await check_saved(content, _setup(entities_html, use_dns), _check_store)
     print(verdict.describe())
     return 0 if verdict.valid else 1
 
 
-def _dkim_key() -> tuple[DkimKey | None, str | None]:
-    """The bot's DKIM key when DKIM_* are set, else why it can't be used."""
+def _setup(entities_html: EntitiesToHtml, use_dns: bool) -> CheckSetup:
+    """The settings the checks use, each read on its own: one that can't be read is noted
+    in the report, and the checks go on without it."""
     try:
-        settings = load_settings(DkimSettings)
-        if settings.dkim_private_key_file is None:
-            return None, None
-        assert settings.dkim_domain is not None and settings.dkim_selector is not None
-        record = public_record(settings.dkim_private_key_file.read_bytes())
-    except (ConfigError, OSError, ValueError) as exc:
-        return None, f"the DKIM_* key can't be used ({exc})"
-    return DkimKey(settings.dkim_domain, settings.dkim_selector, record), None
-
-
-def _mail_from_domain(verdict: Verdict) -> str | None:
+        key, unusable = dkim_key_of(load_settings(DkimSettings))
+    except ConfigError as exc:
+        key, unusable = None, unusable_dkim_key(exc)
+    mail_from_domain, mail_from_problem = None, None
     try:
-        return load_settings(SenderSettings).mail_from_domain
+        mail_from_domain = load_settings(SenderSettings).mail_from_domain
     except (ConfigError, UnicodeError) as exc:
-        verdict.notes.append(f"MAIL_FROM can't be used ({exc})")
-        return None
-
-
-def _trusted_roots(verdict: Verdict) -> list[bytes] | None:
+        mail_from_problem = Phrase(N_("MAIL_FROM can't be used (%(error)s)"), {"error": str(exc)})
+    roots, roots_problem = None, None
     try:
-        return load_settings(TimestampSettings).trusted_roots()
+        roots = load_settings(TimestampSettings).trusted_roots()
     except (ConfigError, OSError) as exc:
-        verdict.notes.append(f"no trusted timestamp roots ({exc})")
-        return None
+        roots_problem = Phrase(N_("no trusted timestamp roots (%(error)s)"), {"error": str(exc)})
+    return CheckSetup(
+        entities_html,
+        dkim_key=key,
+        dkim_problem=unusable,
+        mail_from_domain=mail_from_domain,
+        mail_from_problem=mail_from_problem,
+        trusted_roots=roots,
+        roots_problem=roots_problem,
+        use_dns=use_dns,
+    )
 
 
 async def _check_store(evidence: Evidence, verdict: Verdict) -> None:
@@ -110,7 +87,11 @@ async def _check_store(evidence: Evidence, verdict: Verdict) -> None:
             await engine.dispose()
     except (ConfigError, SQLAlchemyError, OSError) as exc:
         reason = str(exc).splitlines()[0]
-        verdict.skip("store", f"could not check the store ({reason}): checked the email only")
+        verdict.skip(
+            "store",
+            N_("could not check the store (%(reason)s): checked the email only"),
+            reason=reason,
+        )
 
 
 def verify_chain(chat_id: int) -> int:

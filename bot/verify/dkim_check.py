@@ -20,6 +20,7 @@ import dkim
 import dkim.dnsplug
 import dns.exception
 
+from bot.core.phrases import N_, Phrase, joined
 from bot.verify.verdict import Verdict
 from mailer.compose import recompose_body
 
@@ -47,6 +48,10 @@ class _NoKey(Exception):
     """No key to check with: a reason to say "not checked". Not a DKIMException, so that
     dkimpy lets it through instead of calling the signature bad."""
 
+    def __init__(self, why: Phrase) -> None:
+        self.why = why
+        super().__init__(str(why))
+
 
 @dataclass(frozen=True, slots=True)
 class BotDomain:
@@ -67,10 +72,11 @@ class BotDomain:
     def known(self) -> bool:
         return self.key is not None or bool(self.mail_from_domain)
 
-    def __str__(self) -> str:
+    @property
+    def phrase(self) -> Phrase:
         if self.key is not None:
-            return f"DKIM_DOMAIN {self.key.domain}"
-        return f"MAIL_FROM's domain {self.mail_from_domain}"
+            return Phrase(N_("DKIM_DOMAIN %(domain)s"), {"domain": self.key.domain})
+        return Phrase(N_("MAIL_FROM's domain %(domain)s"), {"domain": self.mail_from_domain})
 
 
 def check_dkim(
@@ -80,7 +86,7 @@ def check_dkim(
     *,
     use_dns: bool,
     dns_lookup: Lookup = dkim.dnsplug.get_txt,
-    unusable_key: str | None = None,
+    unusable_key: Phrase | None = None,
     mail_from_domain: str | None = None,
     message: Message | None = None,
 ) -> None:
@@ -89,45 +95,81 @@ def check_dkim(
     try:
         verifier = dkim.DKIM(raw, timeout=DNS_TIMEOUT_SECONDS)
     except MALFORMED as exc:
-        verdict.fail(NAME, f"the mail can't be read for DKIM ({exc})")
+        verdict.fail(NAME, N_("the mail can't be read for DKIM (%(error)s)"), error=str(exc))
         return
     domains = _signing_domains(verifier)
     if not domains:
         if key is not None:
-            verdict.fail(NAME, f"the mail carries none, though this bot signs every mail ({bot})")
+            verdict.fail(
+                NAME,
+                N_("the mail carries none, though this bot signs every mail (%(domain)s)"),
+                domain=bot.phrase,
+            )
         else:
-            verdict.skip(NAME, "the mail carries none")
+            verdict.skip(NAME, N_("the mail carries none"))
         return
     trusted = [index for index, domain in enumerate(domains) if domain and bot.trusts(domain)]
     if bot.known and not trusted:
-        others = ", ".join(sorted({domain or "a malformed signature" for domain in domains}))
-        verdict.fail(NAME, f"signed only by {others}, not by {bot}")
+        named: list[str | Phrase] = [domain for domain in set(domains) if domain]
+        if None in domains:
+            named.append(Phrase(N_("a malformed signature")))
+        others = joined(sorted(named, key=str), ", ")
+        verdict.fail(
+            NAME,
+            N_("signed only by %(others)s, not by %(domain)s"),
+            others=others,
+            domain=bot.phrase,
+        )
         return
     index = trusted[0] if trusted else 0
-    sources: list[str] = []
+    sources: list[Phrase] = []
     lookup = _lookup(key, use_dns, dns_lookup, sources, unusable_key)
     try:
-        holds, how = _verify(verifier, index, raw, message, lookup)
+        holds, reencoded = _verify(verifier, index, raw, message, lookup)
     except _NoKey as exc:
-        verdict.skip(NAME, str(exc))
+        verdict.skip(NAME, exc.why)
         return
     except MALFORMED as exc:
-        verdict.fail(NAME, f"malformed ({exc})")
+        verdict.fail(NAME, N_("malformed (%(error)s)"), error=str(exc))
         return
     domain = bytes(verifier.domain).decode("ascii", "replace")
     selector = bytes(verifier.selector).decode("ascii", "replace")
-    signed_by = f"{domain} (selector {selector}, {sources[-1] if sources else 'no key'})"
+    signed_by = Phrase(
+        N_("%(domain)s (selector %(selector)s, %(source)s)"),
+        {
+            "domain": domain,
+            "selector": selector,
+            "source": sources[-1] if sources else Phrase(N_("no key")),
+        },
+    )
     if not holds:
-        verdict.fail(NAME, f"does not hold for {signed_by}: the signed headers or body changed")
+        verdict.fail(
+            NAME,
+            N_("does not hold for %(signer)s: the signed headers or body changed"),
+            signer=signed_by,
+        )
     elif not bot.known:
         # Anyone can sign with a domain of their own: only the bot's domain vouches.
         verdict.skip(
             NAME,
-            f"holds, signed by {domain}; whether {domain} is this bot's domain was not "
-            "checked: set MAIL_FROM or DKIM_*",
+            N_(
+                "holds, signed by %(domain)s; whether %(domain)s is this bot's domain was not "
+                "checked: set MAIL_FROM or DKIM_*"
+            ),
+            domain=domain,
+        )
+    elif reencoded:
+        verdict.ok(
+            NAME,
+            N_(
+                "holds: signed by %(signer)s; the parts were re-encoded after signing, their "
+                "content was not changed"
+            ),
+            proves_origin=True,
+            signer=signed_by,
         )
     else:
-        verdict.ok(NAME, f"holds: signed by {signed_by}{how}", proves_origin=True)
+        verdict.ok(NAME, N_("holds: signed by %(signer)s"), proves_origin=True, signer=signed_by)
 
 
 def _signing_domains(verifier: dkim.DKIM) -> list[str | None]:
@@ -145,11 +187,12 @@ def _signing_domains(verifier: dkim.DKIM) -> list[str | None]:
 
 def _verify(
     verifier: dkim.DKIM, index: int, raw: bytes, message: Message | None, lookup: Lookup
-) -> tuple[bool, str]:
-    """The signature over the mail as it is, else over its body encoded as the bot encodes
-    one: a client that re-encoded the parts changed bytes, not content."""
+) -> tuple[bool, bool]:
+    """Whether the signature holds over the mail as it is, else over its body encoded as the
+    bot encodes one (and whether it took that): a client that re-encoded the parts changed
+    bytes, not content."""
     try:
-        return verifier.verify(index, dnsfunc=lookup), ""
+        return verifier.verify(index, dnsfunc=lookup), False
     except dkim.ValidationError as exc:
         if "body hash mismatch" not in str(exc):
             raise
@@ -159,8 +202,8 @@ def _verify(
     try:
         holds = dkim.DKIM(rebuilt, timeout=DNS_TIMEOUT_SECONDS).verify(index, dnsfunc=lookup)
     except dkim.ValidationError:
-        return False, ""
-    return holds, "; the parts were re-encoded after signing, their content was not changed"
+        return False, False
+    return holds, True
 
 
 def _body(message: Message) -> bytes:
@@ -179,23 +222,31 @@ def _lookup(
     key: DkimKey | None,
     use_dns: bool,
     dns_lookup: Lookup,
-    sources: list[str],
-    unusable_key: str | None,
+    sources: list[Phrase],
+    unusable_key: Phrase | None,
 ) -> Lookup:
     def lookup(name: bytes, timeout: int = DNS_TIMEOUT_SECONDS) -> bytes | None:
         if key is not None and name.lower() == key.dns_name:
-            sources.append("the key of DKIM_PRIVATE_KEY_FILE")
+            sources.append(Phrase(N_("the key of DKIM_PRIVATE_KEY_FILE")))
             return key.record
         if not use_dns:
-            at_hand = unusable_key or "no key at hand"
-            raise _NoKey(f"{at_hand} (set DKIM_* or allow DNS: drop --no-dns)")
+            at_hand = unusable_key or Phrase(N_("no key at hand"))
+            raise _NoKey(
+                Phrase(N_("%(key)s (set DKIM_* or allow DNS: drop --no-dns)"), {"key": at_hand})
+            )
+        where = name.decode("ascii", "replace")
         try:
             record = dns_lookup(name, timeout=timeout)
         except (dkim.DnsTimeoutError, dns.exception.DNSException, OSError) as exc:
-            raise _NoKey(f"DNS could not be reached to look up {name.decode()}: {exc}") from None
+            raise _NoKey(
+                Phrase(
+                    N_("DNS could not be reached to look up %(name)s: %(error)s"),
+                    {"name": where, "error": str(exc)},
+                )
+            ) from None
         if not record:
-            raise _NoKey(f"no key is published at {name.decode()}")
-        sources.append("the key published in DNS")
+            raise _NoKey(Phrase(N_("no key is published at %(name)s"), {"name": where}))
+        sources.append(Phrase(N_("the key published in DNS")))
         return record
 
     return lookup

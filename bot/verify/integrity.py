@@ -13,12 +13,12 @@ from email.message import EmailMessage
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.phrases import N_, Phrase
 from bot.core.timefmt import format_utc
 from bot.db.models import Agreement, Amendment
 from bot.evidence.records import digest_of
 from bot.evidence.tsa_client import read_timestamp
 from bot.mail.entity_html import EntitiesToHtml
-from bot.mail.signing import DIGEST_HEADER
 from bot.verify.mail_checks import check_shown
 from bot.verify.mail_structure import MailShapeError, parse_mail, read_record_mail
 from bot.verify.record_view import RecordError, read_record
@@ -37,15 +37,21 @@ class Evidence:
     mail: EmailMessage | None = None  # the email, parsed once, when it is one
 
 
-def read_evidence(content: bytes, verdict: Verdict, entities_html: EntitiesToHtml) -> Evidence:
-    """Accepts a record file (JSON) or a whole email (.eml); checks the email itself, its
-    HTML part against the record's text as ``entities_html`` shows it."""
+def read_evidence(
+    content: bytes, verdict: Verdict, entities_html: EntitiesToHtml, stamp: bytes | None = None
+) -> Evidence:
+    """Accepts a record file (JSON, with ``stamp``, its token, if given) or a whole email
+    (.eml); checks the email itself, its HTML part against the record's text as
+    ``entities_html`` shows it."""
     try:
         json.loads(content)
     except ValueError:
         return _read_email(content, verdict, entities_html)
-    verdict.notes.append("a record file: checked against the store only")
-    return Evidence(content, None)
+    if stamp is None:
+        verdict.note(N_("a record file: checked against the store only"))
+    else:
+        verdict.note(N_("a record file: checked against its timestamp and the store"))
+    return Evidence(content, None, stamp)
 
 
 def _read_email(content: bytes, verdict: Verdict, entities_html: EntitiesToHtml) -> Evidence:
@@ -53,24 +59,26 @@ def _read_email(content: bytes, verdict: Verdict, entities_html: EntitiesToHtml)
     try:
         mail = read_record_mail(message)
     except MailShapeError as exc:
-        verdict.fail("MIME structure", str(exc))
+        verdict.fail("MIME structure", exc.phrase)
         return Evidence(None, None, mail=message)
-    verdict.ok("MIME structure", "the parts and attachments this bot writes, in its order")
+    verdict.ok("MIME structure", N_("the parts and attachments this bot writes, in its order"))
     record, claimed = mail.record.content, mail.claimed_digest
     if claimed is None:
-        verdict.fail("digest", f"the mail has no {DIGEST_HEADER} header")
+        verdict.fail("digest", N_("the mail has no X-Agreement-Digest header"))
     else:
         actual = digest_of(record)
         verdict.check(
             actual == claimed,
             "digest",
-            f"the attached record hashes to the header's digest {claimed}",
-            f"the attached record hashes to {actual}, not to the header's {claimed}",
+            N_("the attached record hashes to the header's digest %(claimed)s"),
+            N_("the attached record hashes to %(actual)s, not to the header's %(claimed)s"),
+            actual=actual,
+            claimed=claimed,
         )
     try:
         check_shown(mail, read_record(record), verdict, entities_html)
     except RecordError as exc:
-        verdict.fail("record", str(exc))
+        verdict.fail("record", exc.phrase)
     stamp = mail.stamp.content if mail.stamp else None
     return Evidence(record, claimed, stamp, mail=message)
 
@@ -83,19 +91,27 @@ def check_stamp(evidence: Evidence, verdict: Verdict, roots: list[bytes] | None)
     when = format_utc(check.stamped_at) if check.stamped_at else "?"
     if not check.valid:
         for reason in check.reasons:
-            verdict.fail("timestamp", reason)
+            verdict.fail("timestamp", reason.value)
         return
-    by = f"{check.authority or 'an unnamed authority'}"
+    by = check.authority or Phrase(N_("an unnamed authority"))
     if check.trusted:
-        verdict.ok("timestamp", f"dated {when} by {by}, whose certificate TSA_CA_FILE trusts")
+        verdict.ok(
+            "timestamp",
+            N_("dated %(when)s by %(by)s, whose certificate TSA_CA_FILE trusts"),
+            when=when,
+            by=by,
+        )
         return
     # Anyone can make a key that calls itself an authority: without a trusted root this
     # proves the token is intact, not who dated the record.
-    verdict.ok("timestamp", f"dates the record {when} and its signature holds")
+    verdict.ok("timestamp", N_("dates the record %(when)s and its signature holds"), when=when)
     verdict.skip(
         "timestamp authority",
-        f"its signature holds, but who signed it was not checked: it names {by}; set "
-        "TSA_CA_FILE to that authority's root certificate",
+        N_(
+            "its signature holds, but who signed it was not checked: it names %(by)s; set "
+            "TSA_CA_FILE to that authority's root certificate"
+        ),
+        by=by,
     )
 
 
@@ -110,10 +126,17 @@ async def check_store(session: AsyncSession, evidence: Evidence, verdict: Verdic
     if stored is None:
         stored = await session.scalar(select(Amendment).where(Amendment.digest == digest))
     if stored is None:
-        verdict.fail("store", f"the store holds no record with digest {digest}")
+        verdict.fail(
+            "store", N_("the store holds no record with digest %(digest)s"), digest=digest
+        )
         return
     if stored.record == evidence.record and digest_of(stored.record) == stored.digest:
-        detail = f"the stored record with digest {digest} has exactly these bytes"
-        verdict.ok("store", detail, proves_origin=True)
+        detail = N_("the stored record with digest %(digest)s has exactly these bytes")
+        verdict.ok("store", detail, proves_origin=True, digest=digest)
+        verdict.record_digest = digest
     else:
-        verdict.fail("store", f"the stored record with digest {digest} differs from this one")
+        verdict.fail(
+            "store",
+            N_("the stored record with digest %(digest)s differs from this one"),
+            digest=digest,
+        )

@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from functools import cache
 
+from bot.core.phrases import N_, Phrase, joined
 from bot.evidence.records import digest_of
 from bot.mail.entity_html import EntitiesToHtml
 from bot.mail.file_names import file_name
@@ -62,32 +63,42 @@ def _check_html_part(
 ) -> None:
     if html.problems:
         shown = ", ".join(dict.fromkeys(html.problems[:3]))
-        verdict.fail("HTML part", f"holds markup this bot never writes: {shown}")
+        verdict.fail(
+            "HTML part", N_("holds markup this bot never writes: %(markup)s"), markup=shown
+        )
         return
     # Mails sent before the box was marked: their first box of that style is the agreed text.
     boxes = html.boxes or html.unmarked[:1]
     if len(boxes) != 1:
-        verdict.fail("HTML part", f"shows {len(boxes)} agreed-text boxes, not one")
+        verdict.fail(
+            "HTML part", N_("shows %(count)s agreed-text boxes, not one"), count=len(boxes)
+        )
         return
     expected = tokens(str(entities_html(record.text, record.entities)))
     [box] = boxes
     if box == expected:
-        verdict.ok("HTML part", "shows exactly the record's text, its line breaks and links")
+        verdict.ok("HTML part", N_("shows exactly the record's text, its line breaks and links"))
     elif box_text(box) != box_text(expected):
         verdict.fail("HTML part", difference(box_text(box), box_text(expected)))
     else:
-        verdict.fail("HTML part", "shows the record's text with other formatting or links")
+        verdict.fail("HTML part", N_("shows the record's text with other formatting or links"))
+
+
+_DIGEST_MISSING = {
+    (True, False): N_("the text part does not show the record's digest %(digest)s"),
+    (False, True): N_("the HTML part does not show the record's digest %(digest)s"),
+    (True, True): N_("the text and the HTML part does not show the record's digest %(digest)s"),
+}
 
 
 def _check_digest(text: str, html_text: str, digest: str, verdict: Verdict) -> None:
-    missing = [
-        name for name, shown in (("text", text), ("HTML", html_text)) if digest not in shown
-    ]
+    missing = (digest not in text, digest not in html_text)
     verdict.check(
-        not missing,
+        not any(missing),
         "digest",
-        f"both parts show the record's digest {digest}",
-        f"the {' and the '.join(missing)} part does not show the record's digest {digest}",
+        N_("both parts show the record's digest %(digest)s"),
+        _DIGEST_MISSING.get(missing, ""),
+        digest=digest,
     )
 
 
@@ -100,25 +111,39 @@ def _check_number(
     verdict: Verdict,
 ) -> None:
     pattern = _sentence(intro)
-    problems = []
+    problems: list[Phrase] = []
     heading = collapse("".join(html.heading or ()))
     if heading != expected_heading:
-        problems.append(f"the HTML heading reads {heading!r}, not {expected_heading!r}")
-    for name, shown in (("text part", text), ("HTML part", html.visible)):
+        problems.append(
+            Phrase(
+                N_("the HTML heading reads %(heading)r, not %(expected)r"),
+                {"heading": heading, "expected": expected_heading},
+            )
+        )
+    for part, shown in ((_TEXT_PART, text), (_HTML_PART, html.visible)):
         found = [{key: m[key] for key in numbers} for m in pattern.finditer(collapse(shown))]
         wrong = [named for named in found if named != numbers]
         if not found:
-            problems.append(f"the {name} does not say which record it is")
+            problems.append(Phrase(N_("%(part)s does not say which record it is"), {"part": part}))
         elif wrong:
-            problems.append(f"the {name} names {_numbered(wrong[0])}, not {_numbered(numbers)}")
+            problems.append(
+                Phrase(
+                    N_("%(part)s names %(found)s, not %(expected)s"),
+                    {"part": part, "found": _numbered(wrong[0]), "expected": _numbered(numbers)},
+                )
+            )
     label = numbers.get("amendment", numbers["number"])
-    verdict.check(
-        not problems, "number", f"the mail names #{label}, as the record does", "; ".join(problems)
-    )
+    if problems:
+        verdict.fail("number", joined(problems))
+    else:
+        verdict.ok("number", N_("the mail names #%(label)s, as the record does"), label=label)
 
 
-def _numbered(numbers: dict[str, str]) -> str:
-    return " and ".join(f"#{value}" for value in numbers.values())
+def _numbered(numbers: dict[str, str]) -> Phrase:
+    labels = [f"#{value}" for value in numbers.values()]
+    if len(labels) == 1:
+        return Phrase(labels[0])
+    return Phrase(N_("%(first)s and %(second)s"), {"first": labels[0], "second": labels[1]})
 
 
 def _check_title(
@@ -131,8 +156,9 @@ def _check_title(
     verdict.check(
         shown and collapse(title) in html_text,
         "title",
-        "both parts show the record's title",
-        f"the mail does not show the record's title {title!r}",
+        N_("both parts show the record's title"),
+        N_("the mail does not show the record's title %(title)r"),
+        title=title,
     )
 
 
@@ -148,41 +174,84 @@ def _check_author(
     verdict.check(
         in_text and row in html_text,
         "author",
-        f"both parts name the record's author, {person}",
-        f"the mail does not name the record's author, {person}",
+        N_("both parts name the record's author, %(person)s"),
+        N_("the mail does not name the record's author, %(person)s"),
+        person=person,
     )
 
 
 def _check_attachments(mail: RecordMail, record: RecordView, verdict: Verdict) -> None:
     """Named as the bot names them; the file is the one whose SHA-256 the record holds."""
     chat, number = record.chat_id, record.number
-    names = {"record": (mail.record.filename, record_filename(chat, number))}
+    record_name = record_filename(chat, number)
+    names = {N_("the record"): (mail.record.filename, record_name)}
     if mail.stamp is not None:
-        names["timestamp"] = (mail.stamp.filename, stamp_filename(names["record"][1]))
-    problems = [f"the {what} is named {got!r}, not {want!r}" for what, (got, want) in
-                names.items() if got != want]  # fmt: skip
-    described = "the record" + (" and its timestamp" if mail.stamp else "")
+        names[N_("the timestamp")] = (mail.stamp.filename, stamp_filename(record_name))
+    problems = [
+        Phrase(
+            N_("%(what)s is named %(got)r, not %(want)r"),
+            {"what": Phrase(what), "got": got, "want": want},
+        )
+        for what, (got, want) in names.items()
+        if got != want
+    ]
+    file_name_shown = None
     if mail.file is not None:
         agreed = record.file
         if agreed is None or agreed.sha256 is None:
-            problems.append(f"{mail.file.filename} is attached, but the record has no file")
+            problems.append(
+                Phrase(
+                    N_("%(file)s is attached, but the record has no file"),
+                    {"file": mail.file.filename},
+                )
+            )
         else:
             want = file_attachment(agreed.media, file_name(agreed.media, chat, int(number)), b"")
             got = mail.file
             if (got.filename, got.content_type) != (want.filename, want.mime_type):
                 problems.append(
-                    f"the file is {got.filename} ({got.content_type}), "
-                    f"not {want.filename} ({want.mime_type})"
+                    Phrase(
+                        N_("the file is %(got)s (%(got_type)s), not %(want)s (%(want_type)s)"),
+                        {
+                            "got": got.filename,
+                            "got_type": got.content_type,
+                            "want": want.filename,
+                            "want_type": want.mime_type,
+                        },
+                    )
                 )
             actual = hashlib.sha256(got.content).hexdigest()
             if actual != agreed.sha256 or (agreed.size not in (None, len(got.content))):
                 problems.append(
-                    f"the attached {got.filename} has SHA-256 {actual}, "
-                    f"not the record's {agreed.sha256}"
+                    Phrase(
+                        N_(
+                            "the attached %(file)s has SHA-256 %(actual)s, "
+                            "not the record's %(sha256)s"
+                        ),
+                        {"file": got.filename, "actual": actual, "sha256": agreed.sha256},
+                    )
                 )
-            described += f", and {got.filename}, whose SHA-256 is the record's"
-    verdict.check(not problems, "attachments", f"{described}, named as this bot names them",
-                  "; ".join(problems))  # fmt: skip
+            file_name_shown = got.filename
+    if problems:
+        verdict.fail("attachments", joined(problems))
+    else:
+        passed = _ATTACHED[(mail.stamp is not None, file_name_shown is not None)]
+        verdict.ok("attachments", passed, file=file_name_shown)
+
+
+_ATTACHED = {
+    (False, False): N_("the record, named as this bot names them"),
+    (True, False): N_("the record and its timestamp, named as this bot names them"),
+    (False, True): N_(
+        "the record, and %(file)s, whose SHA-256 is the record's, named as this bot names them"
+    ),
+    (True, True): N_(
+        "the record and its timestamp, and %(file)s, whose SHA-256 is the record's, named as "
+        "this bot names them"
+    ),
+}
+_TEXT_PART = Phrase(N_("the text part"))
+_HTML_PART = Phrase(N_("the HTML part"))
 
 
 def _catalog(language: str | None, html: HtmlView) -> Translate:

@@ -12,13 +12,14 @@ import email.policy
 from dataclasses import dataclass
 from email.message import EmailMessage, Message
 
+from bot.core.phrases import N_, Phrase, PhraseError
 from bot.evidence.tsa_client import REPLY_TYPE as STAMP_TYPE
 from bot.mail.parts import RECORD_TYPE
 from bot.mail.signing import DIGEST_HEADER
 from mailer.filters import normalize_newlines
 
 
-class MailShapeError(ValueError):
+class MailShapeError(PhraseError):
     """Not a mail this bot writes; the message says what is wrong with it."""
 
 
@@ -54,35 +55,43 @@ def read_record_mail(message: EmailMessage) -> RecordMail:
     except MailShapeError:
         raise
     except (LookupError, UnicodeDecodeError) as exc:
-        raise MailShapeError(f"a part can't be decoded ({exc})") from None
+        raise MailShapeError(N_("a part can't be decoded (%(error)s)"), error=str(exc)) from None
     except (ValueError, TypeError, IndexError, email.errors.MessageError) as exc:
         # The email package has known ways to fail on crafted headers and parameters.
-        raise MailShapeError(f"the mail can't be read ({exc})") from None
+        raise MailShapeError(N_("the mail can't be read (%(error)s)"), error=str(exc)) from None
 
 
 def _read(message: EmailMessage) -> RecordMail:
-    top = _children(message, "multipart/mixed", "the mail")
+    top = _children(message, "multipart/mixed", Phrase(N_("the mail")))
     if len(top) < 2:
-        raise MailShapeError("the mail holds no record: multipart/mixed has one part")
-    alternative = _children(top[0], "multipart/alternative", "its first part")
+        raise MailShapeError(N_("the mail holds no record: multipart/mixed has one part"))
+    alternative = _children(top[0], "multipart/alternative", Phrase(N_("its first part")))
     if [part.get_content_type() for part in alternative] != ["text/plain", "text/html"]:
         shown = ", ".join(part.get_content_type() for part in alternative)
         raise MailShapeError(
-            f"multipart/alternative holds {shown}: this bot writes text/plain, then text/html"
+            N_(
+                "multipart/alternative holds %(shown)s: this bot writes text/plain, then text/html"
+            ),
+            shown=shown,
         )
     for part in alternative:
         if part.get_content_disposition() not in (None, "inline") or part.get_filename():
-            raise MailShapeError(f"its {part.get_content_type()} part is an attachment")
+            raise MailShapeError(
+                N_("its %(type)s part is an attachment"), type=part.get_content_type()
+            )
     attached = [_attached(part) for part in top[1:]]
     record, rest = attached[0], attached[1:]
     if record.content_type != RECORD_TYPE:
-        raise MailShapeError(f"the part after the text is {record.content_type}, not the record")
+        raise MailShapeError(
+            N_("the part after the text is %(type)s, not the record"), type=record.content_type
+        )
     stamp = rest.pop(0) if rest and rest[0].content_type == STAMP_TYPE else None
     file = rest.pop(0) if rest else None
     if rest or (file is not None and file.content_type in {RECORD_TYPE, STAMP_TYPE}):
         names = ", ".join(f"{a.filename} ({a.content_type})" for a in attached)
         raise MailShapeError(
-            f"attachments {names}: this bot attaches the record, its timestamp and the file"
+            N_("attachments %(names)s: this bot attaches the record, its timestamp and the file"),
+            names=names,
         )
     digest = message[DIGEST_HEADER]
     language = message["Content-Language"]
@@ -98,9 +107,14 @@ def _read(message: EmailMessage) -> RecordMail:
     )
 
 
-def _children(part: Message, content_type: str, what: str) -> list[Message]:
+def _children(part: Message, content_type: str, what: Phrase) -> list[Message]:
     if part.get_content_type() != content_type or not part.is_multipart():
-        raise MailShapeError(f"{what} is {part.get_content_type()}, not {content_type}")
+        raise MailShapeError(
+            N_("%(what)s is %(type)s, not %(expected)s"),
+            what=what,
+            type=part.get_content_type(),
+            expected=content_type,
+        )
     children = part.get_payload()
     assert isinstance(children, list)
     return [child for child in children if isinstance(child, Message)]
@@ -110,10 +124,13 @@ def _attached(part: Message) -> Attached:
     content = part.get_payload(decode=True)
     filename = part.get_filename()
     if part.is_multipart() or not isinstance(content, bytes):
-        raise MailShapeError(f"a {part.get_content_type()} part among the attachments")
+        raise MailShapeError(
+            N_("a %(type)s part among the attachments"), type=part.get_content_type()
+        )
     if part.get_content_disposition() != "attachment" or not filename:
         raise MailShapeError(
-            f"a {part.get_content_type()} part shown inline: this bot attaches every file"
+            N_("a %(type)s part shown inline: this bot attaches every file"),
+            type=part.get_content_type(),
         )
     return Attached(filename, part.get_content_type(), content)
 
@@ -126,6 +143,7 @@ def _decoded(part: Message) -> str:
         return content.decode(charset)
     except LookupError:
         raise MailShapeError(
-            f"its {part.get_content_type()} part is in charset {charset!r}, "
-            "which no mail client knows"
+            N_("its %(type)s part is in charset %(charset)r, which no mail client knows"),
+            type=part.get_content_type(),
+            charset=charset,
         ) from None

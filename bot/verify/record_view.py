@@ -8,11 +8,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from bot.core.phrases import N_, PhraseError
 from bot.evidence.records import AMENDMENT_FORMAT, RECORD_FORMAT
 from mailer.text import scrub_surrogates
 
 
-class RecordError(ValueError):
+class RecordError(PhraseError):
     """The record is not one this bot makes; the message says why."""
 
 
@@ -51,10 +52,12 @@ def read_record(record: bytes) -> RecordView:
     try:
         document = json.loads(record)
     except ValueError:
-        raise RecordError("the attached record is not JSON") from None
+        raise RecordError(N_("the attached record is not JSON")) from None
     fmt = _field(document, "format", str)
     if fmt not in {RECORD_FORMAT, AMENDMENT_FORMAT}:
-        raise RecordError(f"a record of format {fmt!r}, which this version can't read")
+        raise RecordError(
+            N_("a record of format %(format)r, which this version can't read"), format=fmt
+        )
     message = _field(document, "message", dict)
     common = {
         "format": fmt,
@@ -110,5 +113,9 @@ def _field(
         return default
     # bool is an int to Python, never to a record
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise RecordError(f"the attached record's {path or key} is not a {kind.__name__}")
+        raise RecordError(
+            N_("the attached record's %(field)s is not a %(kind)s"),
+            field=path or key,
+            kind=kind.__name__,
+        )
     return value

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from bot.core.phrases import N_, Phrase
 from bot.verify.record_view import RecordView
 from bot.verify.verdict import Verdict
 from mailer.filters import normalize_newlines
@@ -29,7 +30,7 @@ def check_frames(text: str, record: RecordView, tr: Translate, verdict: Verdict)
         diff = None
     opening, closing = (f"===== {label} =====" for label in agreed)
     if opening not in lines:
-        verdict.fail(NAME, f'the text part has no "{opening}" frame')
+        verdict.fail(NAME, N_('the text part has no "%(frame)s" frame'), frame=opening)
         return
     start = lines.index(opening) + 1
     expected = normalize_newlines(record.text).split("\n")
@@ -49,9 +50,9 @@ def check_frames(text: str, record: RecordView, tr: Translate, verdict: Verdict)
         and not any(first <= index <= last for first, last in copied)
     ]
     if others:
-        verdict.fail(NAME, f'holds a frame this bot never writes: "{others[0]}"')
+        verdict.fail(NAME, N_('holds a frame this bot never writes: "%(frame)s"'), frame=others[0])
         return
-    verdict.ok(NAME, "shows exactly the record's text, in the one frame this bot writes")
+    verdict.ok(NAME, N_("shows exactly the record's text, in the one frame this bot writes"))
 
 
 def _copied_spans(
@@ -74,7 +75,7 @@ def _copied_spans(
     return []
 
 
-def difference(shown: str, expected: str, context: int = 24) -> str:
+def difference(shown: str, expected: str, context: int = 24) -> Phrase:
     """Where the shown text departs from the record's, with a little context."""
     shown, expected = normalize_newlines(shown), normalize_newlines(expected)
     start = 0
@@ -91,4 +92,7 @@ def difference(shown: str, expected: str, context: int = 24) -> str:
         cut = value[head:tail].replace("\n", "⏎")
         return f"{'…' if head else ''}{cut}{'…' if tail < len(value) else ''}"
 
-    return f'shows "{excerpt(shown)}" where the record has "{excerpt(expected)}"'
+    return Phrase(
+        N_('shows "%(shown)s" where the record has "%(expected)s"'),
+        {"shown": excerpt(shown), "expected": excerpt(expected)},
+    )

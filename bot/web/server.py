@@ -19,11 +19,15 @@ from bot.web.pages import PageRenderer
 from bot.web.record_pages import RecordPages
 from bot.web.security import security_headers
 from bot.web.throttle import Throttle
+from bot.web.verify_page import VerifyPage
 
 logger = logging.getLogger(__name__)
 
-# Record look-ups (and later uploads) a minute from one client.
+# Record look-ups a minute from one client.
 LOOKUPS_PER_MINUTE = 60
+# Files checked on the verify page a minute from one client: a large mail's check takes a
+# core for a while.
+CHECKS_PER_MINUTE = 10
 
 
 class WebSite:
@@ -36,12 +40,14 @@ class WebSite:
         self._records = RecordPages(
             session_factory, renderer, lookups, settings.zone, settings.trusted_roots()
         )
+        self._verify = VerifyPage(settings, session_factory, renderer, Throttle(CHECKS_PER_MINUTE))
 
     def install(self, app: web.Application) -> None:
         """Add the pages to ``app`` (the webhook's server, or the site's own)."""
         app.middlewares.append(security_headers)
         app.router.add_static("/static/", STATIC_DIR / "web")
         self._records.register(app)
+        self._verify.register(app)
 
     @contextlib.asynccontextmanager
     async def serving(self) -> AsyncIterator[None]:

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.botapi import BotAPIServer
 from tests.botapi.scenario import TelegramWorld
 from tests.support import bot_errors
-from tests.support.bot_in_process import bot_settings, running_bot
+from tests.support.bot_in_process import bot_settings, running_bot, settings_for
 from tests.support.harness import Harness
 from tests.support.identity import TOKEN
 from tests.support.mailbox import Mailbox
@@ -64,12 +63,6 @@ def verify_env(
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.chdir(tmp_path)
     return monkeypatch
-
-
-def settings_for(request: pytest.FixtureRequest) -> dict[str, Any]:
-    """Extra settings from ``@pytest.mark.bot_settings(name=value, ...)``."""
-    marker = request.node.get_closest_marker("bot_settings")
-    return dict(marker.kwargs) if marker else {}
 
 
 @pytest.fixture

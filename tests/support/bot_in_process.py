@@ -8,6 +8,8 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
+import pytest
+
 from bot.app import run
 from bot.config import Settings, load_settings
 from tests.botapi import BotAPIServer
@@ -48,3 +50,9 @@ async def running_bot(settings: Settings, api: BotAPIServer) -> AsyncIterator[as
     finally:
         stop.set()
         await asyncio.wait_for(task, timeout=10)
+
+
+def settings_for(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Extra settings from ``@pytest.mark.bot_settings(name=value, ...)``."""
+    marker = request.node.get_closest_marker("bot_settings")
+    return dict(marker.kwargs) if marker else {}

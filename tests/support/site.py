@@ -3,14 +3,20 @@ most of them start from."""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 
-from tests.botapi.scenario import Person
+from tests.botapi import BotAPIServer
+from tests.botapi.scenario import Person, TelegramWorld
+from tests.support.bot_in_process import bot_settings, running_bot
 from tests.support.harness import Harness
+from tests.support.mailbox import Mailbox
 from tests.support.mails import header_digest, is_agreement
+from tests.support.ports import free_port
 
 OFFER = "Stage 1: 150 000 RUB, due 15 December."
 
@@ -41,3 +47,18 @@ async def agreed(site: Site) -> Agreed:
     ann.says(group, "/agree Stage 1", reply_to=offer)
     [mail] = await harness.mailbox.wait_for(to="ann@example.com", where=is_agreement)
     return Agreed(header_digest(mail.message), offer, ben)
+
+
+@contextlib.asynccontextmanager
+async def serving(
+    api: BotAPIServer, mailbox: Mailbox, database_url: str, **extra: Any
+) -> AsyncIterator[Site]:
+    """The bot with its pages on a free port; ``extra``: more settings."""
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    settings = bot_settings(
+        api, mailbox, database_url, web_base_url=base_url, web_port=port, **extra
+    )
+    async with running_bot(settings, api), aiohttp.ClientSession(base_url) as http:
+        yield Site(Harness(api, TelegramWorld(api), mailbox), http, base_url)
+    assert api.errors == [], f"the bot made requests Telegram would refuse: {api.errors}"
