@@ -91,6 +91,7 @@ def build_letters(settings: Settings) -> Letters:
         signer,
         max_attachment,
         entities_html=entities_to_html,
+        record_pages=settings.web_base,
     )
 
 

@@ -112,8 +112,11 @@ class Letters:
         max_attachment_bytes: int = 7 * 1024 * 1024,
         *,
         entities_html: EntitiesToHtml,
+        record_pages: str | None = None,
     ) -> None:
         self._renderer = renderer
+        # WEB_BASE_URL: every record mail links the record's page. None: no links.
+        self._record_pages = record_pages
         # The record's formatted text as HTML: aiogram's walk, handed in from the edge.
         self._entities_html = entities_html
         self._mail_from = mail_from
@@ -308,6 +311,7 @@ class Letters:
             ),
             "diff": word_diff(previous.text, amendment.text),
             "digest": amendment.digest,
+            "record_url": self._record_url(amendment.digest),
             "previous_digest": amendment.previous_digest,
             "record_filename": filename,
             "accepted_by": [
@@ -342,7 +346,12 @@ class Letters:
                 ChatInfo(chat.id, chat.type, chat.title, chat.username), agreement.message_id
             ),
             "topic": agreement.topic,
+            "record_url": self._record_url(agreement.digest),
         }
+
+    def _record_url(self, digest: str) -> str | None:
+        """The record's web page (bot/web/record_pages.py), when the pages are served."""
+        return f"{self._record_pages}/r/{digest}" if self._record_pages else None
 
     def _mails(
         self,

@@ -39,6 +39,7 @@ def check_shown(
     check_frames(mail.text, record, tr, verdict)
     _check_html_part(html, record, verdict, entities_html)
     _check_digest(mail.text, html.visible, digest_of(mail.record.content), verdict)
+    _check_record_page(mail.text + mail.html, digest_of(mail.record.content), verdict)
     if record.is_amendment:
         intro = (
             "Agreement #%(number)s in the chat “%(chat)s” was amended: every party accepted the "
@@ -99,6 +100,26 @@ def _check_digest(text: str, html_text: str, digest: str, verdict: Verdict) -> N
         N_("both parts show the record's digest %(digest)s"),
         _DIGEST_MISSING.get(missing, ""),
         digest=digest,
+    )
+
+
+# A link to a record's web page (WEB_BASE_URL/r/<digest>), in either part.
+_RECORD_PAGE = re.compile(r"/r/([0-9a-f]{64})\b")
+
+
+def _check_record_page(parts: str, digest: str, verdict: Verdict) -> None:
+    """A mail that links a record page must link this record's: a forger who keeps the
+    record but points the link at another would send the reader to a page that vouches for
+    something else. Mails sent without web pages link none, and get no line."""
+    linked = set(_RECORD_PAGE.findall(parts))
+    if not linked:
+        return
+    verdict.check(
+        linked == {digest},
+        "record page",
+        N_("the link to the record's page names this record"),
+        N_("links the page of another record, %(other)s"),
+        other=", ".join(sorted(linked - {digest})),
     )
 
 

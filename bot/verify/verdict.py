@@ -27,6 +27,7 @@ CHECK_NAMES = (
     N_("title"),
     N_("author"),
     N_("attachments"),
+    N_("record page"),
     N_("DKIM signature"),
     N_("other text"),
     N_("timestamp"),

@@ -271,3 +271,21 @@ async def test_a_broken_form_gets_a_plain_answer(
     ) as answer:
         assert answer.status == 400
         assert "Сначала выберите файл." in await answer.text()
+
+
+async def test_the_mail_links_its_record_page_and_a_forged_link_is_caught(site: Site) -> None:
+    story = await agreed(site)
+    [mail] = await site.harness.mailbox.wait_for(to="ann@example.com", where=is_agreement)
+    page = f"{site.base_url}/r/{story.digest}"
+    text = part_of(mail.message, "text/plain").get_content()
+    html_part = part_of(mail.message, "text/html").get_content()
+    assert page in text and f'href="{page}"' in html_part
+    lines = lines_of(await checked(site, ("agreement.eml", mail.raw)))
+    assert "VALID record page: the link to the record's page names this record" in lines
+
+    other = "0" * 64  # a page that would vouch for something else
+    forged = tampered(mail.raw, story.digest + '"', other + '"', parts=("html",))
+    forged = tampered(forged, f"/r/{story.digest}", f"/r/{other}", parts=("plain",))
+    html = await checked(site, ("agreement.eml", forged))
+    assert "<h2>INVALID</h2>" in html
+    assert f"INVALID record page: links the page of another record, {other}" in lines_of(html)
