@@ -148,9 +148,11 @@ def build_dispatcher(
     journal: Journal,
     cards: CardPoster,
     stamper: StampWaker | None = None,
+    membership: Membership | None = None,
 ) -> Dispatcher:
+    """``membership``: shared with the web pages' Mini App, so both see a change at once."""
     handled = HandledUpdates()
-    membership = Membership()
+    membership = membership or Membership()
     gatekeeper = Gatekeeper(
         membership,
         ActionLimits(settings.agree_limit_per_user, settings.agree_limit_per_chat),
@@ -227,11 +229,16 @@ async def run(
         if stamper is None and await release_held_mails(session_factory, letters, utc_now):
             logger.warning("TSA_URL is unset: mails that waited for a timestamp go without")
         cards = CardPoster(bot, session_factory, settings.zone)
+        membership = Membership()
         dispatcher = build_dispatcher(
-            settings, session_factory, letters, worker, journal, cards, stamper
+            settings, session_factory, letters, worker, journal, cards, stamper, membership
         )
         housekeeping = Housekeeping(session_factory, journal, utc_now)
-        site = WebSite(settings, session_factory) if settings.web_base_url else None
+        site = (
+            WebSite(settings, session_factory, bot, membership, utc_now)
+            if settings.web_base_url
+            else None
+        )
         allowed_updates = used_update_types(dispatcher)
         if settings.webhook_url is not None:
             # Never open: without WEBHOOK_SECRET, one derived from the token.

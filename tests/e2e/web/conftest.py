@@ -16,6 +16,7 @@ from tests.e2e.conftest import Harness, bot_settings, running_bot, settings_for
 from tests.e2e.test_webhook import free_port
 from tests.support.browser import launched
 from tests.support.mailbox import Mailbox
+from tests.support.telegram_script import serving_telegram_script
 
 
 @dataclass
@@ -23,6 +24,7 @@ class Site:
     harness: Harness
     http: aiohttp.ClientSession
     base_url: str
+    script_url: str  # the stand-in of Telegram's telegram-web-app.js
 
 
 @pytest.fixture
@@ -31,16 +33,19 @@ async def site(
 ) -> AsyncIterator[Site]:
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    settings = bot_settings(
-        api,
-        mailbox,
-        database_url,
-        web_base_url=base_url,
-        web_port=port,
-        **settings_for(request),
-    )
-    async with running_bot(settings, api), aiohttp.ClientSession(base_url) as http:
-        yield Site(Harness(api, TelegramWorld(api), mailbox), http, base_url)
+    async with serving_telegram_script() as script_url:
+        settings = bot_settings(
+            api,
+            mailbox,
+            database_url,
+            web_base_url=base_url,
+            web_port=port,
+            web_app_script_url=script_url,
+            **settings_for(request),
+        )
+        async with running_bot(settings, api), aiohttp.ClientSession(base_url) as http:
+            harness = Harness(api, TelegramWorld(api), mailbox)
+            yield Site(harness, http, base_url, script_url)
     assert api.errors == [], f"the bot made requests Telegram would refuse: {api.errors}"
 
 
