@@ -39,6 +39,7 @@ from bot.telegram.formatting import entities_to_html
 from bot.telegram.gatekeeper import Gatekeeper
 from bot.telegram.i18n import create_i18n
 from bot.telegram.membership import Membership
+from bot.telegram.menu_button import register_menu_button
 from bot.telegram.middlewares import install as install_middlewares
 from bot.telegram.middlewares.handled import HandledUpdates
 from bot.telegram.middlewares.membership_changes import CHAT_MEMBER
@@ -255,6 +256,8 @@ async def run(
             await bot.delete_webhook(drop_pending_updates=False)
             bot.session.middleware(JournalBeforeConfirm(journal))
         await register_commands(bot, create_i18n())
+        if settings.web_base is not None:
+            await register_menu_button(bot, create_i18n(), settings.web_base)
         await post_owed_cards(
             bot, session_factory, letters, worker, utc_now, create_i18n(), settings.zone
         )
