@@ -13,10 +13,9 @@ Business chats have no members to ask about: there, only the two parties see any
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, exists, or_, select, union
+from sqlalchemy import exists, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Agreement, Chat, JournalEntry, Party
@@ -37,17 +36,6 @@ class Reach:
 
     user_id: int
     member_chats: frozenset[int]
-
-    def covers(self) -> ColumnElement[bool]:
-        """A condition on Agreement: the person may see it."""
-        return visible_to(self.user_id, self.member_chats)
-
-
-def visible_to(user_id: int, member_chats: Collection[int]) -> ColumnElement[bool]:
-    mine = select(Party.agreement_id).where(Party.user_id == user_id)
-    if not member_chats:
-        return Agreement.id.in_(mine)
-    return or_(Agreement.chat_id.in_(sorted(member_chats)), Agreement.id.in_(mine))
 
 
 async def candidate_chats(session: AsyncSession, user_id: int) -> list[int]:

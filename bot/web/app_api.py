@@ -13,13 +13,8 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.agreements.details import agreement_details
-from bot.agreements.overview import (
-    PAGE_SIZE,
-    SEARCH_MAX_LENGTH,
-    OverviewQuery,
-    State,
-    overview_page,
-)
+from bot.agreements.overview import overview_page
+from bot.agreements.page_query import PAGE_SIZE, SEARCH_MAX_LENGTH, OverviewQuery, State
 from bot.agreements.visibility import chat_choices
 from bot.web.access import Access
 from bot.web.api_answers import ApiError, answer
