@@ -34,6 +34,7 @@ class Access:
 
     async def reach(self, session: AsyncSession, user_id: int) -> Found:
         candidates = await candidate_chats(session, user_id)
+        await _release(session)
         gate = asyncio.Semaphore(CONCURRENT_QUESTIONS)
 
         async def standing(chat_id: int) -> Standing:
@@ -62,10 +63,17 @@ class Access:
             return True
         if chat.type not in GROUP_TYPES:  # a business chat: its two parties only
             return False
+        await _release(session)
         standing = await self._membership.standing(self._bot, chat.id, user_id)
         if standing is Standing.UNKNOWN:
             raise telegram_unavailable()
         return standing is Standing.MEMBER
+
+
+async def _release(session: AsyncSession) -> None:
+    """Ends the read before asking Telegram, which may take seconds: the connection goes
+    back to the pool meanwhile (the session begins anew when next used)."""
+    await session.rollback()
 
 
 def telegram_unavailable() -> ApiError:

@@ -6,8 +6,8 @@ The page sends ``Telegram.WebApp.initData`` with every API call, as
 
 A signed initData stays valid for anyone who holds it, and it sits in the page's address
 (its fragment), where a screenshot, a shared link or a proxy's log can leak it. So it is
-taken for MAX_AGE after Telegram made it: long enough to read through a day's agreements,
-short enough that a leaked one soon stops working. Reopening the app makes a new one.
+taken for MAX_AGE after Telegram made it: long enough for a sitting of review, short enough
+that a leaked one soon stops working. Reopening the app makes a new one.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ MAX_LENGTH = 8192
 @dataclass(frozen=True, slots=True)
 class AppUser:
     id: int
-    language: str  # "ru" or "en", from their Telegram language
+    language: str  # "ru" or "en", from their Telegram language (for what the API makes)
 
 
 class SignIn:
