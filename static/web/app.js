@@ -11,8 +11,10 @@
   var t = allTexts[lang];
   var filters = { chat: "", state: "", q: "" };
   var listRequest = 0; // answers to older requests are dropped
+  var detailRequest = 0;
   var searchTimer = null;
   var nextCursor = null;
+  var listStatus = { text: "", bad: false }; // what the list said, for coming back to it
 
   function byId(id) {
     return document.getElementById(id);
@@ -116,6 +118,11 @@
     return say(known[failure && failure.code] || "error_other");
   }
 
+  function showListStatus(text, bad) {
+    listStatus = { text: text, bad: bad };
+    showStatus(text, bad);
+  }
+
   function showStatus(text, bad) {
     var status = byId("status");
     status.hidden = !text;
@@ -153,12 +160,12 @@
     byId("more").hidden = true;
     if (!more) {
       items.textContent = "";
-      showStatus(say("loading"));
+      showListStatus(say("loading"), false);
     }
     api(query(more ? nextCursor : null)).then(
       function (page) {
         if (request !== listRequest) return;
-        showStatus("");
+        showListStatus("", false);
         page.items.forEach(function (item) {
           items.appendChild(listItem(item));
         });
@@ -169,13 +176,13 @@
         notice.textContent = page.unchecked_chats ? say("unchecked_chats") : "";
         if (!more && !page.items.length) {
           var filtered = filters.chat || filters.state || filters.q;
-          showStatus(say(filtered ? "empty_filtered" : "empty"));
+          showListStatus(say(filtered ? "empty_filtered" : "empty"), false);
         }
       },
       function (failure) {
         if (request !== listRequest) return;
         if (isFatal(failure)) return stop(failure);
-        showStatus(failureText(failure), true);
+        showListStatus(failureText(failure), true);
       }
     );
   }
@@ -264,15 +271,17 @@
   // -- one agreement ----------------------------------------------------------------------
 
   function showList() {
+    detailRequest++; // an agreement still loading is not shown after all
     byId("detail-view").hidden = true;
     byId("list-view").hidden = false;
     byId("detail").textContent = "";
-    showStatus(byId("items").children.length ? "" : byId("status").textContent);
+    showStatus(listStatus.text, listStatus.bad);
     if (webApp && webApp.BackButton) webApp.BackButton.hide();
     window.scrollTo(0, 0);
   }
 
   function openAgreement(id) {
+    var request = ++detailRequest;
     byId("list-view").hidden = true;
     byId("detail-view").hidden = false;
     var detail = byId("detail");
@@ -282,10 +291,12 @@
     window.scrollTo(0, 0);
     api("/api/agreements/" + id).then(
       function (story) {
+        if (request !== detailRequest) return;
         showStatus("");
         window.AgreementView.render(detail, story, say);
       },
       function (failure) {
+        if (request !== detailRequest) return;
         if (isFatal(failure)) return stop(failure);
         showStatus(failureText(failure), true);
       }

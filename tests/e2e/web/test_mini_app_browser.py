@@ -12,6 +12,7 @@ from tests.e2e.web.mini_app import (
     LIGHT_THEME,
     agreements_in_two_groups,
     app_url,
+    recorded,
 )
 from tests.support.browser import NARROWEST, PHONE, WIDE, open_page, screenshot
 
@@ -39,6 +40,7 @@ async def test_a_member_filters_opens_an_agreement_and_sees_the_diff(
     assert theme.strip() == LIGHT_THEME["bg_color"]
     titles = await page.locator(".item-title").all_inner_texts()
     assert titles[0].startswith("Paint") and titles[1] == "Stage 2"
+    assert await page.is_hidden("#more")  # four agreements: one page
 
     await page.select_option("#state-filter", "edited")
     await items(page, 1)
@@ -67,6 +69,7 @@ async def test_a_member_filters_opens_an_agreement_and_sees_the_diff(
     await page.evaluate("window.__telegram.pressBack()")  # Telegram's own back button
     await page.wait_for_selector("#list-view", state="visible")
     await items(page, 1)
+    assert await page.is_hidden("#status")  # no "Loading…" left from the agreement
     assert await page.evaluate("window.__telegram.backButtonVisible") is False
     assert opened.errors == []  # the policy let Telegram's script in, and nothing failed
 
@@ -133,3 +136,23 @@ async def test_a_stale_or_missing_sign_in_says_what_to_do(site: Site, browser: B
     await outside.page.wait_for_selector("#status.bad")
     assert "Open this page from the bot in Telegram" in await outside.page.inner_text("#status")
     assert outside.errors == []
+
+
+async def test_what_people_wrote_is_shown_as_text_never_run(site: Site, browser: Browser) -> None:
+    world = site.harness.world
+    ann, ben = world.user("Ann"), world.user("Ben")
+    group = world.group("<i>Kitchen</i>")
+    bait = '<img src="x" onerror="window.pwned = 1">Price <b>100</b>'
+    ann.says(group, "/agree <script>window.pwned = 2</script>", reply_to=ben.says(group, bait))
+    await world.bot_reply(group, recorded)
+
+    opened = await open_page(browser, app_url(site, ann, LIGHT_THEME), width=PHONE)
+    page = opened.page
+    await items(page, 1)
+    assert await page.inner_text(".item-title") == "<script>window.pwned = 2</script>"
+    assert "<i>Kitchen</i>" in (await page.text_content(".item .eyebrow") or "")
+    await page.click(".item")
+    await page.wait_for_selector("#detail .agreed")
+    assert await page.inner_text("#detail .agreed") == bait
+    assert await page.locator("#detail img, #detail script, #detail b").count() == 0
+    assert await page.evaluate("window.pwned") is None
