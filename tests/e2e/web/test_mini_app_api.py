@@ -232,3 +232,26 @@ async def test_the_api_answers_in_json_and_limits_each_user(site: Site) -> None:
     assert int(limited.headers["Retry-After"]) > 0
     # Counted per user: somebody else is not held up.
     assert (await app_get(site, site.harness.world.user("Fay"), "/api/chats")).status == 200
+
+
+async def test_a_business_chats_agreement_is_for_its_two_parties_only(site: Site) -> None:
+    world = site.harness.world
+    olga, carl, eve = world.user("Olga", language_code="ru"), world.user("Carl"), world.user("Eve")
+    connection = world.business_connection(olga)
+    await world.bot_reply(olga, lambda m: "Telegram Business" in m["text"])
+    chat = connection.chat(carl)
+    offer = connection.client_says(carl, "Logo for 30 000 by Friday")
+    connection.owner_says("/agree Logo", reply_to=offer)
+    await world.bot_reply(chat, lambda m: "№1" in m["text"])
+
+    [item] = (await app_get(site, olga, "/api/agreements")).body["items"]
+    assert item["title"] == "Logo" and item["parties"] == ["Carl", "Olga"]
+    for party in (olga, carl):
+        assert (await app_get(site, party, f"/api/agreements/{item['id']}")).status == 200
+    # Nobody else, though Eve writes to the bot too: a business chat has no members to ask.
+    eve.says_private("/start")
+    assert (await app_get(site, eve, f"/api/agreements/{item['id']}")).status == 404
+    assert (await app_get(site, eve, "/api/agreements")).body["items"] == []
+    assert (await app_get(site, eve, "/api/agreements", chat=item["chat"]["id"])).body[
+        "items"
+    ] == []
