@@ -39,6 +39,7 @@ from bot.telegram.formatting import entities_to_html
 from bot.telegram.gatekeeper import Gatekeeper
 from bot.telegram.i18n import create_i18n
 from bot.telegram.membership import Membership
+from bot.telegram.menu_button import register_menu_button
 from bot.telegram.middlewares import install as install_middlewares
 from bot.telegram.middlewares.journal_before_confirming import JournalBeforeConfirming
 from bot.telegram.middlewares.last_handled import LastHandledUpdate
@@ -149,9 +150,11 @@ def build_dispatcher(
     journal: Journal,
     cards: CardPoster,
     stamper: StampWaker | None = None,
+    membership: Membership | None = None,
 ) -> Dispatcher:
+    """``membership``: shared with the web pages' Mini App, so both see a change at once."""
     handled = LastHandledUpdate()
-    membership = Membership()
+    membership = membership or Membership()
     gatekeeper = Gatekeeper(
         membership,
         ActionLimits(settings.agree_limit_per_user, settings.agree_limit_per_chat),
@@ -228,11 +231,16 @@ async def run(
         if stamper is None and await release_held_mails(session_factory, letters, utc_now):
             logger.warning("TSA_URL is unset: mails that waited for a timestamp go without")
         cards = CardPoster(bot, session_factory, settings.zone)
+        membership = Membership()
         dispatcher = build_dispatcher(
-            settings, session_factory, letters, worker, journal, cards, stamper
+            settings, session_factory, letters, worker, journal, cards, stamper, membership
         )
         housekeeping = Housekeeping(session_factory, journal, utc_now)
-        site = WebSite(settings, session_factory) if settings.web_base_url else None
+        site = (
+            WebSite(settings, session_factory, bot, membership, utc_now)
+            if settings.web_base_url
+            else None
+        )
         allowed_updates = used_update_types(dispatcher)
         if settings.webhook_url is not None:
             # Never open: without WEBHOOK_SECRET, one derived from the token.
@@ -249,6 +257,8 @@ async def run(
             await bot.delete_webhook(drop_pending_updates=False)
             bot.session.middleware(JournalBeforeConfirming(journal))
         await register_commands(bot, create_i18n())
+        if settings.web_base is not None:
+            await register_menu_button(bot, create_i18n(), settings.web_base)
         await post_owed_cards(
             bot, session_factory, letters, worker, utc_now, create_i18n(), settings.zone
         )

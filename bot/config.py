@@ -26,6 +26,8 @@ DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/agreements.db"
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 # The web server's port in polling mode when WEB_PORT is unset.
 DEFAULT_WEB_PORT = 8081
+# Telegram's script that every Mini App loads (https://core.telegram.org/bots/webapps).
+TELEGRAM_WEB_APP_SCRIPT = "https://telegram.org/js/telegram-web-app.js"
 
 
 S = TypeVar("S", bound=BaseSettings)
@@ -201,6 +203,9 @@ class Settings(TimestampSettings, DkimSettings, SenderSettings, LogSettings):
     web_base_url: AnyHttpUrl | None = None
     web_host: str = "127.0.0.1"
     web_port: int | None = Field(default=None, ge=1, le=65535)
+    # The script the Mini App page loads from Telegram: the one remote script any page
+    # loads, and the only one its Content-Security-Policy lets in. Tests serve a stand-in.
+    web_app_script_url: AnyHttpUrl = AnyHttpUrl(TELEGRAM_WEB_APP_SCRIPT)
     # Replicas migrate once before they start (python -m bot migrate) when this is off.
     auto_migrate: bool = True
     # A mail a worker took but did not report on within this time (its replica died) is
@@ -233,6 +238,14 @@ class Settings(TimestampSettings, DkimSettings, SenderSettings, LogSettings):
         # Telegram opens Mini Apps only over https; plain http only for a machine's own tests.
         if value is not None and value.scheme != "https" and value.host not in LOCAL_HOSTS:
             raise ValueError("must be an https:// address (Telegram opens Mini Apps only so)")
+        return value
+
+    @field_validator("web_app_script_url")
+    @classmethod
+    def _script_over_https(cls, value: AnyHttpUrl) -> AnyHttpUrl:
+        # Plain http would let anyone on the way run code in the page that holds initData.
+        if value.scheme != "https" and value.host not in LOCAL_HOSTS:
+            raise ValueError("must be an https:// address")
         return value
 
     @field_validator("bot_token")

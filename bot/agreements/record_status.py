@@ -21,7 +21,6 @@ from bot.db.loading import with_parties
 from bot.db.models import (
     Agreement,
     Amendment,
-    Chat,
     MessageDeletion,
     MessageVersion,
     Timestamp,
@@ -149,8 +148,8 @@ async def record_status(
         replaced=_replaced(agreement, amendments, amendment),
         replaced_by=replaced_by,
         amendments=[LinkedRecord(label(agreement.number, a.number), a.digest) for a in amendments],
-        chain=await _chain_place(session, agreement.chat, digest),
-        stamp=await _stamp(session, digest, record, tsa_roots),
+        chain=(await chain_places(session, agreement.chat_id, [digest]))[digest],
+        stamp=await stamp_info(session, digest, record, tsa_roots),
         record=record,
     )
 
@@ -176,15 +175,18 @@ def _replaced(
     return LinkedRecord(label(agreement.number, before.number), before.digest)
 
 
-async def _chain_place(session: AsyncSession, chat: Chat, digest: str) -> ChainPlace:
-    """The record's place, and whether the whole chat's chain holds: every link names the
+async def chain_places(
+    session: AsyncSession, chat_id: int, digests: list[str]
+) -> dict[str, ChainPlace]:
+    """Each record's place, and whether the whole chat's chain holds: every link names the
     one before and hashes to its digest (what ``verify --chain`` checks)."""
-    links = await chat_chain(session, chat.id)
-    place = next((link.position for link in links if link.digest == digest), None)
-    return ChainPlace(place, len(links), holds=not check_chain(links))
+    links = await chat_chain(session, chat_id)
+    holds = not check_chain(links)
+    positions = {link.digest: link.position for link in links}
+    return {digest: ChainPlace(positions.get(digest), len(links), holds) for digest in digests}
 
 
-async def _stamp(
+async def stamp_info(
     session: AsyncSession, digest: str, record: bytes, roots: list[bytes] | None
 ) -> StampInfo | None:
     row = await session.scalar(select(Timestamp).where(Timestamp.digest == digest))

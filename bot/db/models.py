@@ -96,6 +96,8 @@ class Agreement(Base):
         Index("ix_agreements_chat_marked_at", "chat_id", "marked_at"),
         Index("ix_agreements_marked_by_marked_at", "marked_by_id", "marked_at"),
         Index("ix_agreements_digest", "digest"),  # the record page (bot/web/record_pages.py)
+        # a chat's newest first: the Mini App's list (bot/agreements/overview.py)
+        Index("ix_agreements_chat_id_id", "chat_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
@@ -140,7 +142,10 @@ class PartyRole(enum.StrEnum):
 
 class Party(Base):
     __tablename__ = "parties"
-    __table_args__ = (Index("ix_parties_user_id", "user_id"),)
+    __table_args__ = (
+        # a person's agreements, newest first (the private /agreements, the Mini App)
+        Index("ix_parties_user_id_agreement_id", "user_id", "agreement_id"),
+    )
 
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
@@ -313,6 +318,8 @@ class JournalEntry(Base):
         # phantom edit; the same content later (a revert) is a version of its own.
         UniqueConstraint("chat_id", "message_id", "version_at", "content_hash"),
         Index("ix_journal_seen_at", "seen_at"),
+        # the groups where a person wrote (bot/agreements/visibility.py)
+        Index("ix_journal_author_id_chat_id", "author_id", "chat_id"),
     )
 
     id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)

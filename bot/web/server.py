@@ -8,16 +8,24 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
 
+from aiogram import Bot
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import DEFAULT_WEB_PORT, Settings
 from bot.paths import STATIC_DIR
+from bot.telegram.membership import Membership
+from bot.web.access import Access
+from bot.web.api_answers import json_errors
+from bot.web.app_api import AppApi
+from bot.web.app_page import AppPage
 from bot.web.pages import PageRenderer
 from bot.web.record_pages import RecordPages
 from bot.web.security import security_headers
+from bot.web.sign_in import SignIn
 from bot.web.throttle import Throttle
 from bot.web.verify_page import VerifyPage
 
@@ -28,26 +36,46 @@ LOOKUPS_PER_MINUTE = 60
 # Files checked on the verify page a minute from one client: a large mail's check takes a
 # core for a while.
 CHECKS_PER_MINUTE = 10
+# Mini App API calls a minute from one signed-in user: a person browsing makes a few.
+APP_CALLS_PER_MINUTE = 120
 
 
 class WebSite:
     def __init__(
-        self, settings: Settings, session_factory: async_sessionmaker[AsyncSession]
+        self,
+        settings: Settings,
+        session_factory: async_sessionmaker[AsyncSession],
+        bot: Bot,
+        membership: Membership,
+        clock: Callable[[], datetime],
     ) -> None:
+        """``membership`` is the dispatcher's own, so a member change the bot learns of
+        reaches the Mini App at once."""
         self._settings = settings
         renderer = PageRenderer()
         lookups = Throttle(LOOKUPS_PER_MINUTE)
-        self._records = RecordPages(
-            session_factory, renderer, lookups, settings.zone, settings.trusted_roots()
+        roots = settings.trusted_roots()
+        self._records = RecordPages(session_factory, renderer, lookups, settings.zone, roots)
+        self._app_page = AppPage(renderer, str(settings.web_app_script_url))
+        self._app_api = AppApi(
+            session_factory,
+            SignIn(settings.bot_token.get_secret_value(), clock),
+            Access(bot, membership),
+            Throttle(APP_CALLS_PER_MINUTE),
+            settings.zone,
+            roots,
         )
         self._verify = VerifyPage(settings, session_factory, renderer, Throttle(CHECKS_PER_MINUTE))
 
     def install(self, app: web.Application) -> None:
         """Add the pages to ``app`` (the webhook's server, or the site's own)."""
         app.middlewares.append(security_headers)
+        app.middlewares.append(json_errors)
         app.router.add_static("/static/", STATIC_DIR / "web")
         self._records.register(app)
         self._verify.register(app)
+        self._app_page.register(app)
+        self._app_api.register(app)
 
     @contextlib.asynccontextmanager
     async def serving(self) -> AsyncIterator[None]:

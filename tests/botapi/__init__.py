@@ -18,6 +18,8 @@ Where the fake deliberately differs from Telegram (all chosen to be stricter or 
 - a business chat takes messages from the bot only within 24 hours of the client's last
   message (BUSINESS_PEER_USAGE_MISSING), as can_reply promises, and the bot may edit any of
   the owner's messages there;
+- a web_app URL (a button's, the menu button's) may be plain http on the loopback, as in
+  Telegram's test environment; production Telegram takes https only;
 - inline messages, media sending and most other methods answer 404 like unknown methods.
 
 Files (``server.add_file``, or any media a scenario sends) can be fetched with getFile and

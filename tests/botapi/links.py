@@ -82,6 +82,22 @@ def check_link(link: str) -> str:
     return f"{protocol}://{credentials}{host}{port_part}{path}"
 
 
+# Hosts a web app may be served from over plain http, as Telegram's test environment allows
+# (production Telegram takes https only); the tests serve theirs on the loopback.
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]"})
+
+
+def check_web_app_link(link: str) -> str:
+    """A web_app button's URL (TDLib's check_link with http_only and https_only)."""
+    checked = check_link(link)
+    protocol, _, host, _, _ = _parse_http(link)
+    if not checked.startswith(("http://", "https://")):
+        raise LinkError("Only HTTP links are allowed")
+    if protocol != "https" and host not in LOOPBACK_HOSTS:
+        raise LinkError("Only HTTPS links are allowed")
+    return checked
+
+
 def checked_link(link: str) -> str | None:
     try:
         return check_link(link)

@@ -268,6 +268,11 @@ class BotAPIServer:
     def answered_callback_queries(self) -> dict[str, dict[str, Any]]:
         return copy.deepcopy(self.state.answered_queries)
 
+    def menu_button(self, user_id: int | None = None) -> dict[str, Any]:
+        """The menu button of a user's private chat (None: the default for all of them)."""
+        found = self.state.menu_buttons.get(user_id) or self.state.menu_buttons.get(None)
+        return copy.deepcopy(found or {"type": "default"})
+
     def commands(
         self,
         scope: dict[str, Any] | None = None,

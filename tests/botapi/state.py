@@ -72,6 +72,7 @@ class State:
         self.started: set[int] = set()  # users who wrote to the bot in private
         self.blocked: set[int] = set()
         self.commands: dict[tuple[tuple[Any, ...], str], list[dict[str, str]]] = {}
+        self.menu_buttons: dict[int | None, dict[str, Any]] = {}  # None: every private chat
         self.webhook_url = ""
         self.webhook_secret = ""
         self.local_webhooks = False

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .errors import ApiError, bad_request
-from .links import LinkError, check_link, link_user_id
+from .links import LinkError, check_link, check_web_app_link, link_user_id
 
 MAX_CALLBACK_DATA_BYTES = 64
 MAX_ROW_BUTTONS = 12  # TDLib silently cuts longer rows
@@ -54,6 +54,15 @@ def _checked_url(url: str, what: str) -> str:
         raise bad_request(f"{what} URL '{url}' is invalid: {error}") from None
 
 
+def _checked_web_app_url(url: str) -> str:
+    try:
+        return check_web_app_link(url)
+    except LinkError as error:
+        raise bad_request(
+            f"inline keyboard button Web App URL '{url}' is invalid: {error}"
+        ) from None
+
+
 def _inline_button(button: Any) -> dict[str, Any] | None:
     """The button as the sent message will show it, or None if Telegram drops it."""
     if not isinstance(button, dict):
@@ -74,8 +83,10 @@ def _inline_button(button: Any) -> dict[str, Any] | None:
     elif kind in ("login_url", "web_app"):
         if not isinstance(value, dict) or not isinstance(value.get("url"), str):
             raise _button_error(f'Field "{kind}" must be of type Object with a "url" String')
-        what = "login" if kind == "login_url" else "Web App"
-        value = {**value, "url": _checked_url(value["url"], f"inline keyboard button {what}")}
+        if kind == "web_app":
+            value = {**value, "url": _checked_web_app_url(value["url"])}
+        else:
+            value = {**value, "url": _checked_url(value["url"], "inline keyboard button login")}
     return {"text": text, kind: value}
 
 
@@ -132,6 +143,14 @@ def parse_reply_markup(raw: str) -> tuple[dict[str, Any] | None, dict[str, Any] 
     if "inline_keyboard" in value:
         _inline_keyboard(value["inline_keyboard"])
     return value, None
+
+
+def check_buttons_allowed(inline_markup: dict[str, Any] | None, *, private: bool) -> None:
+    """web_app buttons open a Mini App only from a private chat with the bot; elsewhere
+    Telegram refuses the message."""
+    rows = (inline_markup or {}).get("inline_keyboard", [])
+    if not private and any("web_app" in button for row in rows for button in row):
+        raise bad_request("BUTTON_TYPE_INVALID")
 
 
 def parse_commands(raw: str) -> list[dict[str, str]]:

@@ -17,6 +17,7 @@ from tests.support.harness import Harness
 from tests.support.mailbox import Mailbox
 from tests.support.mails import header_digest, is_agreement
 from tests.support.ports import free_port
+from tests.support.telegram_script import serving_telegram_script
 
 OFFER = "Stage 1: 150 000 RUB, due 15 December."
 
@@ -26,6 +27,7 @@ class Site:
     harness: Harness
     http: aiohttp.ClientSession  # requests go to base_url
     base_url: str
+    script_url: str  # the stand-in of Telegram's telegram-web-app.js
 
 
 @dataclass
@@ -56,9 +58,16 @@ async def serving(
     """The bot with its pages on a free port; ``extra``: more settings."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    settings = bot_settings(
-        api, mailbox, database_url, web_base_url=base_url, web_port=port, **extra
-    )
-    async with running_bot(settings, api), aiohttp.ClientSession(base_url) as http:
-        yield Site(Harness(api, TelegramWorld(api), mailbox), http, base_url)
+    async with serving_telegram_script() as script_url:
+        settings = bot_settings(
+            api,
+            mailbox,
+            database_url,
+            web_base_url=base_url,
+            web_port=port,
+            web_app_script_url=script_url,
+            **extra,
+        )
+        async with running_bot(settings, api), aiohttp.ClientSession(base_url) as http:
+            yield Site(Harness(api, TelegramWorld(api), mailbox), http, base_url, script_url)
     assert api.errors == [], f"the bot made requests Telegram would refuse: {api.errors}"

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError, LogSettings, Settings, load_settings
+from bot.web.security import mini_app_policy
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,6 +51,10 @@ def test_log_settings_take_any_case(monkeypatch: pytest.MonkeyPatch) -> None:
         ),
         ({"web_port": 0}, "WEB_PORT is invalid"),
         (
+            {"web_app_script_url": "http://cdn.example.com/telegram-web-app.js"},
+            "WEB_APP_SCRIPT_URL is invalid: must be an https:// address",
+        ),
+        (
             {"dkim_domain": "example.com"},
             "DKIM signing needs DKIM_SELECTOR, DKIM_PRIVATE_KEY_FILE",
         ),
@@ -75,3 +80,12 @@ def test_the_pages_share_the_webhooks_server_unless_given_their_own_port() -> No
     assert load_settings(Settings, **base, **hooked).shares_webhook_server
     assert load_settings(Settings, **base, **hooked, web_port=8443).shares_webhook_server
     assert not load_settings(Settings, **base, **hooked, web_port=8081).shares_webhook_server
+
+
+def test_the_mini_app_loads_telegrams_script_and_its_policy_names_that_file() -> None:
+    base = {"bot_token": "123:abc", "mail_from": "bot@example.com", "_env_file": None}
+    settings = load_settings(Settings, **base)
+    assert str(settings.web_app_script_url) == "https://telegram.org/js/telegram-web-app.js"
+    versioned = mini_app_policy("https://telegram.org/js/telegram-web-app.js?57")
+    assert "script-src 'self' https://telegram.org/js/telegram-web-app.js;" in versioned
+    assert "connect-src 'self';" in versioned and "'unsafe-inline'" not in versioned

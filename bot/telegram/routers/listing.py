@@ -5,13 +5,14 @@ from __future__ import annotations
 from aiogram import Bot, F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.agreements.history import agreement_history
 from bot.agreements.listing import ListingService
 from bot.config import Settings
 from bot.core.people import PRIVATE_CHAT
+from bot.telegram.menu_button import mini_app_url
 from bot.telegram.routers.filters import GROUPS, PRIVATE
 from bot.telegram.views import agreements as texts
 from bot.telegram.views import history as history_views
@@ -20,23 +21,45 @@ from bot.telegram.views.callbacks import AgreementsPage
 PAGE_SIZE = 5
 
 
-async def list_agreements(message: Message, listing: ListingService, settings: Settings) -> None:
+async def list_agreements(
+    message: Message, listing: ListingService, settings: Settings, bot: Bot
+) -> None:
     page = await listing.list_page(message.chat.id, 0, PAGE_SIZE)
+    app = await _app_button(bot, settings, private=False)
     await message.answer(
-        texts.agreements_list(page, settings.zone), reply_markup=texts.list_keyboard(page)
+        texts.agreements_list(page, settings.zone),
+        reply_markup=texts.list_keyboard(page, app=app),
     )
 
 
-async def list_mine(message: Message, listing: ListingService, settings: Settings) -> None:
+async def list_mine(
+    message: Message, listing: ListingService, settings: Settings, bot: Bot
+) -> None:
     """In a private chat: the agreements this person is a party to, wherever they are.
 
     Only members see a chat's list; here nobody sees more than their own agreements.
     """
     assert message.from_user is not None
     page = await listing.list_for_party(message.from_user.id, 0, PAGE_SIZE)
+    app = await _app_button(bot, settings, private=True)
     await message.answer(
         texts.party_agreements_list(page, settings.zone),
-        reply_markup=texts.list_keyboard(page, mine=True),
+        reply_markup=texts.list_keyboard(page, mine=True, app=app),
+    )
+
+
+async def _app_button(
+    bot: Bot, settings: Settings, *, private: bool
+) -> InlineKeyboardButton | None:
+    """The Mini App's button, when the pages are served. In a group it opens the bot's main
+    Mini App, so it is offered only once that is set up in @BotFather."""
+    if settings.web_base is None:
+        return None
+    me = await bot.me()
+    if not private and not me.has_main_web_app:
+        return None
+    return texts.mini_app_button(
+        mini_app_url(settings.web_base), me.username or "", private=private
     )
 
 
@@ -62,12 +85,13 @@ async def turn_page(
     else:
         page = await listing.list_page(chat_id, callback_data.page, PAGE_SIZE)
         text = texts.agreements_list(page, settings.zone)
+    app = await _app_button(bot, settings, private=in_private)
     try:
         await bot.edit_message_text(
             text=text,
             chat_id=chat_id,
             message_id=message_id,
-            reply_markup=texts.list_keyboard(page, mine=callback_data.mine),
+            reply_markup=texts.list_keyboard(page, mine=callback_data.mine, app=app),
         )
     except TelegramBadRequest as exc:
         if "not modified" not in str(exc):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from aiogram.utils.text_decorations import html_decoration as hd
@@ -181,7 +181,10 @@ def _list_item(item: AgreementView, zone: ZoneInfo, *, with_chat: bool = False) 
     return f"\n<b>#{item.number}</b>{where} · {label} · <i>{status(item)}</i>\n{details}"
 
 
-def list_keyboard(page: AgreementPage, *, mine: bool = False) -> InlineKeyboardMarkup | None:
+def list_keyboard(
+    page: AgreementPage, *, mine: bool = False, app: InlineKeyboardButton | None = None
+) -> InlineKeyboardMarkup | None:
+    """Newer and older pages, and ``app`` (the Mini App) on a row of its own."""
     buttons = []
     if page.page > 0:
         buttons.append(
@@ -197,4 +200,14 @@ def list_keyboard(page: AgreementPage, *, mine: bool = False) -> InlineKeyboardM
                 callback_data=AgreementsPage(page=page.page + 1, mine=mine).pack(),
             )
         )
-    return InlineKeyboardMarkup(inline_keyboard=[buttons]) if buttons else None
+    rows = [row for row in (buttons, [app] if app else []) if row]
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+def mini_app_button(app_url: str, bot_username: str, *, private: bool) -> InlineKeyboardButton:
+    """Opens the Mini App: a web_app button in a private chat; in a group, where Telegram
+    takes web_app buttons from no bot, a link that opens the bot's main Mini App."""
+    text = _("📋 Review in the app")
+    if private:
+        return InlineKeyboardButton(text=text, web_app=WebAppInfo(url=app_url))
+    return InlineKeyboardButton(text=text, url=f"https://t.me/{bot_username}?startapp")

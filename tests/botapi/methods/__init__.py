@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import bot, business, callbacks, chats, files, messages, polling
+from . import bot, business, callbacks, chats, files, menu_button, messages, polling
 from .context import Context, Handler
 
 METHODS: dict[str, Handler] = {
@@ -13,6 +13,7 @@ METHODS: dict[str, Handler] = {
     **chats.METHODS,
     **files.METHODS,
     **business.METHODS,
+    **menu_button.METHODS,
 }
 _BY_LOWER_NAME = {name.lower(): name for name in METHODS}
 

@@ -10,7 +10,7 @@ from ..formatted_text import entities_json
 from ..html_entities import ParsedText
 from ..objects import message_json, user_json
 from ..state import ChatRecord
-from ..validation import parse_reply_markup
+from ..validation import check_buttons_allowed, parse_reply_markup
 from .business import BusinessTarget, business_chat
 from .chats_access import writable_chat
 from .context import Context, Handler
@@ -47,6 +47,7 @@ async def send_message(ctx: Context) -> dict[str, Any]:
     reply = read_reply(ctx)
     business = business_chat(ctx)
     record = business.record if business else writable_chat(ctx.state, ctx.params.str("chat_id"))
+    check_buttons_allowed(inline_markup, private=record.type == "private" and not business)
     replied = resolve_reply(ctx, record, reply)
     thread_id = None if business else resolve_thread(ctx, record, replied)
     final = final_text(ctx, parsed)
@@ -85,6 +86,10 @@ def _editable(ctx: Context) -> tuple[ChatRecord, dict[str, Any]]:
         raise bad_request("message to edit not found")
     if message.get("from", {}).get("id") != _author_id(ctx, business):
         raise bad_request("message can't be edited")
+    check_buttons_allowed(
+        parse_reply_markup(ctx.params.str("reply_markup"))[1],
+        private=record.type == "private" and not business,
+    )
     return record, message
 
 
