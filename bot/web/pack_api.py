@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -86,14 +87,16 @@ class PackApi:
                 raise _too_large(
                     f"the chat has {len(ids)} agreements; a pack holds at most "
                     f"{MAX_CHAT_PACK_AGREEMENTS}: download them one by one",
-                    agreements=len(ids),
+                    "agreements",
+                    len(ids),
                 )
             size = await pack_bytes(session, user.id, ids)
             if size > MAX_CHAT_PACK_BYTES:
                 raise _too_large(
                     f"the chat's records and mails hold {size} bytes; a pack holds at most "
                     f"{MAX_CHAT_PACK_BYTES}: download its agreements one by one",
-                    bytes=size,
+                    "bytes",
+                    size,
                 )
             return await self._pack(session, user, ids, f"evidence-chat{chat_id}")
 
@@ -113,12 +116,11 @@ def _not_found(message: str) -> ApiError:
     return ApiError(404, "not_found", message)
 
 
-def _too_large(message: str, **extra: int) -> ApiError:
-    return ApiError(
-        422,
-        "pack_too_large",
-        message,
-        max_agreements=MAX_CHAT_PACK_AGREEMENTS,
-        max_bytes=MAX_CHAT_PACK_BYTES,
-        **extra,
-    )
+def _too_large(message: str, counted: str, count: int) -> ApiError:
+    """``counted``: what went over ("agreements" or "bytes"), with how many there are."""
+    extra: dict[str, Any] = {
+        counted: count,
+        "max_agreements": MAX_CHAT_PACK_AGREEMENTS,
+        "max_bytes": MAX_CHAT_PACK_BYTES,
+    }
+    return ApiError(422, "pack_too_large", message, **extra)
