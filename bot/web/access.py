@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.agreements.visibility import GROUP_TYPES, Reach, candidate_chats, is_party
-from bot.db.models import Agreement, Chat
+from bot.db.models import Agreement, Chat, Party
 from bot.telegram.membership import Membership, Standing
 from bot.web.api_answers import ApiError
 
@@ -68,6 +68,27 @@ class Access:
         if standing is Standing.UNKNOWN:
             raise telegram_unavailable()
         return standing is Standing.MEMBER
+
+    async def chat_agreements(
+        self, session: AsyncSession, chat_id: int, user_id: int
+    ) -> list[int]:
+        """The ids of the chat's agreements the user may see, oldest first: all of them for
+        a member of the group now, else the ones they are a party to (maybe none)."""
+        chat_type = await session.scalar(select(Chat.type).where(Chat.id == chat_id))
+        if chat_type is None:
+            return []
+        everything = select(Agreement.id).where(Agreement.chat_id == chat_id)
+        if chat_type in GROUP_TYPES:
+            await _release(session)
+            standing = await self._membership.standing(self._bot, chat_id, user_id)
+            if standing is Standing.UNKNOWN:
+                raise telegram_unavailable()
+            if standing is Standing.MEMBER:
+                return list(await session.scalars(everything.order_by(Agreement.id)))
+        own = everything.join(Party, Party.agreement_id == Agreement.id).where(
+            Party.user_id == user_id
+        )
+        return list(await session.scalars(own.order_by(Agreement.id)))
 
 
 async def _release(session: AsyncSession) -> None:

@@ -51,7 +51,7 @@ class AppApi:
         app.router.add_get("/api/chats", self.chats)
 
     async def agreements(self, request: web.Request) -> web.Response:
-        user = self._user(request)
+        user = self.user(request)
         query = parse_query(request.query)
         async with self._session_factory() as session:
             found = await self._access.reach(session, user.id)
@@ -65,7 +65,7 @@ class AppApi:
         )
 
     async def chats(self, request: web.Request) -> web.Response:
-        user = self._user(request)
+        user = self.user(request)
         async with self._session_factory() as session:
             found = await self._access.reach(session, user.id)
             choices = await chat_choices(session, found.reach)
@@ -74,7 +74,7 @@ class AppApi:
         )
 
     async def agreement(self, request: web.Request) -> web.Response:
-        user = self._user(request)
+        user = self.user(request)
         agreement_id = int(request.match_info["agreement_id"])
         async with self._session_factory() as session:
             # Not found and not yours answer alike: an id tells nothing about what exists.
@@ -87,7 +87,8 @@ class AppApi:
             raise ApiError(404, "not_found", "no such agreement among yours")
         return answer(details_json(details, self._zone))
 
-    def _user(self, request: web.Request) -> AppUser:
+    def user(self, request: web.Request) -> AppUser:
+        """The signed-in user, throttled: every call of the Mini App API passes here."""
         user = self._sign_in.user(request)
         wait = self._throttle.wait(f"user:{user.id}")
         if wait > 0:

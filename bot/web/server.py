@@ -22,6 +22,7 @@ from bot.web.access import Access
 from bot.web.api_answers import json_errors
 from bot.web.app_api import AppApi
 from bot.web.app_page import AppPage
+from bot.web.pack_api import PackApi
 from bot.web.pages import PageRenderer
 from bot.web.record_pages import RecordPages
 from bot.web.security import security_headers
@@ -57,14 +58,16 @@ class WebSite:
         roots = settings.trusted_roots()
         self._records = RecordPages(session_factory, renderer, lookups, settings.zone, roots)
         self._app_page = AppPage(renderer, str(settings.web_app_script_url))
+        access = Access(bot, membership)
         self._app_api = AppApi(
             session_factory,
             SignIn(settings.bot_token.get_secret_value(), clock),
-            Access(bot, membership),
+            access,
             Throttle(APP_CALLS_PER_MINUTE),
             settings.zone,
             roots,
         )
+        self._packs = PackApi(session_factory, self._app_api.user, access, settings.zone)
         self._verify = VerifyPage(settings, session_factory, renderer, Throttle(CHECKS_PER_MINUTE))
 
     def install(self, app: web.Application) -> None:
@@ -76,6 +79,7 @@ class WebSite:
         self._verify.register(app)
         self._app_page.register(app)
         self._app_api.register(app)
+        self._packs.register(app)
 
     @contextlib.asynccontextmanager
     async def serving(self) -> AsyncIterator[None]:

@@ -113,6 +113,7 @@
       not_found: "error_not_found",
       too_many_requests: "error_too_many",
       membership_unknown: "error_membership",
+      pack_too_large: "error_pack_too_large",
       offline: "error_offline",
     };
     return say(known[failure && failure.code] || "error_other");
@@ -140,6 +141,79 @@
 
   function isFatal(failure) {
     return failure && failure.status === 401;
+  }
+
+  // -- evidence packs --------------------------------------------------------------------
+
+  // The file name the server chose, if it is a plain one.
+  function attachmentName(response) {
+    var header = response.headers.get("Content-Disposition") || "";
+    var match = /filename="([A-Za-z0-9._-]+)"/.exec(header);
+    return match ? match[1] : "evidence.zip";
+  }
+
+  // A link can't carry the Authorization header, so the pack is fetched with it and saved
+  // from a blob: URL (an <a download> click), which Telegram's webview hands to its saver.
+  function downloadPack(path, button, note) {
+    button.disabled = true;
+    note.className = "pack-note muted";
+    note.textContent = say("pack_preparing");
+    fetch(path, {
+      headers: { Authorization: "tma " + webApp.initData },
+      cache: "no-store",
+      credentials: "omit",
+    })
+      .then(
+        function (response) {
+          if (!response.ok) {
+            return response.json().then(
+              function (body) {
+                throw new ApiFailure(response.status, body && body.error);
+              },
+              function () {
+                throw new ApiFailure(response.status, null);
+              }
+            );
+          }
+          return response.blob().then(function (blob) {
+            var url = URL.createObjectURL(blob);
+            var link = el("a");
+            link.href = url;
+            link.download = attachmentName(response);
+            link.hidden = true;
+            document.body.appendChild(link);
+            link.click();
+            link.remove();
+            setTimeout(function () {
+              URL.revokeObjectURL(url);
+            }, 60000);
+            note.textContent = say("pack_saved");
+          });
+        },
+        function () {
+          throw new ApiFailure(0, "offline");
+        }
+      )
+      .catch(function (failure) {
+        if (isFatal(failure)) return stop(failure);
+        note.className = "pack-note bad";
+        note.textContent = failureText(failure);
+      })
+      .then(function () {
+        button.disabled = false;
+      });
+  }
+
+  function packButton(id, label, path) {
+    var button = el("button", "button secondary", say(label));
+    button.type = "button";
+    button.id = id;
+    var note = el("span", "pack-note muted");
+    note.setAttribute("role", "status");
+    button.addEventListener("click", function () {
+      downloadPack(path, button, note);
+    });
+    return append(el("p", "actions pack"), button, note);
   }
 
   // -- the list ---------------------------------------------------------------------------
@@ -239,9 +313,20 @@
     );
   }
 
+  // A chat's pack is offered while the list shows one chat.
+  function showChatPack() {
+    var holder = byId("chat-pack");
+    holder.textContent = "";
+    holder.hidden = !filters.chat;
+    if (!filters.chat) return;
+    var path = "/api/chats/" + encodeURIComponent(filters.chat) + "/pack";
+    holder.appendChild(packButton("chat-pack-button", "pack_chat", path));
+  }
+
   function watchFilters() {
     byId("chat-filter").addEventListener("change", function (event) {
       filters.chat = event.target.value;
+      showChatPack();
       loadList(false);
     });
     byId("state-filter").addEventListener("change", function (event) {
@@ -294,6 +379,10 @@
         if (request !== detailRequest) return;
         showStatus("");
         window.AgreementView.render(detail, story, say);
+        var heading = detail.querySelector(".heading");
+        var pack = packButton("pack-button", "pack_agreement", "/api/agreements/" + id + "/pack");
+        if (heading) heading.appendChild(pack);
+        else detail.insertBefore(pack, detail.firstChild);
       },
       function (failure) {
         if (request !== detailRequest) return;

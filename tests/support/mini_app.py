@@ -145,6 +145,27 @@ async def app_get(
         return Answer(response.status, json.loads(text), dict(response.headers))
 
 
+@dataclass
+class Download:
+    status: int
+    content: bytes
+    headers: dict[str, str]
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+
+async def app_download(
+    site: Site, person: Person | None, path: str, *, init_data: str | None = None
+) -> Download:
+    """GET an API path that answers with a file (an evidence pack) as ``person``."""
+    if init_data is None and person is not None:
+        init_data = init_data_for(person)
+    headers = {"Authorization": f"tma {init_data}"} if init_data is not None else {}
+    async with site.http.get(path, headers=headers) as response:
+        return Download(response.status, await response.read(), dict(response.headers))
+
+
 def app_url(site: Site, person: Person, theme: dict[str, str], *, age: float = 0) -> str:
     """The address a Telegram client opens: initData and theme in the fragment."""
     fragment = {

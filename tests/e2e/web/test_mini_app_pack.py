@@ -1,0 +1,141 @@
+"""Evidence packs through the Mini App's API over real HTTP: one agreement's and a chat's,
+unzipped and their records hashed against the digests the API states; and what anyone
+else, a forged initData, or a chat over the cap gets."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+
+import pytest
+
+from bot.web import pack_api
+from tests.support.mini_app import (
+    Story,
+    agreements_in_two_groups,
+    app_download,
+    app_get,
+    init_data_for,
+)
+from tests.support.site import Site
+
+
+def unzipped(content: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        assert archive.testzip() is None  # every entry's CRC holds
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def record_hashes(files: dict[str, bytes]) -> dict[str, str]:
+    """Each record in the pack (by its file name) with its SHA-256."""
+    return {
+        name.rsplit("/", 1)[-1]: hashlib.sha256(content).hexdigest()
+        for name, content in files.items()
+        if name.endswith(".json")
+    }
+
+
+async def stated_digests(site: Site, story: Story, *names: str) -> set[str]:
+    """The digests the API states for the agreements' records (amendments' too)."""
+    digests = set()
+    for name in names:
+        detail = await app_get(site, story.ann, f"/api/agreements/{story.ids[name]}")
+        digests |= {record["digest"] for record in detail.body["records"]}
+    return digests
+
+
+async def test_a_party_and_a_member_download_packs_whose_records_hash_to_their_digests(
+    site: Site,
+) -> None:
+    story = await agreements_in_two_groups(site)
+    kitchen = story.kitchen.id
+
+    one = await app_download(site, story.ann, f"/api/agreements/{story.ids['amended']}/pack")
+    assert one.status == 200
+    assert one.headers["Content-Type"] == "application/zip"
+    assert one.headers["Content-Disposition"] == (
+        f'attachment; filename="evidence-agreement-{kitchen}-3.zip"'
+    )
+    files = unzipped(one.content)
+    assert {"README.txt", "summary.html", "SHA256SUMS"} <= files.keys()
+    hashes = record_hashes(files)
+    assert set(hashes) == {f"agreement-{kitchen}-3.json", f"agreement-{kitchen}-3.1.json"}
+    assert set(hashes.values()) == await stated_digests(site, story, "amended")
+    assert "Stage 2" in files["summary.html"].decode()
+
+    # Cat is no party in the kitchen, but a member: its whole pack, without anyone's mails.
+    chat = await app_download(site, story.cat, f"/api/chats/{kitchen}/pack")
+    assert chat.status == 200
+    assert chat.headers["Content-Type"] == "application/zip"
+    assert chat.headers["Content-Disposition"] == (
+        f'attachment; filename="evidence-chat{kitchen}.zip"'
+    )
+    files = unzipped(chat.content)
+    hashes = record_hashes(files)
+    assert len(hashes) == 5  # #1 to #4, and amendment #3.1
+    everything = await stated_digests(site, story, "edited", "intact", "amended", "awaiting")
+    assert set(hashes.values()) == everything
+    assert not [name for name in files if "/mails/" in name]  # she was sent none
+    sums = files["SHA256SUMS"].decode()
+    assert all(digest in sums for digest in everything)
+    assert str(story.office.id) not in "".join(files)  # the other group's are not in it
+
+
+async def test_anyone_else_gets_the_same_404_as_for_nothing(site: Site) -> None:
+    story = await agreements_in_two_groups(site)
+    kitchen, office = story.kitchen.id, story.office.id
+
+    missing = await app_download(site, story.dan, "/api/agreements/999999/pack")
+    assert missing.status == 404 and missing.json()["error"] == "not_found"
+    for name in ("edited", "intact", "amended", "awaiting"):
+        refused = await app_download(site, story.dan, f"/api/agreements/{story.ids[name]}/pack")
+        assert (refused.status, refused.json()) == (404, missing.json())
+    # Ann's own office id is not enough either.
+    other = await app_download(site, story.ann, f"/api/agreements/{story.ids['office']}/pack")
+    assert (other.status, other.json()) == (404, missing.json())
+
+    no_chat = await app_download(site, story.dan, "/api/chats/-100999999/pack")
+    assert no_chat.status == 404 and no_chat.json()["error"] == "not_found"
+    for person, chat_id in ((story.dan, kitchen), (story.ann, office), (story.cat, office)):
+        refused = await app_download(site, person, f"/api/chats/{chat_id}/pack")
+        assert (refused.status, refused.json()) == (404, no_chat.json())
+        assert refused.headers["Content-Type"].startswith("application/json")
+    # An id past 64 bits names nothing.
+    huge = await app_download(site, story.ann, f"/api/chats/-{'9' * 19}/pack")
+    assert huge.status == 404
+
+
+async def test_a_forged_or_missing_sign_in_gets_no_pack(site: Site) -> None:
+    story = await agreements_in_two_groups(site)
+    paths = [f"/api/agreements/{story.ids['intact']}/pack", f"/api/chats/{story.kitchen.id}/pack"]
+    for path in paths:
+        forged = await app_download(site, None, path, init_data=_forged(story))
+        assert forged.status == 401 and forged.json()["error"] == "sign_in_required"
+        unsigned = await app_download(site, None, path)
+        assert unsigned.status == 401 and unsigned.json()["error"] == "sign_in_required"
+
+
+def _forged(story: Story) -> str:
+    return init_data_for(story.ann, token="123456:not-this-bots-token")
+
+
+async def test_a_chat_over_the_cap_gets_a_clear_refusal(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    story = await agreements_in_two_groups(site)
+    # Four agreements in the kitchen: a cap of three refuses it, one agreement still goes.
+    monkeypatch.setattr(pack_api, "MAX_CHAT_PACK_AGREEMENTS", 3)
+    refused = await app_download(site, story.ann, f"/api/chats/{story.kitchen.id}/pack")
+    assert refused.status == 422
+    body = refused.json()
+    assert body["error"] == "pack_too_large"
+    assert (body["agreements"], body["max_agreements"]) == (4, 3)
+    assert "one by one" in body["message"]
+    one = await app_download(site, story.ann, f"/api/agreements/{story.ids['edited']}/pack")
+    assert one.status == 200
+
+    monkeypatch.setattr(pack_api, "MAX_CHAT_PACK_AGREEMENTS", 200)
+    monkeypatch.setattr(pack_api, "MAX_CHAT_PACK_BYTES", 100)  # the records alone are more
+    refused = await app_download(site, story.ann, f"/api/chats/{story.kitchen.id}/pack")
+    assert refused.status == 422 and refused.json()["bytes"] > 100
