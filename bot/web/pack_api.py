@@ -27,9 +27,9 @@ from bot.db.models import Agreement
 from bot.mail.parts import record_filename
 from bot.web.access import Access
 from bot.web.api_answers import ApiError
+from bot.web.app_api import MAX_ID
 from bot.web.sign_in import AppUser
 
-MAX_ID = 2**63 - 1
 MAX_CHAT_PACK_AGREEMENTS = 200
 MAX_CHAT_PACK_BYTES = 64_000_000
 PACKS_AT_ONCE = 2
