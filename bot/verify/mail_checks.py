@@ -27,7 +27,12 @@ from bot.verify.text_frames import check_frames, difference
 from bot.verify.verdict import Verdict
 from mailer.languages import SUPPORTED_LANGUAGES, normalize_language
 
-_NUMBERS = r"\d+(?:\.\d+)?"
+_NUMBERS = r"\d{1,19}(?:\.\d{1,19})?"
+# A value other than a number (a chat's title: Telegram allows 128 characters, a business
+# chat's is a client's first and last name) matches at most this many characters. Unbounded,
+# a crafted mail that repeats the sentence's start without its end costs time growing with
+# the square of its size, holding the interpreter lock: the public verify page froze.
+_MOST_IN_A_VALUE = 256
 Translate = Callable[[str], str]
 
 
@@ -302,7 +307,7 @@ def _sentence(template: str) -> re.Pattern[str]:
         if index % 2 == 0
         else f"(?P<{piece}>{_NUMBERS})"
         if piece in {"number", "amendment"}
-        else ".*?"
+        else f".{{0,{_MOST_IN_A_VALUE}}}?"
         for index, piece in enumerate(pieces)
     )
     return re.compile(regex)

@@ -13,7 +13,8 @@ mails. PACKS_AT_ONCE bound the memory all packs take together.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -57,7 +58,7 @@ class PackApi:
     async def agreement(self, request: web.Request) -> web.Response:
         user = self._user(request)
         agreement_id = int(request.match_info["agreement_id"])
-        async with self._session_factory() as session:
+        async with self._turn(), self._session_factory() as session:
             if agreement_id > MAX_ID or not await self._access.may_see(
                 session, agreement_id, user.id
             ):
@@ -75,7 +76,7 @@ class PackApi:
     async def chat(self, request: web.Request) -> web.Response:
         user = self._user(request)
         chat_id = int(request.match_info["chat_id"])
-        async with self._session_factory() as session:
+        async with self._turn(), self._session_factory() as session:
             ids = (
                 []
                 if abs(chat_id) > MAX_ID
@@ -100,11 +101,20 @@ class PackApi:
                 )
             return await self._pack(session, user, ids, f"evidence-chat{chat_id}")
 
+    @contextlib.asynccontextmanager
+    async def _turn(self) -> AsyncIterator[None]:
+        """One of PACKS_AT_ONCE, taken before a database connection is: a request that
+        would wait is refused instead, so waiting packs hold no connections the bot's
+        handlers need."""
+        if self._building.locked():
+            raise ApiError(503, "busy", "other packs are being built: try again in a minute")
+        async with self._building:
+            yield
+
     async def _pack(
         self, session: AsyncSession, user: AppUser, ids: list[int], name: str
     ) -> web.Response:
-        async with self._building:
-            content = await build_pack(session, user.id, ids, user.language, self._zone)
+        content = await build_pack(session, user.id, ids, user.language, self._zone)
         return web.Response(
             body=content,
             content_type="application/zip",

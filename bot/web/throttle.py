@@ -52,9 +52,11 @@ def client_address(request: web.Request) -> str:
     """The peer's address; behind a reverse proxy on the same machine (a loopback peer),
     the address the proxy puts last in X-Forwarded-For."""
     peer = request.remote or ""
-    forwarded = request.headers.get("X-Forwarded-For")
+    # The last line: a proxy that appends a header line of its own (rather than extending
+    # the client's) still names the client last.
+    forwarded = request.headers.getall("X-Forwarded-For", [])
     if forwarded and _is_loopback(peer):
-        return forwarded.rsplit(",", 1)[-1].strip()
+        return forwarded[-1].rsplit(",", 1)[-1].strip()
     return peer
 
 

@@ -4,6 +4,7 @@ else, a forged initData, or a chat over the cap gets."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
 import zipfile
@@ -139,3 +140,19 @@ async def test_a_chat_over_the_cap_gets_a_clear_refusal(
     monkeypatch.setattr(pack_api, "MAX_CHAT_PACK_BYTES", 100)  # the records alone are more
     refused = await app_download(site, story.ann, f"/api/chats/{story.kitchen.id}/pack")
     assert refused.status == 422 and refused.json()["bytes"] > 100
+
+
+@pytest.fixture
+def no_free_pack_slot(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every slot for building packs taken (set before the bot starts)."""
+    monkeypatch.setattr(pack_api, "PACKS_AT_ONCE", 0)
+
+
+async def test_a_pack_that_would_wait_for_a_slot_is_refused_at_once(
+    no_free_pack_slot: None, site: Site
+) -> None:
+    """Waiting packs would each hold a database connection the bot's handlers need."""
+    story = await agreements_in_two_groups(site)
+    path = f"/api/agreements/{story.ids['edited']}/pack"
+    busy = await asyncio.wait_for(app_download(site, story.ann, path), timeout=10)
+    assert busy.status == 503 and busy.json()["error"] == "busy"
