@@ -112,6 +112,7 @@
       sign_in_expired: "error_expired",
       not_found: "error_not_found",
       too_many_requests: "error_too_many",
+      busy: "error_too_many",  // other packs are being built: the same advice
       membership_unknown: "error_membership",
       pack_too_large: "error_pack_too_large",
       offline: "error_offline",
