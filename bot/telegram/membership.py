@@ -51,12 +51,16 @@ class Membership:
         self._clock = clock
         self._size = size
         self._known: OrderedDict[tuple[int, int], tuple[Standing, float]] = OrderedDict()
+        # Counts forget() calls: an answer asked for before one of them may predate the change
+        # it reports (a member who left meanwhile), so it is used but not kept.
+        self._forgets = 0
 
     async def standing(self, bot: Bot, chat_id: int, user_id: int) -> Standing:
         key = (chat_id, user_id)
         cached = self._known.get(key)
         if cached is not None and cached[1] > self._clock():
             return cached[0]
+        forgets_before = self._forgets
         try:
             member = await bot.get_chat_member(chat_id, user_id)
         except (TelegramBadRequest, TelegramForbiddenError) as exc:
@@ -71,11 +75,13 @@ class Membership:
                 isinstance(member, ChatMemberRestricted) and member.is_member
             )
             standing = Standing.MEMBER if is_member else Standing.NOT_MEMBER
-        self._remember(key, standing)
+        if self._forgets == forgets_before:
+            self._remember(key, standing)
         return standing
 
     def forget(self, chat_id: int, user_id: int) -> None:
         """The person's standing in the chat changed: ask Telegram next time."""
+        self._forgets += 1
         self._known.pop((chat_id, user_id), None)
 
     def _remember(self, key: tuple[int, int], standing: Standing) -> None:

@@ -24,7 +24,8 @@ class Upload:
 
 
 class UploadRefused(Exception):
-    """Why the upload was not read: "too_large", "too_many", "not_a_form" or "busy"."""
+    """Why the upload was not read: "too_large", "too_many", "not_a_form", "busy" or
+    "too_slow"."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)

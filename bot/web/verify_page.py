@@ -32,6 +32,9 @@ from bot.web.uploads import MemoryBudget, Upload, UploadRefused, read_files
 # base64, about 28 MB with its text and record: every mail it sends fits.
 MAX_UPLOAD_MB = 32
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+# An upload that takes longer is cut off: a slow sender would hold its share of the upload
+# memory (and of the checks' slots) for as long as it kept the connection open.
+UPLOAD_SECONDS = 120.0
 # Checks run at once: a large mail's check takes a core for a while, and the bot comes first.
 CHECKS_AT_ONCE = 2
 # Uploads held in memory at once, across clients; more are asked to come back shortly.
@@ -95,14 +98,18 @@ class VerifyPage:
         try:
             declared = min(request.content_length or MAX_UPLOAD_BYTES, MAX_UPLOAD_BYTES)
             with self._memory.reserve(declared):  # more than that is refused unread
-                files = await read_files(request, MAX_UPLOAD_BYTES, most=2)
+                try:
+                    async with asyncio.timeout(UPLOAD_SECONDS):
+                        files = await read_files(request, MAX_UPLOAD_BYTES, most=2)
+                except TimeoutError:
+                    raise UploadRefused("too_slow") from None
                 evidence, stamp, problem = _sorted(files)
                 if problem is not None:
                     return self._answer(request, refused=problem, files=files, status=422)
                 async with self._checks:
                     verdict = await check_saved(evidence, self._setup, self._store, stamp=stamp)
         except UploadRefused as exc:
-            status = {"too_large": 413, "busy": 503}.get(exc.reason, 400)
+            status = {"too_large": 413, "busy": 503, "too_slow": 408}.get(exc.reason, 400)
             return self._answer(request, refused=exc.reason, status=status)
         shown = self._shown(verdict, self._wording[page_language(request)])
         return self._answer(request, verdict=shown, files=files)

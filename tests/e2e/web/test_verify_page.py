@@ -3,6 +3,7 @@ timestamp) and reads each check, VALID, INVALID or NOT CHECKED, in their languag
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import AsyncIterator
@@ -14,6 +15,7 @@ from io import BytesIO
 import aiohttp
 import pytest
 
+from bot.web import verify_page
 from bot.web.verify_page import MAX_UPLOAD_BYTES
 from tests.botapi import BotAPIServer
 from tests.support.forgery import tampered
@@ -289,3 +291,31 @@ async def test_the_mail_links_its_record_page_and_a_forged_link_is_caught(site: 
     html = await checked(site, ("agreement.eml", forged))
     assert "<h2>INVALID</h2>" in html
     assert f"INVALID record page: links the page of another record, {other}" in lines_of(html)
+
+
+async def test_an_upload_that_stalls_is_cut_off_and_frees_its_share(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sender who says 10 MB and sends a little at a time would hold the upload memory."""
+    monkeypatch.setattr(verify_page, "UPLOAD_SECONDS", 0.5)
+    host, port = site.base_url.removeprefix("http://").split(":")
+    reader, writer = await asyncio.open_connection(host, int(port))
+    head = (
+        "POST /verify HTTP/1.1\r\nHost: x\r\nAccept-Language: en\r\n"
+        "Content-Type: multipart/form-data; boundary=b\r\n"
+        f"Content-Length: {10 * 1024 * 1024}\r\n\r\n"
+        '--b\r\nContent-Disposition: form-data; name="evidence"; filename="a.eml"\r\n\r\n'
+    )
+    writer.write(head.encode() + b"From: x\r\n")  # and then nothing more
+    await writer.drain()
+    head_back = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout=10)
+    length = int(re.search(rb"(?i)content-length: (\d+)", head_back)[1])  # type: ignore[index]
+    body = await asyncio.wait_for(reader.readexactly(length), timeout=10)
+    writer.close()
+    assert head_back.startswith(b"HTTP/1.1 408 ")
+    assert "The upload took too long and was cut off." in body.decode()
+    # Its memory is free again: a genuine mail is checked at once.
+    story = await agreed(site)
+    [mail] = await site.harness.mailbox.wait_for(to="ann@example.com", where=is_agreement)
+    assert "<h2>VALID</h2>" in await checked(site, ("agreement.eml", mail.raw))
+    assert story.digest in mail.message["X-Agreement-Digest"]
