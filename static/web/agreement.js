@@ -4,19 +4,8 @@
 (function () {
   "use strict";
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
-
-  function append(parent) {
-    for (var i = 1; i < arguments.length; i++) {
-      if (arguments[i]) parent.appendChild(arguments[i]);
-    }
-    return parent;
-  }
+  var el = window.Dom.el;
+  var append = window.Dom.append;
 
   function facts(rows) {
     var list = el("dl", "facts");

@@ -52,19 +52,8 @@
     }
   }
 
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined && text !== null) node.textContent = text;
-    return node;
-  }
-
-  function append(parent) {
-    for (var i = 1; i < arguments.length; i++) {
-      if (arguments[i]) parent.appendChild(arguments[i]);
-    }
-    return parent;
-  }
+  var el = window.Dom.el;
+  var append = window.Dom.append;
 
   function translateStatic() {
     document.documentElement.lang = lang;
