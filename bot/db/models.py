@@ -20,6 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
     case,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db.base import Base
@@ -183,6 +184,15 @@ class Mail(Base):
     __tablename__ = "mails"
     __table_args__ = (
         UniqueConstraint("user_id", "topic"),
+        # The same rule for a mail to an address with no Telegram user behind it.
+        Index(
+            "uq_mails_to_address_topic_no_user",
+            "to_address",
+            "topic",
+            unique=True,
+            sqlite_where=sql_text("user_id IS NULL"),
+            postgresql_where=sql_text("user_id IS NULL"),
+        ),
         Index("ix_mails_status_next_attempt_at", "status", "next_attempt_at"),
         Index("ix_mails_agreement_id", "agreement_id"),
     )
@@ -190,7 +200,8 @@ class Mail(Base):
     id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
     topic: Mapped[str] = mapped_column(String(64))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # None for an address that is nobody's Telegram account (an invited client, an archive).
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"))
     to_address: Mapped[str] = mapped_column(String(320))
     message_id: Mapped[str] = mapped_column(String(255), unique=True)

@@ -49,7 +49,7 @@ async def queue_amendment_mails_of(
     to_mail = [
         recipient
         for recipient in await recipients_of(session, agreement)
-        if recipient.user.id not in mailed
+        if recipient.user_id not in mailed
     ]
     if not to_mail:
         return 0

@@ -53,7 +53,7 @@ async def queue_agreement_mails(
         recipients: list[Recipient] = []
         # The first mails of the agreement: each starts its recipient's thread.
         for recipient in parties_to_mail(agreement, addresses, threads={}):
-            user_id = recipient.user.id
+            user_id = recipient.user_id
             if only_user_id is not None and user_id != only_user_id:
                 continue
             previous = existing.get((agreement.id, user_id))

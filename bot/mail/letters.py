@@ -371,7 +371,7 @@ class Letters:
         bodies: dict[str, MailBody] = {}
         mails = []
         for recipient in recipients:
-            language = language_for(recipient.user.language_code)
+            language = language_for(recipient.language)
             body = bodies.get(language)
             if body is None:
                 body = bodies[language] = compose_body(
@@ -393,7 +393,7 @@ class Letters:
                 Mail(
                     kind=kind,
                     topic=topic,
-                    user_id=recipient.user.id,
+                    user_id=recipient.user_id,
                     agreement_id=agreement_id,
                     to_address=recipient.address,
                     message_id=message_id,

@@ -308,8 +308,8 @@ class MailWorker:
 
     async def _tell_recipient(self, session: AsyncSession, mail: Mail) -> None:
         """Best effort: a chat message must not stop the mail worker."""
-        if self._notifier is None:
-            return
+        if self._notifier is None or mail.user_id is None:
+            return  # an address with no chat behind it has nobody to tell
         user = await session.get(User, mail.user_id)
         failure = UndeliveredMail(
             user_id=mail.user_id,

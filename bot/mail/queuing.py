@@ -20,9 +20,21 @@ from bot.mail import kinds
 
 @dataclass(frozen=True, slots=True)
 class Recipient:
-    user: User
+    """Whom one mail goes to: a Telegram user's verified address, or an address with no
+    Telegram user behind it (``user`` None: it speaks ``language_code``)."""
+
+    user: User | None
     address: str
     in_reply_to: str | None = None  # the Message-ID this party's thread goes on from
+    language_code: str | None = None  # used only when there is no user
+
+    @property
+    def user_id(self) -> int | None:
+        return self.user.id if self.user else None
+
+    @property
+    def language(self) -> str | None:
+        return self.user.language_code if self.user else self.language_code
 
 
 async def recipients_of(session: AsyncSession, agreement: Agreement) -> list[Recipient]:
@@ -60,9 +72,10 @@ async def agreement_threads(session: AsyncSession, agreement_id: int) -> dict[in
             Mail.agreement_id == agreement_id,
             Mail.kind == kinds.AGREEMENT,
             Mail.status != MailStatus.FAILED,
+            Mail.user_id.is_not(None),
         )
     )
-    return {user_id: message_id for user_id, message_id in rows}
+    return {user_id: message_id for user_id, message_id in rows if user_id is not None}
 
 
 def enqueue(session: AsyncSession, mails: Sequence[Mail]) -> int:
