@@ -36,6 +36,8 @@ TABLES = {
     "journal",
     "handled_updates",
     "chain_entries",
+    "email_parties",
+    "refused_addresses",
 }
 
 

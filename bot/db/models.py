@@ -161,6 +161,40 @@ class Party(Base):
     user: Mapped[User] = relationship(lazy="raise")
 
 
+class EmailParty(Base):
+    """A counterpart named by address (``/agree client@example.com``, or the Mini App),
+    invited by mail. Confirming from the mail makes the address a party of this agreement;
+    "not me" refuses it. Either is set once."""
+
+    __tablename__ = "email_parties"
+    __table_args__ = (
+        UniqueConstraint("agreement_id", "address"),  # one invitation per agreement and address
+        Index("ix_email_parties_added_by_id_added_at", "added_by_id", "added_at"),  # the limits
+        CheckConstraint("confirmed_at IS NULL OR refused_at IS NULL", name="confirmed_or_refused"),
+    )
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
+    address: Mapped[str] = mapped_column(String(320))  # normalized (bot/core/addresses)
+    language: Mapped[str] = mapped_column(String(8))  # the invitation's: the adder's
+    added_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    added_at: Mapped[datetime]
+    confirmed_at: Mapped[datetime | None]
+    refused_at: Mapped[datetime | None]
+
+
+class RefusedAddress(Base):
+    """An address whose owner said "this is not me / don't write to me again" to mail
+    about what ``sender_id`` added. No invitation ever goes to an address with a row here,
+    and nothing more goes to it for that sender."""
+
+    __tablename__ = "refused_addresses"
+
+    address: Mapped[str] = mapped_column(String(320), primary_key=True)
+    sender_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    refused_at: Mapped[datetime]
+
+
 def _party_order() -> tuple[Any, ...]:
     # Author first, then whoever marked it, then the others in the order they joined.
     role_rank = case({PartyRole.AUTHOR: 0, PartyRole.MARKER: 1}, value=Party.role, else_=2)
