@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.agreements.chain_standing import ChainPlace, ChainVerdicts, chain_places
 from bot.core.diff import Diff, word_diff
 from bot.core.labels import label
 from bot.core.people import full_name
@@ -25,7 +26,6 @@ from bot.db.models import (
     MessageVersion,
     Timestamp,
 )
-from bot.evidence.chain import chat_chain, check_chain
 from bot.evidence.tsa_client import read_timestamp
 from bot.mail.parts import record_filename
 
@@ -41,13 +41,6 @@ class Standing(enum.StrEnum):
 class LinkedRecord:
     label: str  # "3.1"
     digest: str
-
-
-@dataclass(frozen=True, slots=True)
-class ChainPlace:
-    position: int | None  # None: the record has no place (the chain is then broken)
-    length: int
-    holds: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +79,10 @@ class RecordStatus:
 
 
 async def record_status(
-    session: AsyncSession, digest: str, tsa_roots: list[bytes] | None = None
+    session: AsyncSession,
+    digest: str,
+    tsa_roots: list[bytes] | None = None,
+    verdicts: ChainVerdicts | None = None,
 ) -> RecordStatus | None:
     """The agreement or amendment sealed as ``digest``, or None."""
     amendment = await session.scalar(select(Amendment).where(Amendment.digest == digest))
@@ -148,7 +144,7 @@ async def record_status(
         replaced=_replaced(agreement, amendments, amendment),
         replaced_by=replaced_by,
         amendments=[LinkedRecord(label(agreement.number, a.number), a.digest) for a in amendments],
-        chain=(await chain_places(session, agreement.chat_id, [digest]))[digest],
+        chain=(await chain_places(session, agreement.chat_id, [digest], verdicts))[digest],
         stamp=await stamp_info(session, digest, record, tsa_roots),
         record=record,
     )
@@ -173,17 +169,6 @@ def _replaced(
         return LinkedRecord(label(agreement.number), agreement.digest)
     before = amendments[amendment.number - 2]
     return LinkedRecord(label(agreement.number, before.number), before.digest)
-
-
-async def chain_places(
-    session: AsyncSession, chat_id: int, digests: list[str]
-) -> dict[str, ChainPlace]:
-    """Each record's place, and whether the whole chat's chain holds: every link names the
-    one before and hashes to its digest (what ``verify --chain`` checks)."""
-    links = await chat_chain(session, chat_id)
-    holds = not check_chain(links)
-    positions = {link.digest: link.position for link in links}
-    return {digest: ChainPlace(positions.get(digest), len(links), holds) for digest in digests}
 
 
 async def stamp_info(

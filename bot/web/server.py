@@ -15,6 +15,7 @@ from aiogram import Bot
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.agreements.chain_standing import ChainVerdicts
 from bot.config import DEFAULT_WEB_PORT, Settings
 from bot.paths import STATIC_DIR
 from bot.telegram.membership import Membership
@@ -56,7 +57,10 @@ class WebSite:
         renderer = PageRenderer()
         lookups = Throttle(LOOKUPS_PER_MINUTE)
         roots = settings.trusted_roots()
-        self._records = RecordPages(session_factory, renderer, lookups, settings.zone, roots)
+        verdicts = ChainVerdicts()  # the record page's and the Mini App's, one walk for both
+        self._records = RecordPages(
+            session_factory, renderer, lookups, settings.zone, roots, verdicts
+        )
         self._app_page = AppPage(renderer, str(settings.web_app_script_url))
         access = Access(bot, membership)
         self._app_api = AppApi(
@@ -66,6 +70,7 @@ class WebSite:
             Throttle(APP_CALLS_PER_MINUTE),
             settings.zone,
             roots,
+            verdicts,
         )
         self._packs = PackApi(session_factory, self._app_api.user, access, settings.zone)
         self._verify = VerifyPage(settings, session_factory, renderer, Throttle(CHECKS_PER_MINUTE))
