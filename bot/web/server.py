@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.agreements.chain_standing import ChainVerdicts
 from bot.config import DEFAULT_WEB_PORT, Settings
+from bot.core.signed_links import LinkSigner, link_key
 from bot.paths import STATIC_DIR
 from bot.telegram.membership import Membership
 from bot.web.access import Access
@@ -72,7 +73,16 @@ class WebSite:
             roots,
             verdicts,
         )
-        self._packs = PackApi(session_factory, self._app_api.user, access, settings.zone)
+        assert settings.web_base is not None  # the pages are served only when it is set
+        self._packs = PackApi(
+            session_factory,
+            self._app_api.user,
+            access,
+            settings.zone,
+            LinkSigner(link_key(settings.bot_token.get_secret_value())),
+            settings.web_base,
+            clock,
+        )
         self._verify = VerifyPage(settings, session_factory, renderer, Throttle(CHECKS_PER_MINUTE))
 
     def install(self, app: web.Application) -> None:
