@@ -37,6 +37,7 @@ PRIVILEGES: dict[str, str] = {
     "agreement_files": ADD,
     "message_deletions": ADD,
     "chain_entries": ADD,
+    "terms_acceptances": ADD,
     # Profiles and state the bot keeps up to date.
     "users": CHANGE,
     "chats": CHANGE,
