@@ -9,11 +9,15 @@ accepted none. Records sealed before the terms existed have no ``terms`` at all.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.db.models import TermsAcceptance
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import Party, TermsAcceptance
 from bot.evidence.records import iso_utc
+from bot.terms.acceptances import accepted_terms
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,3 +56,20 @@ def named_in_record(record: bytes) -> dict[int, TermsNote | None]:
             None if terms is None else TermsNote(terms["version"], terms["sha256"])
         )
     return named
+
+
+async def terms_of_parties(
+    session: AsyncSession, parties: Sequence[Party], record: bytes
+) -> dict[int, TermsNote | None]:
+    """What each party had accepted: as the record names it, else (a party who joined
+    after the record was sealed, or a record older than the terms) the newest version
+    they had accepted when they became a party, from the append-only acceptances."""
+    named = named_in_record(record)
+    found: dict[int, TermsNote | None] = {}
+    for party in parties:
+        if party.user_id in named:
+            found[party.user_id] = named[party.user_id]
+        else:
+            accepted = await accepted_terms(session, [party.user_id], party.joined_at)
+            found[party.user_id] = note_of(accepted.get(party.user_id))
+    return found
