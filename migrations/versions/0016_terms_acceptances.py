@@ -41,7 +41,9 @@ def upgrade() -> None:
             ["user_id"], ["users.id"], name=op.f("fk_terms_acceptances_user_id_users")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_terms_acceptances")),
-        sa.UniqueConstraint("user_id", "version", name=op.f("uq_terms_acceptances_user_id_version")),
+        sa.UniqueConstraint(
+            "user_id", "version", name=op.f("uq_terms_acceptances_user_id_version")
+        ),
     )
     op.create_index(
         "uq_terms_acceptances_address_version",
