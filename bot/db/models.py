@@ -71,6 +71,9 @@ class EmailVerification(Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     confirmed_at: Mapped[datetime | None]
+    # The signing terms' version that the request's answer and the code mail said sending
+    # the code back accepts (None: they said nothing, the person had accepted it already).
+    terms_version: Mapped[int | None]
 
 
 class TermsAcceptance(Base):

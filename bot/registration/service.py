@@ -136,6 +136,7 @@ class RegistrationService(Service):
             attempts_left=CODE_ATTEMPTS,
             created_at=now,
             expires_at=now + CODE_LIFETIME,
+            terms_version=terms.version if terms else None,
         )
         self._session.add(verification)
         await self._session.flush()
@@ -186,8 +187,11 @@ class RegistrationService(Service):
             binding.address, binding.verified_at = pending.address, now
         await self._session.flush()
         # Sending the code back accepts the terms, as the answer to /email and the code
-        # mail said: the one act proves both the account and the mailbox.
+        # mail said: the one act proves both the account and the mailbox. Only the version
+        # they said, and only if it is still the current one and not accepted meanwhile.
         terms = await self._terms_to_accept(person)
+        if terms is not None and pending.terms_version != terms.version:
+            terms = None
         if terms is not None:
             await record_acceptance(
                 self._session, user_id=person.id, address=pending.address, terms=terms, at=now

@@ -5,6 +5,9 @@ account) by its address. The row names the version, the language read and the SH
 that text's exact bytes. The same guards as the records' (0003, 0009): UPDATE and DELETE
 refused by row triggers, TRUNCATE by a statement trigger on PostgreSQL.
 
+A code remembers the version its request said sending it back accepts, so that /verify
+accepts exactly what the person was told (not a version shipped in between).
+
 Revision ID: 0016
 Revises: 0014
 Create Date: 2026-12-08
@@ -45,6 +48,8 @@ def upgrade() -> None:
             "user_id", "version", name=op.f("uq_terms_acceptances_user_id_version")
         ),
     )
+    with op.batch_alter_table("email_verifications") as batch_op:
+        batch_op.add_column(sa.Column("terms_version", sa.Integer(), nullable=True))
     op.create_index(
         "uq_terms_acceptances_address_version",
         TABLE,
@@ -80,3 +85,5 @@ def downgrade() -> None:
         op.execute(f"DROP TRIGGER {TABLE}_no_delete")
     op.drop_index("uq_terms_acceptances_address_version", table_name=TABLE)
     op.drop_table(TABLE)
+    with op.batch_alter_table("email_verifications") as batch_op:
+        batch_op.drop_column("terms_version")
