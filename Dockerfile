@@ -13,6 +13,7 @@ COPY alembic.ini ./
 COPY migrations ./migrations
 COPY templates ./templates
 COPY locales ./locales
+COPY terms ./terms
 # Editable: the code finds its templates, catalogs and migrations next to itself in /app.
 RUN pip install -c requirements.lock -e .
 

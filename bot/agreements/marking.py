@@ -20,7 +20,7 @@ from bot.agreements.pending import edit_awaits_acceptance
 from bot.agreements.views import AgreementView, load_views, new_view
 from bot.core.directory import remember_chat, remember_user, remember_users, topic_name
 from bot.core.media import Download, Media, describe
-from bot.core.people import BUSINESS_CHAT_BASE, ChatInfo, Person, language_for
+from bot.core.people import BUSINESS_CHAT_BASE, ChatInfo, Person, full_name, language_for
 from bot.db.dialect import locks_rows
 from bot.db.gate import session_gate
 from bot.db.loading import with_parties
@@ -35,6 +35,8 @@ from bot.mail.outbox import MailWaker
 from bot.mail.queuing import addresses_of_parties
 from bot.mail.service import Service
 from bot.metrics import AGREEMENTS
+from bot.terms.acceptances import accepted_terms
+from bot.terms.in_records import terms_field
 
 logger = logging.getLogger(__name__)
 
@@ -276,9 +278,20 @@ class AgreementService(Service):
         number = await self._next_number(request.chat.id)
         head = await chain_head(self._session, request.chat.id)  # under the chat's lock
         topic = await topic_name(self._session, request.chat.id, request.message.thread_id)
-        agreement = _new_agreement(request, number, head.digest, now, topic)
+        parties = _first_parties(request, users, now)
+        # The record names the terms each party had accepted (bot/terms/in_records.py).
+        terms = await accepted_terms(self._session, [p.user_id for p in parties], now)
+        signers = [
+            {
+                "id": p.user_id,
+                "name": full_name(p.user.first_name, p.user.last_name),
+                "terms": terms_field(terms.get(p.user_id)),
+            }
+            for p in parties
+        ]
+        agreement = _new_agreement(request, number, head.digest, now, topic, signers)
         agreement.chat = chat
-        agreement.parties = _first_parties(request, users, now)
+        agreement.parties = parties
         self._session.add(agreement)
         add_link(self._session, request.chat.id, head, agreement)
         await self._session.flush()  # the unique keys speak here if we lost a race
@@ -428,7 +441,8 @@ def _new_agreement(
     number: int,
     previous_digest: str | None,
     now: datetime,
-    topic: str | None = None,
+    topic: str | None,
+    signers: list[dict[str, Any]],
 ) -> Agreement:
     message, marker = request.message, request.marker
     author_id, author_name, author_username, author_kind = _author(message)
@@ -449,6 +463,7 @@ def _new_agreement(
         "author": {"id": author_id, "name": author_name, "username": author_username},
         "marked_by": {"id": marker.id, "name": marker.full_name, "username": marker.username},
         "marked_at": iso_utc(now),
+        "parties": signers,
     }
     # Keys that only some messages have are left out of the others' records.
     if author_kind != "user":

@@ -28,6 +28,7 @@ from bot.db.models import (
 )
 from bot.evidence.tsa_client import read_timestamp
 from bot.mail.parts import record_filename
+from bot.terms.in_records import TermsNote, terms_of_parties
 
 
 class Standing(enum.StrEnum):
@@ -53,6 +54,12 @@ class StampInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class Signer:
+    name: str
+    terms: TermsNote | None  # the signing terms they had accepted, if any
+
+
+@dataclass(frozen=True, slots=True)
 class RecordStatus:
     digest: str
     file_name: str  # the record's, as the mails attach it
@@ -63,6 +70,7 @@ class RecordStatus:
     topic: str | None
     author: str
     parties: list[str]
+    signers: list[Signer]  # the parties again, each with the terms they had accepted
     text: str
     entities: list[dict[str, Any]]
     sent_at: datetime  # Telegram's time of the message
@@ -117,6 +125,7 @@ async def record_status(
     later = versions[seen_versions:]
     record = amendment.record if amendment else agreement.record
     latest = amendments[-1] if amendments else None
+    terms = await terms_of_parties(session, agreement.parties, record)
     replaced_by = (
         LinkedRecord(label(agreement.number, latest.number), latest.digest)
         if latest is not None and latest.digest != digest
@@ -134,6 +143,10 @@ async def record_status(
         topic=agreement.topic,
         author=agreement.author_name,
         parties=[full_name(p.user.first_name, p.user.last_name) for p in agreement.parties],
+        signers=[
+            Signer(full_name(p.user.first_name, p.user.last_name), terms[p.user_id])
+            for p in agreement.parties
+        ],
         text=text,
         entities=entities,
         sent_at=agreement.message_date,

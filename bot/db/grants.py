@@ -40,6 +40,7 @@ PRIVILEGES: dict[str, str] = {
     "refused_addresses": ADD,
     # An invitation is confirmed or refused once (the check and the code agree).
     "email_parties": f"{ADD}, UPDATE (confirmed_at, refused_at)",
+    "terms_acceptances": ADD,
     # Profiles and state the bot keeps up to date.
     "users": CHANGE,
     "chats": CHANGE,

@@ -72,6 +72,39 @@ class EmailVerification(Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     confirmed_at: Mapped[datetime | None]
+    # The signing terms' version that the request's answer and the code mail said sending
+    # the code back accepts (None: they said nothing, the person had accepted it already).
+    terms_version: Mapped[int | None]
+
+
+class TermsAcceptance(Base):
+    """A party accepted a version of the signing terms (terms/), in one language: once per
+    version for a Telegram account, or for an address with no account. Never changed."""
+
+    __tablename__ = "terms_acceptances"
+    __table_args__ = (
+        UniqueConstraint("user_id", "version"),
+        CheckConstraint("user_id IS NOT NULL OR address IS NOT NULL", name="someone"),
+    )
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    address: Mapped[str | None] = mapped_column(String(320))  # the confirmed one, if any
+    version: Mapped[int]
+    language: Mapped[str] = mapped_column(String(8))
+    sha256: Mapped[str] = mapped_column(String(64))  # of the text's exact bytes
+    accepted_at: Mapped[datetime]
+
+
+# An email-only party (no account) accepts once per version and address (as confirmed).
+Index(
+    "uq_terms_acceptances_address_version",
+    TermsAcceptance.address,
+    TermsAcceptance.version,
+    unique=True,
+    sqlite_where=TermsAcceptance.user_id.is_(None),
+    postgresql_where=TermsAcceptance.user_id.is_(None),
+)
 
 
 class Chat(Base):

@@ -21,6 +21,8 @@ from bot.evidence.stamps import request_stamp
 from bot.mail.alerts import agreed_text
 from bot.mail.amendments import queue_amendment_mails_of
 from bot.mail.service import Service
+from bot.terms.acceptances import accepted_terms
+from bot.terms.in_records import terms_field
 
 logger = logging.getLogger(__name__)
 
@@ -141,6 +143,8 @@ class AmendmentService(Service):
                 .order_by(Acceptance.accepted_at, Acceptance.user_id)
             )
         )
+        # The record names the terms each party had accepted (bot/terms/in_records.py).
+        terms = await accepted_terms(self._session, [user.id for _acc, user in acceptances], now)
         sealed = seal(
             {
                 "format": AMENDMENT_FORMAT,
@@ -160,7 +164,12 @@ class AmendmentService(Service):
                     "entities": version.entities,
                 },
                 "accepted_by": [
-                    {"id": user.id, "name": _name(user), "accepted_at": iso_utc(acc.accepted_at)}
+                    {
+                        "id": user.id,
+                        "name": _name(user),
+                        "accepted_at": iso_utc(acc.accepted_at),
+                        "terms": terms_field(terms.get(user.id)),
+                    }
                     for acc, user in acceptances
                 ],
                 "amended_at": iso_utc(now),

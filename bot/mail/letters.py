@@ -29,6 +29,7 @@ from bot.mail.parts import (
 )
 from bot.mail.queuing import Recipient
 from bot.mail.signing import DIGEST_HEADER
+from bot.terms.texts import Terms
 from mailer import (
     Attachment,
     DkimSigner,
@@ -136,10 +137,18 @@ class Letters:
         code: str,
         valid_minutes: int,
         now: datetime,
+        terms: Terms | None = None,
     ) -> Mail:
         # No name, nothing the requester typed but the address: this goes to an address
-        # nobody has verified, and would carry their words to whoever owns it.
-        context = {"code": code, "address": address, "valid_minutes": valid_minutes}
+        # nobody has verified, and would carry their words to whoever owns it. ``terms``:
+        # the signing terms that sending the code back accepts, said here too, since the
+        # code is also the mailbox's owner's act.
+        context = {
+            "code": code,
+            "address": address,
+            "valid_minutes": valid_minutes,
+            "terms": terms,
+        }
         expires_at = now + timedelta(minutes=valid_minutes)
         [mail] = self._mails(
             kinds.VERIFICATION_CODE,

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.directory import remember_user
-from bot.core.people import Person
+from bot.core.people import Person, language_for
 from bot.db.dialect import locks_rows
 from bot.db.gate import session_gate
 from bot.db.models import EmailBinding, EmailVerification, User
@@ -22,6 +22,8 @@ from bot.mail.letters import Letters
 from bot.mail.outbox import MailWaker
 from bot.mail.service import Service
 from bot.registration.codes import code_matches, hash_code, new_code, well_formed
+from bot.terms.acceptances import has_accepted, record_acceptance
+from bot.terms.texts import CURRENT_VERSION, Terms, current_terms
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +58,8 @@ class CodeRequestResult:
     outcome: CodeRequest
     address: str | None = None
     retry_at: datetime | None = None
+    # The signing terms that sending the code back accepts; None: accepted before.
+    terms: Terms | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +68,8 @@ class VerificationResult:
     address: str | None = None
     attempts_left: int = 0
     released: int = 0
+    # The signing terms this verification accepted; None: accepted before.
+    terms: Terms | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +77,7 @@ class EmailStatus:
     verified_address: str | None
     pending_address: str | None
     pending_expires_at: datetime | None
+    terms_accepted: bool  # the current version of the signing terms
 
 
 class RegistrationService(Service):
@@ -121,6 +128,7 @@ class RegistrationService(Service):
             return CodeRequestResult(CodeRequest.RATE_LIMITED, address, retry_at=retry_at)
 
         code = new_code()
+        terms = await self._terms_to_accept(person)
         verification = EmailVerification(
             user_id=person.id,
             address=address,
@@ -128,17 +136,20 @@ class RegistrationService(Service):
             attempts_left=CODE_ATTEMPTS,
             created_at=now,
             expires_at=now + CODE_LIFETIME,
+            terms_version=terms.version if terms else None,
         )
         self._session.add(verification)
         await self._session.flush()
         minutes = int(CODE_LIFETIME.total_seconds() // 60)
         self._session.add(
-            self._letters.verification_code(user, verification.id, address, code, minutes, now)
+            self._letters.verification_code(
+                user, verification.id, address, code, minutes, now, terms
+            )
         )
         await self._session.commit()
         self._mail_waker.wake()
         logger.info("verification code queued user=%s", person.id)
-        return CodeRequestResult(CodeRequest.SENT, address)
+        return CodeRequestResult(CodeRequest.SENT, address, terms=terms)
 
     async def verify(self, person: Person, raw_code: str) -> VerificationResult:
         code = raw_code.strip().replace(" ", "")
@@ -175,6 +186,16 @@ class RegistrationService(Service):
         else:
             binding.address, binding.verified_at = pending.address, now
         await self._session.flush()
+        # Sending the code back accepts the terms, as the answer to /email and the code
+        # mail said: the one act proves both the account and the mailbox. Only the version
+        # they said, and only if it is still the current one and not accepted meanwhile.
+        terms = await self._terms_to_accept(person)
+        if terms is not None and pending.terms_version != terms.version:
+            terms = None
+        if terms is not None:
+            await record_acceptance(
+                self._session, user_id=person.id, address=pending.address, terms=terms, at=now
+            )
         held = await agreements_awaiting_mail(self._session, person.id)
         released = await queue_agreement_mails(
             self._session, self._letters, held, now, only_user_id=person.id
@@ -182,8 +203,15 @@ class RegistrationService(Service):
         await self._session.commit()
         if released:
             self._mail_waker.wake()
-        logger.info("address verified user=%s released=%s", person.id, released)
-        return VerificationResult(Verification.VERIFIED, pending.address, released=released)
+        logger.info(
+            "address verified user=%s released=%s terms=%s",
+            person.id,
+            released,
+            terms.version if terms else None,
+        )
+        return VerificationResult(
+            Verification.VERIFIED, pending.address, released=released, terms=terms
+        )
 
     async def status(self, user_id: int) -> EmailStatus:
         binding = await self._session.get(EmailBinding, user_id)
@@ -196,7 +224,14 @@ class RegistrationService(Service):
             verified_address=binding.address if binding else None,
             pending_address=pending.address if pending else None,
             pending_expires_at=pending.expires_at if pending else None,
+            terms_accepted=await has_accepted(self._session, user_id, CURRENT_VERSION),
         )
+
+    async def _terms_to_accept(self, person: Person) -> Terms | None:
+        """The current terms in the person's language, unless they accepted that version."""
+        if await has_accepted(self._session, person.id, CURRENT_VERSION):
+            return None
+        return current_terms(language_for(person.language_code))
 
     async def _latest_pending(self, user_id: int) -> EmailVerification | None:
         """The newest code not yet confirmed; a newer request replaces older ones."""

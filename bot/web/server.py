@@ -29,6 +29,7 @@ from bot.web.pages import PageRenderer
 from bot.web.record_pages import RecordPages
 from bot.web.security import security_headers
 from bot.web.sign_in import SignIn
+from bot.web.terms_page import TermsPage
 from bot.web.throttle import Throttle
 from bot.web.verify_page import VerifyPage
 
@@ -84,6 +85,7 @@ class WebSite:
             clock,
         )
         self._verify = VerifyPage(settings, session_factory, renderer, Throttle(CHECKS_PER_MINUTE))
+        self._terms = TermsPage(renderer)
 
     def install(self, app: web.Application) -> None:
         """Add the pages to ``app`` (the webhook's server, or the site's own)."""
@@ -92,6 +94,7 @@ class WebSite:
         app.router.add_static("/static/", STATIC_DIR / "web")
         self._records.register(app)
         self._verify.register(app)
+        self._terms.register(app)
         self._app_page.register(app)
         self._app_api.register(app)
         self._packs.register(app)

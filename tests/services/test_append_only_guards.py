@@ -123,6 +123,8 @@ async def test_the_bots_role_cannot_change_records(
                 "DELETE FROM agreements": "permission denied",
                 "UPDATE amendments SET text = 'x'": "permission denied",
                 "DELETE FROM chain_entries": "permission denied",
+                "UPDATE terms_acceptances SET sha256 = 'x'": "permission denied",
+                "DELETE FROM terms_acceptances": "permission denied",
                 "TRUNCATE agreements CASCADE": "permission denied",
                 "DROP TRIGGER agreements_append_only ON agreements": "must be owner",
                 "ALTER TABLE agreements DISABLE TRIGGER ALL": "must be owner",

@@ -20,6 +20,7 @@ ROOT_PACKAGES = (
     "bot.journal",
     "bot.mail",
     "bot.registration",
+    "bot.terms",
     "bot.verify",
     "mailer",
 )

@@ -26,6 +26,7 @@ from bot.evidence.stamps import StampWaker
 from bot.mail.letters import Letters
 from bot.mail.outbox import MailWaker
 from bot.registration.service import RegistrationService
+from bot.registration.terms_acceptance import TermsService
 
 
 class ServicesMiddleware(BaseMiddleware):
@@ -53,6 +54,7 @@ class ServicesMiddleware(BaseMiddleware):
             "amendments": lambda session: AmendmentService(session, *common, stamper=stamper),
             "listing": lambda session: ListingService(session, *common),
             "business": lambda session: BusinessService(session, *common),
+            "terms": lambda session: TermsService(session, *common),
         }
 
     async def __call__(

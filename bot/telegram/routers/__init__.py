@@ -11,6 +11,7 @@ from bot.telegram.routers import (
     listing,
     registration,
     start,
+    terms,
     unknown_callbacks,
 )
 from bot.telegram.routers.reactions import build_router as reactions_router
@@ -26,6 +27,7 @@ def build_router(*, reactions: bool) -> Router:
         edits.build_router(),
         listing.build_router(),
         business.build_router(),
+        terms.build_router(),
     )
     if reactions:
         router.include_router(reactions_router())

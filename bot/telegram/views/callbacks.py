@@ -7,7 +7,7 @@ bot/telegram/routers/unknown_callbacks.py answers it) instead of reaching a quer
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from aiogram.filters.callback_data import CallbackData
 from pydantic import Field
@@ -33,3 +33,8 @@ class ShowChanges(CallbackData, prefix="diff"):
 
 class AcceptVersion(CallbackData, prefix="accept"):
     version_id: RowId
+
+
+class AcceptTerms(CallbackData, prefix="terms"):
+    version: Annotated[int, Field(ge=1, le=1000)]
+    language: Literal["ru", "en"]  # of the text shown above the button

@@ -19,6 +19,7 @@ from bot.registration.service import (
     VerificationResult,
 )
 from bot.telegram.views.common import email_deep_link
+from bot.telegram.views.terms import acceptance_notice, accepted, not_yet_accepted
 
 
 def welcome() -> str:
@@ -87,6 +88,12 @@ def help_text(reaction: str | None, *, private: bool) -> str:
             "• <code>/agreements</code> lists the agreements you are a party to."
         )
     )
+    parts.append(
+        _(
+            "• <code>/terms</code> shows the signing terms: which of your actions count as "
+            "your signature."
+        )
+    )
     return "\n".join(parts)
 
 
@@ -117,6 +124,8 @@ def email_status(status: EmailStatus, zone: ZoneInfo) -> str:
                 time=format_both(status.pending_expires_at, zone),
             )
         )
+    if status.verified_address and not status.terms_accepted:
+        lines.append(not_yet_accepted())
     lines.append(_("To set an address: <code>/email name@example.com</code>."))
     return "\n".join(lines)
 
@@ -124,10 +133,13 @@ def email_status(status: EmailStatus, zone: ZoneInfo) -> str:
 def code_request(result: CodeRequestResult, zone: ZoneInfo) -> str:
     address = hd.quote(result.address or "")
     if result.outcome is CodeRequest.SENT:
-        return _(
+        text = _(
             "I've sent a 6-digit code to <b>{address}</b>. Send it back as "
             "<code>/verify 123456</code>. The code is valid for {minutes} minutes."
         ).format(address=address, minutes=int(CODE_LIFETIME.total_seconds() // 60))
+        if result.terms is not None:
+            text += "\n\n" + acceptance_notice(result.terms)
+        return text
     if result.outcome is CodeRequest.ALREADY_VERIFIED:
         return _("<b>{address}</b> is already your verified email.").format(address=address)
     if result.outcome is CodeRequest.RATE_LIMITED:
@@ -159,6 +171,8 @@ def verification(result: VerificationResult) -> str:
                 "I'm sending you {count} agreements that were waiting for your address.",
                 result.released,
             ).format(count=result.released)
+        if result.terms is not None:
+            text += "\n" + accepted(result.terms)
         return text
     if outcome is Verification.NO_PENDING:
         return _(
