@@ -86,6 +86,11 @@ class InvitationService(Service):
         super().__init__(session, letters, mail_waker, clock, stamper=stamper)
         self._limits = limits
 
+    @property
+    def possible(self) -> bool:
+        """Whether invitations can go out at all (their links need WEB_BASE_URL)."""
+        return self._letters.invites
+
     async def invite(
         self, agreement_id: int, adder_id: int, raw_address: str, language: str
     ) -> Invitation:
