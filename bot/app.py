@@ -247,7 +247,7 @@ async def run(
         )
         housekeeping = Housekeeping(session_factory, journal, utc_now)
         site = (
-            WebSite(settings, session_factory, bot, membership, utc_now)
+            WebSite(settings, session_factory, bot, membership, utc_now, letters, worker)
             if settings.web_base_url
             else None
         )
