@@ -67,21 +67,26 @@
     });
   }
 
-  function ApiFailure(status, code) {
+  function ApiFailure(status, code, body) {
     this.status = status;
     this.code = code;
+    this.body = body || null;
   }
 
-  function api(path) {
-    return fetch(path, {
-      headers: { Authorization: "tma " + webApp.initData },
-      cache: "no-store",
-      credentials: "omit",
-    }).then(
+  // GET a path of the API; with ``data``, POST it as JSON.
+  function api(path, data) {
+    var headers = { Authorization: "tma " + webApp.initData };
+    var options = { headers: headers, cache: "no-store", credentials: "omit" };
+    if (data !== undefined) {
+      options.method = "POST";
+      headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(data);
+    }
+    return fetch(path, options).then(
       function (response) {
         return response.json().then(
           function (body) {
-            if (!response.ok) throw new ApiFailure(response.status, body && body.error);
+            if (!response.ok) throw new ApiFailure(response.status, body && body.error, body);
             return body;
           },
           function () {
@@ -369,6 +374,13 @@
         if (request !== detailRequest) return;
         showStatus("");
         window.AgreementView.render(detail, story, say);
+        window.EmailParties.render(detail, story, {
+          say: say,
+          send: api,
+          isFatal: isFatal,
+          stop: stop,
+          failureText: failureText,
+        });
         var heading = detail.querySelector(".heading");
         var pack = packButton("pack-button", "pack_agreement", "/api/agreements/" + id + "/pack");
         if (heading) heading.appendChild(pack);
