@@ -50,6 +50,7 @@ async def refused_by_owner(database_url: str, address: str, sender_id: int) -> N
         if await session.get(User, sender_id) is None:
             now = datetime.now(UTC)
             session.add(User(id=sender_id, first_name="Sender", created_at=now, updated_at=now))
+            await session.flush()  # no relationship orders the two inserts
         session.add(
             RefusedAddress(address=address, sender_id=sender_id, refused_at=datetime.now(UTC))
         )

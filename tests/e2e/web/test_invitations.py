@@ -89,7 +89,7 @@ async def test_where_the_bot_may_not_delete_it_says_the_address_is_visible(
     answer = await harness.world.bot_reply(group, answered("c…@example.com"))
     if language == "ru":
         assert "Приглашение отправлено" in answer["text"]
-        assert "видят адрес" in answer["text"]
+        assert "видят все участники чата" in answer["text"]
     else:
         assert "Everyone in this chat can see the address" in answer["text"]
         assert "Add by email" in answer["text"]
