@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import JournalEntry
+from bot.db.models import Agreement, JournalEntry
 from tests.support.invitations import (
     SIGNER,
     bot_may_delete,
@@ -19,6 +19,7 @@ from tests.support.invitations import (
 from tests.support.mails import is_invitation, record_bytes, text_of
 from tests.support.site import Site
 from tests.support.stored import session_on
+from tests.support.stories import connected
 
 OFFER = "Stage 1: 150 000 RUB, due 15 December."
 CLIENT = "Client@Example.com"
@@ -59,8 +60,6 @@ async def test_an_address_typed_in_a_group_is_deleted_and_invited(
     assert SIGNER.read(confirm, "confirm", now) == str(party.id)
     assert SIGNER.read(refuse, "refuse", now) == str(party.id)
     async with session_on(database_url) as session:
-        from bot.db.models import Agreement
-
         agreement = await session.scalar(select(Agreement))
         journal = list(await session.scalars(select(JournalEntry.text)))
     assert agreement is not None and record_bytes(message) == agreement.record
@@ -129,3 +128,22 @@ async def test_a_bad_address_still_marks_and_invites_nobody(site: Site, database
     answer = await harness.world.bot_reply(group, answered("not an email address"))
     assert "client@example" not in answer["text"]
     assert await email_parties(database_url) == []
+
+
+async def test_in_a_business_chat_the_owner_invites_and_the_address_is_no_title(
+    site: Site, database_url: str
+) -> None:
+    harness = site.harness
+    owner, client, connection, _hello = await connected(harness)
+    offer = connection.client_says(client, "I can do it for 150 000 by December 15")
+    connection.owner_says("/agree carl.work@example.com Stage 1", reply_to=offer)
+
+    card = await harness.world.bot_reply(connection.chat(client), answered("№1"))
+    assert "c…@example.com" in card["text"] and "carl.work@" not in card["text"]
+    [mail] = await harness.mailbox.wait_for(to="carl.work@example.com", where=is_invitation)
+    assert str(mail.message["Subject"]).startswith("Подтвердите")  # Olga speaks Russian
+    [party] = await email_parties(database_url)
+    assert party.added_by_id == owner.id
+    async with session_on(database_url) as session:
+        agreement = await session.scalar(select(Agreement))
+    assert agreement is not None and agreement.title == "Stage 1"
