@@ -8,7 +8,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.db.models import Agreement, JournalEntry
+from bot.db.models import Agreement, JournalEntry, Mail
+from tests.botapi import BotAPIServer
+from tests.support.eventually import eventually
 from tests.support.invitations import (
     SIGNER,
     bot_may_delete,
@@ -16,10 +18,12 @@ from tests.support.invitations import (
     link_tokens,
     refused_by_owner,
 )
-from tests.support.mails import is_invitation, record_bytes, text_of
-from tests.support.site import Site
+from tests.support.mailbox import Mailbox
+from tests.support.mails import file_parts, is_invitation, record_bytes, text_of
+from tests.support.site import Site, serving
 from tests.support.stored import session_on
 from tests.support.stories import connected
+from tests.support.tsa import LocalTsa
 
 OFFER = "Stage 1: 150 000 RUB, due 15 December."
 CLIENT = "Client@Example.com"
@@ -147,3 +151,29 @@ async def test_in_a_business_chat_the_owner_invites_and_the_address_is_no_title(
     async with session_on(database_url) as session:
         agreement = await session.scalar(select(Agreement))
     assert agreement is not None and agreement.title == "Stage 1"
+
+
+async def test_an_invitation_waits_for_the_records_timestamp_and_carries_it(
+    api: BotAPIServer, mailbox: Mailbox, database_url: str, tsa: LocalTsa
+) -> None:
+    tsa.stall()
+    async with serving(api, mailbox, database_url, tsa_url=tsa.url) as site:
+        harness = site.harness
+        ann, ben = harness.world.user("Ann"), harness.world.user("Ben")
+        group = harness.world.group("Office")
+        ann.says(group, "/agree client@example.com", reply_to=ben.says(group, OFFER))
+        await harness.world.bot_reply(group, answered("Invitation mailed"))
+        await harness.mail_barrier()
+        assert harness.mailbox.to("client@example.com") == []  # held for the timestamp
+
+        tsa.accept()
+        [mail] = await harness.mailbox.wait_for(to="client@example.com", where=is_invitation)
+        [(name, token)] = file_parts(mail.message, "application/timestamp-reply")
+        assert name == f"agreement-{group.id}-1.tsr" and token
+
+        async def wiped() -> bool:  # its signed links are not kept once it is sent
+            async with session_on(database_url) as session:
+                raw = await session.scalar(select(Mail.raw).where(Mail.kind == "invitation"))
+            return raw == b""
+
+        await eventually(wiped, what="the sent invitation's bytes wiped")
