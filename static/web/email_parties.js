@@ -30,7 +30,7 @@
     return items;
   }
 
-  function form(agreementId, card, holder, tools) {
+  function form(agreementId, holder, tools) {
     var say = tools.say;
     var input = el("input");
     input.type = "email";
@@ -90,7 +90,7 @@
     var holder = el("div");
     holder.appendChild(list(story.email_parties || [], tools.say));
     card.appendChild(holder);
-    if (story.may_invite) card.appendChild(form(story.agreement.id, card, holder, tools));
+    if (story.may_invite) card.appendChild(form(story.agreement.id, holder, tools));
     var parties = target.querySelector(".card.parties");
     if (parties && parties.nextSibling) target.insertBefore(card, parties.nextSibling);
     else target.appendChild(card);
