@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.agreements.limits import ActionLimits
 from bot.config import ConfigError, Settings
+from bot.core.signed_links import LinkSigner, link_key
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import require_migrated, upgrade
 from bot.edits.alert_scheduler import AlertScheduler
@@ -27,6 +28,7 @@ from bot.evidence.stamps import StampWaker
 from bot.evidence.tsa_client import TimestampAuthority
 from bot.journal.housekeeping import Housekeeping
 from bot.journal.journal import Journal
+from bot.mail.invitation_links import InvitationLinks
 from bot.mail.letters import Letters
 from bot.mail.outbox import FailureNotifier, MailWaker, MailWorker
 from bot.mail.signing import dkim_signer
@@ -85,6 +87,13 @@ def build_letters(settings: Settings) -> Letters:
             settings.dkim_private_key_file.read_bytes(),
         )
     max_attachment = int(settings.mail_max_attachment_mb * 1024 * 1024)
+    links = None
+    if settings.web_base is not None:  # invitations' links open the web pages
+        links = InvitationLinks(
+            LinkSigner(link_key(settings.bot_token.get_secret_value())),
+            settings.web_base,
+            timedelta(days=settings.invitation_link_days),
+        )
     return Letters(
         renderer,
         settings.mail_from,
@@ -93,6 +102,7 @@ def build_letters(settings: Settings) -> Letters:
         max_attachment,
         entities_html=entities_to_html,
         record_pages=settings.web_base,
+        invitation_links=links,
     )
 
 
@@ -237,7 +247,7 @@ async def run(
         )
         housekeeping = Housekeeping(session_factory, journal, utc_now)
         site = (
-            WebSite(settings, session_factory, bot, membership, utc_now)
+            WebSite(settings, session_factory, bot, membership, utc_now, letters, worker)
             if settings.web_base_url
             else None
         )

@@ -24,3 +24,22 @@ def normalize_address(raw: str) -> str:
         local_part = raw.strip().rpartition("@")[0]
         raise InvalidAddress(non_ascii=bool(local_part) and not local_part.isascii()) from None
     return (checked.ascii_email or checked.normalized).lower()
+
+
+def masked(address: str) -> str:
+    """How chats, pages and answers show an address they must not spell out:
+    ``client@example.com`` -> ``c…@example.com`` (enough for the person who typed it)."""
+    local, at, domain = address.rpartition("@")
+    if not at:
+        return address[:1] + "…"
+    return f"{local[:1]}…@{domain}"
+
+
+def address_and_rest(args: str | None) -> tuple[str | None, str | None]:
+    """A command's arguments split into an address the sender meant to give (its first word,
+    when it has an @ after at least one character, so that ``@username`` stays text) and
+    the rest. The address is not checked here: a typo is still something to keep private."""
+    first, _, rest = (args or "").strip().partition(" ")
+    if "@" not in first[1:]:
+        return None, args
+    return first, rest.strip() or None

@@ -8,6 +8,7 @@ EDIT_ALERT = "edit_alert"
 DELETION = "deletion"
 AMENDMENT = "amendment"
 VERIFICATION_CODE = "verification_code"
+INVITATION = "invitation"  # to an address a party named: confirm or refuse
 
 
 def agreement_topic(agreement_id: int) -> str:
@@ -28,6 +29,10 @@ def amendment_topic(amendment_id: int) -> str:
 
 def verification_topic(verification_id: int) -> str:
     return f"verification:{verification_id}"
+
+
+def invitation_topic(email_party_id: int) -> str:
+    return f"invitation:{email_party_id}"
 
 
 def refused_topic(mail_id: int, topic: str) -> str:

@@ -14,10 +14,20 @@ from bot.core.labels import label
 from bot.core.media import file_replaced
 from bot.core.people import ChatInfo, full_name, language_for, message_link
 from bot.core.timefmt import format_local, format_utc
-from bot.db.models import Agreement, Amendment, EditAlert, Mail, MailStatus, MessageVersion, User
+from bot.db.models import (
+    Agreement,
+    Amendment,
+    EditAlert,
+    EmailParty,
+    Mail,
+    MailStatus,
+    MessageVersion,
+    User,
+)
 from bot.mail import kinds
 from bot.mail.entity_html import EntitiesToHtml
 from bot.mail.file_names import file_name
+from bot.mail.invitation_links import InvitationLinks
 from bot.mail.parts import (
     RECORD_TYPE,
     file_attachment,
@@ -99,6 +109,11 @@ def _without_file(mail: Mail, file: bytes) -> None:
         mail.raw, mail.file_at = detached.raw, detached.at
 
 
+def _recorded_person(person: dict[str, Any]) -> PersonView:
+    """An author or marker as the record names them."""
+    return PersonView(person.get("name") or "", person.get("username"), person["id"])
+
+
 def _person(user: User) -> PersonView:
     return PersonView(full_name(user.first_name, user.last_name), user.username, user.id)
 
@@ -114,8 +129,11 @@ class Letters:
         *,
         entities_html: EntitiesToHtml,
         record_pages: str | None = None,
+        invitation_links: InvitationLinks | None = None,
     ) -> None:
         self._renderer = renderer
+        # The confirm and refuse links of invitations (WEB_BASE_URL set). None: no invitations.
+        self._invitation_links = invitation_links
         # WEB_BASE_URL: every record mail links the record's page. None: no links.
         self._record_pages = record_pages
         # The record's formatted text as HTML: aiogram's walk, handed in from the edge.
@@ -157,6 +175,51 @@ class Letters:
             now,
             topic=kinds.verification_topic(verification_id),
             expires_at=expires_at,
+        )
+        return mail
+
+    @property
+    def invites(self) -> bool:
+        """Whether invitations can be written: their links need the web pages."""
+        return self._invitation_links is not None
+
+    def invitation(
+        self, agreement: Agreement, party: EmailParty, now: datetime, stamp: bytes | None = None
+    ) -> Mail:
+        """The invitation to an address a party named. It goes to an address nobody has
+        verified, so it carries nothing a party typed for it: the agreed text (as plain text:
+        no hidden links), the names the record holds and the chat's title, and no title.
+        Needs ``agreement.chat`` loaded."""
+        if self._invitation_links is None:
+            raise RuntimeError("invitations need WEB_BASE_URL")
+        urls = self._invitation_links.for_party(party.id, now)
+        record = json.loads(agreement.record)
+        filename = record_filename(agreement.chat_id, agreement.number)
+        context = {
+            "number": agreement.number,
+            "chat_title": agreement.chat.title or "",
+            "text": agreement.text,
+            "author": _recorded_person(record["author"]),
+            "marked_by": _recorded_person(record["marked_by"]),
+            "message_time_utc": format_utc(agreement.message_date),
+            "marked_at_utc": format_utc(agreement.marked_at),
+            "digest": agreement.digest,
+            "record_filename": filename,
+            "record_url": self._record_url(agreement.digest),
+            "confirm_url": urls.confirm,
+            "refuse_url": urls.refuse,
+            "links_expire_utc": format_utc(urls.expires_at),
+        }
+        record_file = Attachment(filename, agreement.record, RECORD_TYPE)
+        [mail] = self._mails(
+            kinds.INVITATION,
+            [Recipient(None, party.address, language_code=party.language)],
+            context | timestamp_context(stamp, agreement.record, filename),
+            now,
+            topic=kinds.invitation_topic(party.id),
+            agreement_id=agreement.id,
+            attachments=with_stamp(record_file, stamp),
+            expires_at=urls.expires_at,  # its links are dead by then
         )
         return mail
 

@@ -24,6 +24,7 @@ from bot.db.models import Agreement, Amendment, Timestamp
 from bot.evidence.tsa_client import TimestampError, read_timestamp
 from bot.mail.amendments import queue_amendment_mails
 from bot.mail.deliveries import queue_agreement_mails
+from bot.mail.invitations import queue_invitations
 from bot.mail.letters import Letters
 from bot.mail.outbox import MailWaker
 
@@ -159,6 +160,7 @@ async def release_mails(
         return  # still waiting for a token
     if stamp.agreement_id is not None:
         await queue_agreement_mails(session, letters, [stamp.agreement_id], now)
+        await queue_invitations(session, letters, stamp.agreement_id, now)
     elif stamp.amendment_id is not None:
         await queue_amendment_mails(session, letters, stamp.amendment_id, now)
 

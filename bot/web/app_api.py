@@ -14,12 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.agreements.chain_standing import ChainVerdicts
 from bot.agreements.details import agreement_details
+from bot.agreements.invited import invited_addresses
 from bot.agreements.overview import overview_page
 from bot.agreements.page_query import PAGE_SIZE, SEARCH_MAX_LENGTH, OverviewQuery, State
-from bot.agreements.visibility import chat_choices
+from bot.agreements.visibility import chat_choices, is_party
 from bot.web.access import Access
 from bot.web.api_answers import ApiError, answer
-from bot.web.app_json import chat_json, details_json, item_json
+from bot.web.app_json import chat_json, details_json, email_parties_json, item_json
 from bot.web.sign_in import AppUser, SignIn
 from bot.web.throttle import Throttle
 
@@ -88,9 +89,13 @@ class AppApi:
             details = await agreement_details(
                 session, agreement_id, self._tsa_roots, self._verdicts
             )
+            invited = await invited_addresses(session, agreement_id)
+            party = await is_party(session, agreement_id, user.id)
         if details is None:  # gone between the two reads: it can't be, records stay
             raise ApiError(404, "not_found", "no such agreement among yours")
-        return answer(details_json(details, self._zone))
+        story = details_json(details, self._zone)
+        # "Add by email" is for its parties; the invited addresses show masked to all.
+        return answer(story | {"email_parties": email_parties_json(invited), "may_invite": party})
 
     def user(self, request: web.Request) -> AppUser:
         """The signed-in user, throttled: every call of the Mini App API passes here."""

@@ -8,6 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.agreements.details import AgreementDetails, RecordEvidence
+from bot.agreements.invited import InvitedAddress
 from bot.agreements.overview import OverviewItem
 from bot.agreements.record_status import StampInfo
 from bot.agreements.visibility import ChatChoice
@@ -125,3 +126,8 @@ def stamp_json(stamp: StampInfo | None) -> dict[str, Any] | None:
         "authority": stamp.authority,
         "trusted": stamp.trusted,
     }
+
+
+def email_parties_json(listed: list[InvitedAddress]) -> list[dict[str, Any]]:
+    """Addresses invited by email: masked, with their state (invited, confirmed, refused)."""
+    return [{"address": item.address, "state": item.state.value} for item in listed]

@@ -18,12 +18,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.agreements.chain_standing import ChainVerdicts
 from bot.config import DEFAULT_WEB_PORT, Settings
 from bot.core.signed_links import LinkSigner, link_key
+from bot.agreements.invitations import InvitationLimits
+from bot.mail.letters import Letters
+from bot.mail.outbox import MailWaker
 from bot.paths import STATIC_DIR
 from bot.telegram.membership import Membership
 from bot.web.access import Access
 from bot.web.api_answers import json_errors
 from bot.web.app_api import AppApi
 from bot.web.app_page import AppPage
+from bot.web.invite_api import InviteApi, invitation_service
 from bot.web.pack_api import PackApi
 from bot.web.pages import PageRenderer
 from bot.web.record_pages import RecordPages
@@ -52,9 +56,12 @@ class WebSite:
         bot: Bot,
         membership: Membership,
         clock: Callable[[], datetime],
+        letters: Letters,
+        mail_waker: MailWaker,
     ) -> None:
         """``membership`` is the dispatcher's own, so a member change the bot learns of
-        reaches the Mini App at once."""
+        reaches the Mini App at once; ``letters`` and ``mail_waker`` write and send what the
+        pages queue (invitations)."""
         self._settings = settings
         renderer = PageRenderer()
         lookups = Throttle(LOOKUPS_PER_MINUTE)
@@ -84,6 +91,15 @@ class WebSite:
             settings.web_base,
             clock,
         )
+        limits = InvitationLimits(
+            settings.invitations_per_user_day, settings.invitations_per_chat_day
+        )
+        self._invites = InviteApi(
+            session_factory,
+            self._app_api.user,
+            access,
+            invitation_service(letters, mail_waker, clock, limits),
+        )
         self._verify = VerifyPage(settings, session_factory, renderer, Throttle(CHECKS_PER_MINUTE))
         self._terms = TermsPage(renderer)
 
@@ -98,6 +114,7 @@ class WebSite:
         self._app_page.register(app)
         self._app_api.register(app)
         self._packs.register(app)
+        self._invites.register(app)
 
     @contextlib.asynccontextmanager
     async def serving(self) -> AsyncIterator[None]:

@@ -176,7 +176,7 @@
     story.parties.forEach(function (party) {
       parties.appendChild(partyLine(party, say));
     });
-    append(target, append(section(say("parties")), parties));
+    append(target, append(section(say("parties"), "parties"), parties));
     var evidence = section(say("evidence"), "evidence");
     story.records.forEach(function (record) {
       evidence.appendChild(evidenceCard(record, say));

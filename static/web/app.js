@@ -67,22 +67,26 @@
     });
   }
 
-  function ApiFailure(status, code) {
+  function ApiFailure(status, code, body) {
     this.status = status;
     this.code = code;
+    this.body = body || null;
   }
 
-  function api(path, method) {
-    return fetch(path, {
-      method: method || "GET",
-      headers: { Authorization: "tma " + webApp.initData },
-      cache: "no-store",
-      credentials: "omit",
-    }).then(
+  // GET a path of the API; with ``data``, POST it as JSON.
+  function api(path, data) {
+    var headers = { Authorization: "tma " + webApp.initData };
+    var options = { headers: headers, cache: "no-store", credentials: "omit" };
+    if (data !== undefined) {
+      options.method = "POST";
+      headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(data);
+    }
+    return fetch(path, options).then(
       function (response) {
         return response.json().then(
           function (body) {
-            if (!response.ok) throw new ApiFailure(response.status, body && body.error);
+            if (!response.ok) throw new ApiFailure(response.status, body && body.error, body);
             return body;
           },
           function () {
@@ -154,7 +158,7 @@
   }
 
   function saveThroughTelegram(path, note) {
-    return api(path + "-link", "POST").then(function (link) {
+    return api(path + "-link", {}).then(function (link) {
       return new Promise(function (resolve) {
         webApp.downloadFile({ url: link.url, file_name: link.file_name }, function (accepted) {
           note.textContent = say(accepted ? "pack_handed" : "pack_declined");
@@ -394,6 +398,13 @@
         if (request !== detailRequest) return;
         showStatus("");
         window.AgreementView.render(detail, story, say);
+        window.EmailParties.render(detail, story, {
+          say: say,
+          send: api,
+          isFatal: isFatal,
+          stop: stop,
+          failureText: failureText,
+        });
         var heading = detail.querySelector(".heading");
         var pack = packButton("pack-button", "pack_agreement", "/api/agreements/" + id + "/pack");
         if (heading) heading.appendChild(pack);

@@ -16,6 +16,11 @@ def is_agreement(message: EmailMessage) -> bool:
     return str(message["Subject"]).startswith(("Agreement #", "Договорённость №"))
 
 
+def is_invitation(message: EmailMessage) -> bool:
+    """An invitation to an address a party named."""
+    return str(message["Subject"]).startswith(("Please confirm agreement", "Подтвердите"))
+
+
 def is_edit_alert(message: EmailMessage) -> bool:
     return str(message["Subject"]).startswith(("Edited:", "Изменено:"))
 

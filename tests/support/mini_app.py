@@ -145,6 +145,18 @@ async def app_get(
         return Answer(response.status, json.loads(text), dict(response.headers))
 
 
+async def app_post(
+    site: Site, person: Person | None, path: str, body: Any, *, raw: bytes | None = None
+) -> Answer:
+    """POST ``body`` as JSON (or ``raw`` bytes as they are) to an API path as ``person``."""
+    headers = {"Authorization": f"tma {init_data_for(person)}"} if person is not None else {}
+    data = raw if raw is not None else json.dumps(body).encode()
+    headers["Content-Type"] = "application/json"
+    async with site.http.post(path, headers=headers, data=data) as response:
+        text = await response.text()
+        return Answer(response.status, json.loads(text), dict(response.headers))
+
+
 @dataclass
 class Download:
     status: int

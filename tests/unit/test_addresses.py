@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.addresses import InvalidAddress, normalize_address
+from bot.core.addresses import InvalidAddress, address_and_rest, masked, normalize_address
 
 
 def test_case_and_spaces_make_one_address() -> None:
@@ -21,3 +21,22 @@ def test_a_non_ascii_local_part_is_named() -> None:
     with pytest.raises(InvalidAddress) as refused:
         normalize_address("клиент@example.com")
     assert refused.value.non_ascii
+
+
+def test_an_address_is_masked_to_its_first_character_and_domain() -> None:
+    assert masked("client@example.com") == "c…@example.com"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ("client@example.com", ("client@example.com", None)),
+        ("client@example.com  Stage 1: price", ("client@example.com", "Stage 1: price")),
+        ("client@example", ("client@example", None)),  # a typo: still an address to hide
+        ("@ann Stage 1", (None, "@ann Stage 1")),
+        ("Stage 1 for ann@example.com", (None, "Stage 1 for ann@example.com")),
+        (None, (None, None)),
+    ],
+)
+def test_the_first_word_with_an_at_is_an_address(args, expected) -> None:
+    assert address_and_rest(args) == expected

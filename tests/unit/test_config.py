@@ -22,6 +22,8 @@ def test_the_example_env_file_loads_with_empty_values_meaning_unset(
     assert settings.smtp_security == "starttls" and settings.timezone == "UTC"
     assert settings.edit_alert_coalesce_seconds == 60
     assert settings.log_level == "INFO" and settings.log_format == "text"
+    assert (settings.invitation_link_days, settings.invitations_per_user_day) == (14, 20)
+    assert settings.invitations_per_chat_day == 50
 
 
 def test_log_settings_take_any_case(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -50,6 +52,10 @@ def test_log_settings_take_any_case(monkeypatch: pytest.MonkeyPatch) -> None:
             "WEB_BASE_URL is invalid: must be an https:// address",
         ),
         ({"web_port": 0}, "WEB_PORT is invalid"),
+        ({"invitation_link_days": 0}, "INVITATION_LINK_DAYS is invalid"),
+        ({"invitation_link_days": 400}, "INVITATION_LINK_DAYS is invalid"),
+        ({"invitations_per_user_day": "many"}, "INVITATIONS_PER_USER_DAY is invalid"),
+        ({"invitations_per_chat_day": 0}, "INVITATIONS_PER_CHAT_DAY is invalid"),
         (
             {"web_app_script_url": "http://cdn.example.com/telegram-web-app.js"},
             "WEB_APP_SCRIPT_URL is invalid: must be an https:// address",

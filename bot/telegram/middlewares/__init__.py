@@ -57,6 +57,7 @@ from aiogram import Dispatcher
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.agreements.file_budget import FileBudget
+from bot.agreements.invitations import InvitationLimits
 from bot.config import Settings
 from bot.evidence.stamps import StampWaker
 from bot.journal.journal import Journal
@@ -113,8 +114,18 @@ def install(
     budget = FileBudget.in_mb(
         settings.files_mb_per_user_per_day, settings.files_mb_per_chat_per_day
     )
+    invitation_limits = InvitationLimits(
+        settings.invitations_per_user_day, settings.invitations_per_chat_day
+    )
     services = ServicesMiddleware(
-        letters, mail_waker, clock, coalesce, stamper, code_key=key, file_budget=budget
+        letters,
+        mail_waker,
+        clock,
+        coalesce,
+        stamper,
+        code_key=key,
+        file_budget=budget,
+        invitation_limits=invitation_limits,
     )
     # Every kind of update a handler takes: the routers say which (include them first).
     for update_type in dispatcher.resolve_used_update_types():

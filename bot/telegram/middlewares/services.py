@@ -17,6 +17,7 @@ from aiogram.types import TelegramObject
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.agreements.file_budget import DEFAULT_FILE_BUDGET, FileBudget
+from bot.agreements.invitations import DEFAULT_LIMITS, InvitationLimits, InvitationService
 from bot.agreements.listing import ListingService
 from bot.agreements.marking import AgreementService
 from bot.business.service import BusinessService
@@ -40,6 +41,7 @@ class ServicesMiddleware(BaseMiddleware):
         *,
         code_key: bytes,
         file_budget: FileBudget = DEFAULT_FILE_BUDGET,
+        invitation_limits: InvitationLimits = DEFAULT_LIMITS,
     ) -> None:
         common = (letters, mail_waker, clock)
         # By the name a handler takes each under; built only for a handler that takes it.
@@ -55,6 +57,9 @@ class ServicesMiddleware(BaseMiddleware):
             "listing": lambda session: ListingService(session, *common),
             "business": lambda session: BusinessService(session, *common),
             "terms": lambda session: TermsService(session, *common),
+            "invitations": lambda session: InvitationService(
+                session, *common, stamper=stamper, limits=invitation_limits
+            ),
         }
 
     async def __call__(

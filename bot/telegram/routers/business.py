@@ -12,9 +12,11 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import BusinessConnection, BusinessMessagesDeleted, Message, ReplyParameters
 from aiogram.utils.i18n import I18n
 
+from bot.agreements.invitations import InvitationService
 from bot.agreements.marking import AgreementService, Outcome, Refusal
 from bot.business.service import BusinessService, ConnectionChange
 from bot.config import Settings
+from bot.core.addresses import address_and_rest
 from bot.core.people import BUSINESS, ChatInfo, language_for
 from bot.db.models import BusinessConnection as StoredConnection
 from bot.edits.service import EditedMessage, EditOutcome, EditService
@@ -31,6 +33,7 @@ from bot.telegram.gatekeeper import Gatekeeper
 from bot.telegram.views import agreements as agreement_texts
 from bot.telegram.views import business as texts
 from bot.telegram.views import edits as edit_texts
+from bot.telegram.views import invitations as invite_texts
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +60,7 @@ async def agree(
     command: CommandObject,
     business: BusinessService,
     agreements: AgreementService,
+    invitations: InvitationService,
     bot: Bot,
     settings: Settings,
     gatekeeper: Gatekeeper,
@@ -69,6 +73,11 @@ async def agree(
     if target is None:
         await _answer(bot, message, connection, agreement_texts.agree_usage())
         return
+    # /agree client@example.com: the client sees the address anyway (it is their chat);
+    # it is invited once the message is marked, and never becomes the title.
+    if address_and_rest(command.args)[0] is not None and not invitations.possible:
+        await _answer(bot, message, connection, invite_texts.no_web_pages())
+        return
     # The owner marks: the same limits as in groups, for the owner and for this chat.
     chat_limits_key = (owner.id, message.chat.id)
     denied = gatekeeper.within_limits(chat_limits_key, owner.id)
@@ -79,7 +88,7 @@ async def agree(
     changed = False
     try:
         changed = await _mark(
-            message, target, command, connection, business, agreements, bot, settings
+            message, target, command, connection, business, agreements, invitations, bot, settings
         )
     finally:
         gatekeeper.settle(chat_limits_key, owner.id, changed=changed)
@@ -92,12 +101,14 @@ async def _mark(
     connection: StoredConnection,
     business: BusinessService,
     agreements: AgreementService,
+    invitations: InvitationService,
     bot: Bot,
     settings: Settings,
 ) -> bool:
     """Mark and answer; whether an agreement was recorded or joined."""
     client = client_of(message.chat)
-    request = mark_request_from(message, target, command.args)
+    address, title = address_and_rest(command.args)
+    request = mark_request_from(message, target, title)
     known = await business.known_chat_key(connection.user_id, client)
     recorded = known is not None and await agreements.is_recorded(known, target.message_id)
     media = request.message.media
@@ -125,6 +136,12 @@ async def _mark(
         )
     else:
         text = agreement_texts.joined_notice(result.outcome, result.agreement)
+    if address is not None and result.agreement is not None:
+        language = language_for(request.marker.language_code)
+        invited = await invitations.invite(
+            result.agreement.id, request.marker.id, address, language
+        )
+        text += "\n\n" + invite_texts.invitation_text(invited)
     sent = await _answer(bot, message, connection, text, reply_to=target)
     if result.outcome is Outcome.RECORDED and result.agreement is not None:
         await agreements.remember_answer(result.agreement.id, sent.message_id)
