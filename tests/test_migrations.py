@@ -38,6 +38,9 @@ TABLES = {
     "chain_entries",
     "email_parties",
     "refused_addresses",
+    "chat_archives",
+    "archive_setups",
+    "archive_codes",
 }
 
 
