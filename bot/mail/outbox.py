@@ -47,7 +47,7 @@ JITTER = 0.2
 # Mails that carry a one-time secret (a verification code). Their bytes are wiped once the
 # mail leaves the queue (sent, expired or refused): the codes are stored hashed, and a
 # readable copy in this table would let anyone who reads it bind an address.
-SECRET_KINDS = frozenset({kinds.VERIFICATION_CODE})
+SECRET_KINDS = frozenset({kinds.VERIFICATION_CODE, kinds.ARCHIVE_CODE})
 
 
 class Delivery(enum.Enum):
