@@ -23,6 +23,7 @@ PRIVATE_COMMANDS = {
     "email": N_("Set or show your email address"),
     "verify": N_("Confirm your email with the code"),
     "agreements": N_("Agreements you are a party to"),
+    "archive": N_("Archive addresses of the chats you administer"),
     "help": N_("How to record an agreement"),
 }
 GROUP_COMMANDS = {
@@ -30,6 +31,7 @@ GROUP_COMMANDS = {
     "agreements": N_("Agreements recorded in this chat"),
     "history": N_("Versions of an agreement: /history 3"),
     "email": N_("Set up your email (in a private chat)"),
+    "archive": N_("The chat's archive address (administrators)"),
     "help": N_("How to record an agreement"),
 }
 

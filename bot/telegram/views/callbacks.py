@@ -33,3 +33,11 @@ class ShowChanges(CallbackData, prefix="diff"):
 
 class AcceptVersion(CallbackData, prefix="accept"):
     version_id: RowId
+
+
+# A group's id: negative, and within the 52 bits Telegram's ids use.
+GroupId = Annotated[int, Field(ge=-(2**53), le=-1)]
+
+
+class RemoveArchive(CallbackData, prefix="archive-rm"):
+    chat_id: GroupId
