@@ -7,20 +7,16 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, union
+from sqlalchemy import or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.people import GROUP_TYPES
-from bot.db.dialect import locks_rows
 from bot.db.models import Agreement, Chat, ChatArchive, JournalEntry, Party
 from bot.logs import mask_address
 from bot.mail.archive_copies import withdraw_copies
 
 logger = logging.getLogger(__name__)
 
-# The class of PostgreSQL advisory locks that make changes of one chat's archive take turns
-# (there may be no row to lock yet).
-ARCHIVE_LOCKS = 0x0A4C41
 # At most this many chats are asked about (getChatMember each) for one private /archive.
 MAX_CANDIDATES = 20
 
@@ -34,11 +30,11 @@ class ArchiveView:
 
 
 async def lock_chat_archive(session: AsyncSession, chat_id: int) -> ChatArchive | None:
-    """The chat's archive in force, held until the commit: changes of it take turns, and
-    wait for mails being written to it (they hold it FOR SHARE). SQLite: the process'
-    writers take turns anyway."""
-    if locks_rows(session):
-        await session.execute(select(func.pg_advisory_xact_lock(ARCHIVE_LOCKS, chat_id)))
+    """The chat's archive in force, held until the commit. Changes of it take turns on the
+    chat's row (there may be no archive row yet), the lock marking takes too, always before
+    the archive's; then they wait for mails being written to it (those hold it FOR SHARE).
+    SQLite: the process' writers take turns anyway."""
+    await session.execute(select(Chat.id).where(Chat.id == chat_id).with_for_update())
     return await session.scalar(
         select(ChatArchive)
         .where(ChatArchive.chat_id == chat_id, ChatArchive.removed_at.is_(None))
@@ -54,7 +50,7 @@ async def end_archive(
     caller holds it (``lock_chat_archive``)."""
     archive.removed_at, archive.removed_by_id = now, admin_id
     await session.flush()  # ended before a new one of the chat is added
-    await withdraw_copies(session, archive.chat_id, archive.address, now)
+    await withdraw_copies(session, archive.chat_id, archive.address)
     logger.info(
         "archive removed chat=%s admin=%s address=%s",
         archive.chat_id,

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import case, or_, select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.dialect import locks_rows
@@ -89,9 +88,11 @@ async def _thread(session: AsyncSession, agreement_id: int, address: str) -> str
     )
 
 
-async def withdraw_copies(session: AsyncSession, chat_id: int, address: str, now: datetime) -> int:
+async def withdraw_copies(session: AsyncSession, chat_id: int, address: str) -> int:
     """The chat's copies to ``address`` not sent yet are not sent: marked failed, with why.
-    One the mail worker holds at this moment is on its way to the server and goes."""
+    One the mail worker is handing to the server at this moment goes (it then records it
+    sent); one the server puts off is not tried again (the worker's write after a deferral
+    leaves the status alone)."""
     of_chat = select(Agreement.id).where(Agreement.chat_id == chat_id)
     result = await session.execute(
         update(Mail)
@@ -101,7 +102,6 @@ async def withdraw_copies(session: AsyncSession, chat_id: int, address: str, now
             Mail.to_address == address,
             Mail.topic.startswith(kinds.ARCHIVE_PREFIX, autoescape=True),
             Mail.agreement_id.in_(of_chat),
-            or_(Mail.claimed_until.is_(None), Mail.claimed_until <= now),
         )
         .values(status=MailStatus.FAILED, last_error=WITHDRAWN)
         .execution_options(synchronize_session=False)
