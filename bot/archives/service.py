@@ -31,13 +31,19 @@ from bot.core.directory import remember_chat, remember_user
 from bot.core.people import ChatInfo, Person, language_for
 from bot.db.dialect import locks_rows
 from bot.db.gate import session_gate
-from bot.db.models import ArchiveCode, ArchiveSetup, ChatArchive, EmailVerification, User
+from bot.db.models import ArchiveCode, ArchiveSetup, ChatArchive, User
 from bot.logs import mask_address
 from bot.mail.letters import Letters
 from bot.mail.outbox import MailWaker
 from bot.mail.service import Service
 from bot.registration.codes import code_matches, hash_code, new_code, well_formed
-from bot.registration.service import ADDRESS_LOCKS, CODE_ATTEMPTS, CODE_LIFETIME, CODES_PER_HOUR
+from bot.registration.service import (
+    ADDRESS_LOCKS,
+    CODE_ATTEMPTS,
+    CODE_LIFETIME,
+    codes_to_address,
+    next_code_at,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -311,22 +317,8 @@ class ArchiveService(Service):
         by_admin = select(ArchiveCode.created_at).where(
             ArchiveCode.admin_id == admin_id, ArchiveCode.created_at > since
         )
-        to_address = select(ArchiveCode.created_at.label("created_at")).where(
-            ArchiveCode.address == address, ArchiveCode.created_at > since
-        )
-        as_email = select(EmailVerification.created_at).where(
-            func.lower(EmailVerification.address) == address, EmailVerification.created_at > since
-        )
-        waits = []
-        for query in (by_admin, to_address.union_all(as_email)):
-            recent = query.subquery()
-            times = (
-                await self._session.scalars(
-                    select(recent.c.created_at)
-                    .order_by(recent.c.created_at.desc())
-                    .limit(CODES_PER_HOUR)
-                )
-            ).all()
-            if len(times) >= CODES_PER_HOUR:
-                waits.append(times[-1] + timedelta(hours=1))
-        return max(waits, default=None)
+        waits = [
+            await next_code_at(self._session, by_admin),
+            await next_code_at(self._session, codes_to_address(address, since)),
+        ]
+        return max((wait for wait in waits if wait is not None), default=None)
