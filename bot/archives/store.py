@@ -44,10 +44,11 @@ async def lock_chat_archive(session: AsyncSession, chat_id: int) -> ChatArchive 
 
 
 async def end_archive(
-    session: AsyncSession, archive: ChatArchive, admin_id: int, now: datetime
+    session: AsyncSession, archive: ChatArchive, admin_id: int | None, now: datetime
 ) -> None:
     """No more copies to it, from now: it is ended, and its unsent copies withdrawn. The
-    caller holds it (``lock_chat_archive``)."""
+    caller holds it (``lock_chat_archive``). ``admin_id`` None: nobody in Telegram ended it
+    (the address's owner did, from a mail)."""
     archive.removed_at, archive.removed_by_id = now, admin_id
     await session.flush()  # ended before a new one of the chat is added
     await withdraw_copies(session, archive.chat_id, archive.address)

@@ -210,7 +210,7 @@ class ChatArchive(Base):
             sqlite_where=sql_text("removed_at IS NULL"),
             postgresql_where=sql_text("removed_at IS NULL"),
         ),
-        CheckConstraint("(removed_at IS NULL) = (removed_by_id IS NULL)", name="removed_by_whom"),
+        CheckConstraint("removed_by_id IS NULL OR removed_at IS NOT NULL", name="removed_by_whom"),
     )
 
     id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
@@ -219,6 +219,8 @@ class ChatArchive(Base):
     language: Mapped[str] = mapped_column(String(8))  # its mails': the setter's
     set_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     set_at: Mapped[datetime]
+    # Who ended it: an administrator; None for an end nobody in Telegram asked for (the
+    # address's owner refusing the mail, say).
     removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     removed_at: Mapped[datetime | None]
 

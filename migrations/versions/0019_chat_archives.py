@@ -44,7 +44,7 @@ def upgrade() -> None:
         sa.Column("removed_at", MOMENT, nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_chat_archives")),
         sa.CheckConstraint(
-            "(removed_at IS NULL) = (removed_by_id IS NULL)",
+            "removed_by_id IS NULL OR removed_at IS NOT NULL",
             name=op.f("ck_chat_archives_removed_by_whom"),
         ),
     )
