@@ -101,7 +101,7 @@ async def test_the_bot_starts_when_telegram_refuses_its_menus(
 
 # --- /help: every command a user has, wherever it is asked (issue 18, item 7) -----------
 
-COMMANDS = ("/agree", "/agreements", "/history", "/email", "/verify")
+COMMANDS = ("/agree", "/agreements", "/history", "/email", "/verify", "/archive")
 REACTION = {"ru": "реакци", "en": "reaction"}
 
 
