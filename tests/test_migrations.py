@@ -39,6 +39,9 @@ TABLES = {
     "email_parties",
     "refused_addresses",
     "terms_acceptances",
+    "chat_archives",
+    "archive_setups",
+    "archive_codes",
 }
 
 

@@ -20,6 +20,7 @@ from bot.core.people import BUSINESS, BUSINESS_CHAT_BASE, ChatInfo, Person
 from bot.db.dialect import locks_rows
 from bot.db.loading import with_parties
 from bot.db.models import Agreement, BusinessChat, BusinessConnection, MessageDeletion
+from bot.mail import kinds
 from bot.mail.alerts import agreed_text
 from bot.mail.queuing import enqueue, recipients_of
 from bot.mail.service import Service
@@ -158,7 +159,7 @@ class BusinessService(Service):
 
     async def _queue_mails(self, agreement: Agreement, now: datetime) -> int:
         agreed = await agreed_text(self._session, agreement)
-        to_mail = await recipients_of(self._session, agreement)
+        to_mail = await recipients_of(self._session, agreement, kinds.deletion_topic(agreement.id))
         return enqueue(self._session, self._letters.deletion(agreement, agreed, to_mail, now))
 
     async def _find_chat(self, owner_id: int, telegram_chat_id: int) -> BusinessChat | None:

@@ -41,6 +41,8 @@ PRIVILEGES: dict[str, str] = {
     # An invitation is confirmed or refused once (the check and the code agree).
     "email_parties": f"{ADD}, UPDATE (confirmed_at, refused_at)",
     "terms_acceptances": ADD,
+    # An archive address is ended once (removed or replaced), and the row kept.
+    "chat_archives": f"{ADD}, UPDATE (removed_by_id, removed_at)",
     # Profiles and state the bot keeps up to date.
     "users": CHANGE,
     "chats": CHANGE,
@@ -50,8 +52,10 @@ PRIVILEGES: dict[str, str] = {
     "business_connections": CHANGE,
     "business_chats": CHANGE,
     "forum_topics": CHANGE,
+    "archive_setups": CHANGE,
     # Bookkeeping that expires and is purged.
     "email_verifications": EXPIRE,
+    "archive_codes": EXPIRE,
     "mails": EXPIRE,
     "journal": EXPIRE,
     "handled_updates": EXPIRE,

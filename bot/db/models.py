@@ -228,6 +228,69 @@ class RefusedAddress(Base):
     refused_at: Mapped[datetime]
 
 
+class ChatArchive(Base):
+    """A group's archive address: a copy of every record, alert and amendment of the chat
+    goes there while it is set. Set by an administrator with a mailed code; a change or a
+    removal ends the row (``removed_at``) and keeps it, so who set what, and when, stays."""
+
+    __tablename__ = "chat_archives"
+    __table_args__ = (
+        # One archive in force per chat.
+        Index(
+            "uq_chat_archives_chat_id_in_force",
+            "chat_id",
+            unique=True,
+            sqlite_where=sql_text("removed_at IS NULL"),
+            postgresql_where=sql_text("removed_at IS NULL"),
+        ),
+        CheckConstraint("removed_by_id IS NULL OR removed_at IS NOT NULL", name="removed_by_whom"),
+    )
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id"))
+    address: Mapped[str] = mapped_column(String(320))  # normalized (bot/core/addresses)
+    language: Mapped[str] = mapped_column(String(8))  # its mails': the setter's
+    set_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    set_at: Mapped[datetime]
+    # Who ended it: an administrator; None for an end nobody in Telegram asked for (the
+    # address's owner refusing the mail, say).
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    removed_at: Mapped[datetime | None]
+
+
+class ArchiveSetup(Base):
+    """The chat an administrator is setting an archive address for, chosen by the link
+    from the group: their next address in the private chat is for it."""
+
+    __tablename__ = "archive_setups"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id"))
+    started_at: Mapped[datetime]
+
+
+class ArchiveCode(Base):
+    """A code mailed to a would-be archive address; confirming it sets the archive. Kept
+    like the codes of /email: hashed with the code key, tries counted down."""
+
+    __tablename__ = "archive_codes"
+    __table_args__ = (
+        Index("ix_archive_codes_admin_id_created_at", "admin_id", "created_at"),
+        Index("ix_archive_codes_address_created_at", "address", "created_at"),
+        CheckConstraint("attempts_left >= 0", name="attempts_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id"))
+    admin_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    address: Mapped[str] = mapped_column(String(320))  # normalized
+    code_hash: Mapped[str] = mapped_column(String(64))
+    attempts_left: Mapped[int]
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    confirmed_at: Mapped[datetime | None]
+
+
 def _party_order() -> tuple[Any, ...]:
     # Author first, then whoever marked it, then the others in the order they joined.
     role_rank = case({PartyRole.AUTHOR: 0, PartyRole.MARKER: 1}, value=Party.role, else_=2)

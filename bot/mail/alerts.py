@@ -31,7 +31,7 @@ async def queue_alert_mails(
     agreed = await agreed_text(session, agreement)
     editors = await _users(session, {v.editor_id for v in versions if v.editor_id})
     mailed_at = await agreement_mailed_at(session, agreement.id)
-    to_mail = await recipients_of(session, agreement)
+    to_mail = await recipients_of(session, agreement, kinds.edit_alert_topic(alert.id))
     queued = enqueue(
         session,
         letters.edit_alert(

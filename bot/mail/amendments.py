@@ -41,15 +41,13 @@ async def queue_amendment_mails_of(
     stamp = (await stamp_states(session, [amendment.digest])).get(amendment.digest)
     if stamp is not None and stamp.pending:
         return 0
-    mailed = set(
-        await session.scalars(
-            select(Mail.user_id).where(Mail.topic == kinds.amendment_topic(amendment.id))
-        )
-    )
+    topic = kinds.amendment_topic(amendment.id)
+    mailed = set(await session.scalars(select(Mail.user_id).where(Mail.topic == topic)))
     to_mail = [
         recipient
-        for recipient in await recipients_of(session, agreement)
-        if recipient.user_id not in mailed
+        for recipient in await recipients_of(session, agreement, topic)
+        # the archive's copy is left out by recipients_of once it has one
+        if recipient.archive or recipient.user_id not in mailed
     ]
     if not to_mail:
         return 0

@@ -1,4 +1,5 @@
-"""Queues agreement emails for parties with a verified address, at most once each."""
+"""Queues agreement emails for parties with a verified address, and the chat's archive,
+at most once each."""
 
 from __future__ import annotations
 
@@ -15,7 +16,13 @@ from bot.evidence.stamps import stamp_states
 from bot.mail import kinds
 from bot.mail.files import stored_files
 from bot.mail.letters import EarlierVersion, Letters
-from bot.mail.queuing import Recipient, addresses_of_parties, enqueue, parties_to_mail
+from bot.mail.queuing import (
+    Recipient,
+    addresses_of_parties,
+    enqueue,
+    parties_to_mail,
+    with_archive_copy,
+)
 
 
 async def queue_agreement_mails(
@@ -65,6 +72,11 @@ async def queue_agreement_mails(
                 previous.topic = kinds.refused_topic(previous.id, previous.topic)
                 await session.flush()
             recipients.append(recipient)
+        if only_user_id is None:  # not a party's late mail: the archive's, if it is due
+            topic = kinds.agreement_topic(agreement.id)
+            recipients = await with_archive_copy(
+                session, agreement, topic, recipients, record=True
+            )
         token = stamp.token if stamp is not None else None
         queued += await _queue(
             session, letters, agreement, recipients, now, token, files.get(agreement.id)
@@ -84,6 +96,10 @@ async def queue_new_agreement_mails(
     chat and parties' users in memory: nothing was mailed yet, so nothing is looked up
     again. Not for one awaiting a trusted timestamp (the stamper mails those)."""
     recipients = parties_to_mail(agreement, addresses, threads={})  # its first mails
+    topic = kinds.agreement_topic(agreement.id)
+    recipients = await with_archive_copy(
+        session, agreement, topic, recipients, record=True, fresh=True
+    )
     return await _queue(session, letters, agreement, recipients, now, None, file)
 
 

@@ -9,6 +9,10 @@ DELETION = "deletion"
 AMENDMENT = "amendment"
 VERIFICATION_CODE = "verification_code"
 INVITATION = "invitation"  # to an address a party named: confirm or refuse
+ARCHIVE_CODE = "archive_code"
+# A chat archive's copy of a mail has its topic under this prefix: never the same topic as
+# a party's mail to the same address, and what a removal withdraws (bot/mail/archive_copies).
+ARCHIVE_PREFIX = "archive:"
 
 
 def agreement_topic(agreement_id: int) -> str:
@@ -33,6 +37,13 @@ def verification_topic(verification_id: int) -> str:
 
 def invitation_topic(email_party_id: int) -> str:
     return f"invitation:{email_party_id}"
+def archive_code_topic(code_id: int) -> str:
+    return f"archive-code:{code_id}"
+
+
+def archive_topic(topic: str) -> str:
+    """The topic of a chat archive's copy of the mail about ``topic``."""
+    return ARCHIVE_PREFIX + topic
 
 
 def refused_topic(mail_id: int, topic: str) -> str:

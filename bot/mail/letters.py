@@ -223,6 +223,29 @@ class Letters:
         )
         return mail
 
+    def archive_code(
+        self,
+        code_id: int,
+        address: str,
+        language: str,
+        code: str,
+        valid_minutes: int,
+        now: datetime,
+    ) -> Mail:
+        """The code that makes ``address`` a chat's archive. Like a verification code's,
+        it carries nothing the administrator chose (not even the chat's title): the address
+        is nobody's verified one yet."""
+        context = {"code": code, "address": address, "valid_minutes": valid_minutes}
+        [mail] = self._mails(
+            kinds.ARCHIVE_CODE,
+            [Recipient(None, address, language_code=language)],
+            context,
+            now,
+            topic=kinds.archive_code_topic(code_id),
+            expires_at=now + timedelta(minutes=valid_minutes),
+        )
+        return mail
+
     def agreement(
         self,
         agreement: Agreement,
@@ -464,7 +487,7 @@ class Letters:
             mails.append(
                 Mail(
                     kind=kind,
-                    topic=topic,
+                    topic=kinds.archive_topic(topic) if recipient.archive else topic,
                     user_id=recipient.user_id,
                     agreement_id=agreement_id,
                     to_address=recipient.address,

@@ -44,11 +44,12 @@ PASS_SPACING = 0.05
 BACKLOG_EVERY = 5.0  # seconds between counts of the backlog gauge
 MAX_RETRY_PAUSE = 3600.0
 JITTER = 0.2
-# Mails that carry a one-time secret (a verification code, an invitation's signed confirm
-# and refuse links). Their bytes are wiped once the mail leaves the queue (sent, expired
-# or refused): the codes are stored hashed, the links not at all, and a readable copy in
-# this table would let anyone who reads it bind an address, or confirm for it.
-SECRET_KINDS = frozenset({kinds.VERIFICATION_CODE, kinds.INVITATION})
+# Mails that carry a one-time secret (a verification code, an archive's code, an
+# invitation's signed confirm and refuse links). Their bytes are wiped once the mail leaves
+# the queue (sent, expired or refused): the codes are stored hashed, the links not at all,
+# and a readable copy in this table would let anyone who reads it bind an address, or
+# confirm for it.
+SECRET_KINDS = frozenset({kinds.VERIFICATION_CODE, kinds.ARCHIVE_CODE, kinds.INVITATION})
 
 
 class Delivery(enum.Enum):

@@ -1,5 +1,6 @@
 """The step every mail about an agreement goes through: who gets it (the parties with a
-verified address, each in their own thread), then its rows added to the outbox.
+verified address, each in their own thread, and the chat's archive address when one is
+set), then its rows added to the outbox.
 
 The queues (deliveries, alerts, amendments, deletions) decide what to write and whom to
 leave out; who can be mailed at all, and how, is decided here.
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.directory import verified_addresses
 from bot.db.models import Agreement, Mail, MailStatus, User
 from bot.mail import kinds
+from bot.mail.archive_copies import archive_copy
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +29,9 @@ class Recipient:
     address: str
     in_reply_to: str | None = None  # the Message-ID this party's thread goes on from
     language_code: str | None = None  # used only when there is no user
+    # A chat archive's copy: its mail's topic is kinds.archive_topic(topic), so that it is
+    # told apart from a party's mail to the same address, and a removal finds it.
+    archive: bool = False
 
     @property
     def user_id(self) -> int | None:
@@ -37,13 +42,17 @@ class Recipient:
         return self.user.language_code if self.user else self.language_code
 
 
-async def recipients_of(session: AsyncSession, agreement: Agreement) -> list[Recipient]:
+async def recipients_of(
+    session: AsyncSession, agreement: Agreement, topic: str
+) -> list[Recipient]:
     """The agreement's parties with a verified address, each with their agreement email's
     Message-ID to reply to (the agreement's own mails start the threads: they go through
-    ``parties_to_mail`` with no threads). Needs its parties with their users loaded."""
+    ``parties_to_mail`` with no threads), and the chat's archive if one is set and has no
+    copy of the mail about ``topic`` yet. Needs its parties with their users loaded."""
     addresses = await addresses_of_parties(session, [agreement])
     threads = await agreement_threads(session, agreement.id)
-    return parties_to_mail(agreement, addresses, threads)
+    parties = parties_to_mail(agreement, addresses, threads)
+    return await with_archive_copy(session, agreement, topic, parties)
 
 
 async def addresses_of_parties(
@@ -76,6 +85,24 @@ async def agreement_threads(session: AsyncSession, agreement_id: int) -> dict[in
         )
     )
     return {user_id: message_id for user_id, message_id in rows if user_id is not None}
+
+
+async def with_archive_copy(
+    session: AsyncSession,
+    agreement: Agreement,
+    topic: str,
+    recipients: list[Recipient],
+    *,
+    record: bool = False,
+    fresh: bool = False,
+) -> list[Recipient]:
+    """``recipients`` and the chat's archive copy, when one is due (see ``archive_copy``):
+    not when a party gets the mail at that very address already."""
+    copy = await archive_copy(session, agreement, topic, record=record, fresh=fresh)
+    if copy is None or any(r.address.lower() == copy.address for r in recipients):
+        return recipients
+    archive = Recipient(None, copy.address, copy.in_reply_to, copy.language, archive=True)
+    return [*recipients, archive]
 
 
 def enqueue(session: AsyncSession, mails: Sequence[Mail]) -> int:

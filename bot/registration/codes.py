@@ -24,9 +24,11 @@ def code_key(bot_token: str) -> bytes:
     return hmac.new(bot_token.encode(), b"email-verification-code", hashlib.sha256).digest()
 
 
-def hash_code(key: bytes, user_id: int, code: str) -> str:
-    return hmac.new(key, f"{user_id}:{code}".encode(), hashlib.sha256).hexdigest()
+def hash_code(key: bytes, subject: int | str, code: str) -> str:
+    """``subject`` is what the code is for: the user binding an address, or another
+    purpose spelled so no two purposes share a subject (a chat's archive)."""
+    return hmac.new(key, f"{subject}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def code_matches(key: bytes, user_id: int, code: str, stored_hash: str) -> bool:
-    return hmac.compare_digest(stored_hash, hash_code(key, user_id, code))
+def code_matches(key: bytes, subject: int | str, code: str, stored_hash: str) -> bool:
+    return hmac.compare_digest(stored_hash, hash_code(key, subject, code))

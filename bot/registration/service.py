@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select, update
+from sqlalchemy import CompoundSelect, Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.directory import remember_user
 from bot.core.people import Person, language_for
 from bot.db.dialect import locks_rows
 from bot.db.gate import session_gate
-from bot.db.models import EmailBinding, EmailVerification, User
+from bot.db.models import ArchiveCode, EmailBinding, EmailVerification, User
 from bot.mail.deliveries import agreements_awaiting_mail, queue_agreement_mails
 from bot.mail.letters import Letters
 from bot.mail.outbox import MailWaker
@@ -273,19 +273,38 @@ class RegistrationService(Service):
     ) -> datetime | None:
         """When the next code may go out, or None if one may go out now."""
         since = now - timedelta(hours=1)
-        waits = []
-        for condition in (
-            EmailVerification.user_id == user_id,
-            func.lower(EmailVerification.address) == address.lower(),
-        ):
-            recent = (
-                await self._session.scalars(
-                    select(EmailVerification.created_at)
-                    .where(EmailVerification.created_at > since, condition)
-                    .order_by(EmailVerification.created_at.desc())
-                    .limit(CODES_PER_HOUR)
-                )
-            ).all()
-            if len(recent) >= CODES_PER_HOUR:
-                waits.append(recent[-1] + timedelta(hours=1))
-        return max(waits, default=None)
+        by_user = select(EmailVerification.created_at).where(
+            EmailVerification.created_at > since, EmailVerification.user_id == user_id
+        )
+        waits = [
+            await next_code_at(self._session, by_user),
+            await next_code_at(self._session, codes_to_address(address, since)),
+        ]
+        return max((wait for wait in waits if wait is not None), default=None)
+
+
+def codes_to_address(address: str, since: datetime) -> CompoundSelect[datetime]:
+    """When codes went to the address since then: /email's, and those that would make it a
+    chat's archive (bot/archives), counted together against the hourly limit."""
+    as_email = select(EmailVerification.created_at).where(
+        func.lower(EmailVerification.address) == address.lower(),
+        EmailVerification.created_at > since,
+    )
+    as_archive = select(ArchiveCode.created_at).where(
+        ArchiveCode.address == address.lower(), ArchiveCode.created_at > since
+    )
+    return as_email.union_all(as_archive)
+
+
+async def next_code_at(
+    session: AsyncSession, sent: Select[datetime] | CompoundSelect[datetime]
+) -> datetime | None:
+    """When the next code may go out, given the times in ``sent`` (the last hour's codes
+    of one kind), or None if one may now."""
+    recent = sent.subquery()
+    times = (
+        await session.scalars(
+            select(recent.c.created_at).order_by(recent.c.created_at.desc()).limit(CODES_PER_HOUR)
+        )
+    ).all()
+    return times[-1] + timedelta(hours=1) if len(times) >= CODES_PER_HOUR else None

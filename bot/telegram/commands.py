@@ -24,6 +24,7 @@ PRIVATE_COMMANDS = {
     "verify": N_("Confirm your email with the code"),
     "agreements": N_("Agreements you are a party to"),
     "terms": N_("The signing terms: what counts as your signature"),
+    "archive": N_("Archive addresses of the chats you administer"),
     "help": N_("How to record an agreement"),
 }
 GROUP_COMMANDS = {
@@ -32,6 +33,7 @@ GROUP_COMMANDS = {
     "history": N_("Versions of an agreement: /history 3"),
     "email": N_("Set up your email (in a private chat)"),
     "terms": N_("The signing terms: what counts as your signature"),
+    "archive": N_("The chat's archive address (administrators)"),
     "help": N_("How to record an agreement"),
 }
 

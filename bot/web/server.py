@@ -16,9 +16,9 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.agreements.chain_standing import ChainVerdicts
+from bot.agreements.invitations import InvitationLimits
 from bot.config import DEFAULT_WEB_PORT, Settings
 from bot.core.signed_links import LinkSigner, link_key
-from bot.agreements.invitations import InvitationLimits
 from bot.mail.letters import Letters
 from bot.mail.outbox import MailWaker
 from bot.paths import STATIC_DIR

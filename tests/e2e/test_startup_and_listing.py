@@ -29,6 +29,7 @@ async def test_start_registers_menus_and_polls_for_what_it_handles(harness: Harn
             "email",
             "verify",
             "agreements",
+            "archive",
             "help",
         ]
         assert list(menus[("all_group_chats", language)]) == [
@@ -36,6 +37,7 @@ async def test_start_registers_menus_and_polls_for_what_it_handles(harness: Harn
             "agreements",
             "history",
             "email",
+            "archive",
             "help",
         ]
     assert menus[("all_group_chats", "ru")]["agree"] == (
@@ -99,7 +101,7 @@ async def test_the_bot_starts_when_telegram_refuses_its_menus(
 
 # --- /help: every command a user has, wherever it is asked (issue 18, item 7) -----------
 
-COMMANDS = ("/agree", "/agreements", "/history", "/email", "/verify")
+COMMANDS = ("/agree", "/agreements", "/history", "/email", "/verify", "/archive")
 REACTION = {"ru": "реакци", "en": "reaction"}
 
 

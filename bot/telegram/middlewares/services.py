@@ -20,6 +20,7 @@ from bot.agreements.file_budget import DEFAULT_FILE_BUDGET, FileBudget
 from bot.agreements.invitations import DEFAULT_LIMITS, InvitationLimits, InvitationService
 from bot.agreements.listing import ListingService
 from bot.agreements.marking import AgreementService
+from bot.archives.service import ArchiveService
 from bot.business.service import BusinessService
 from bot.edits.amendments import AmendmentService
 from bot.edits.service import EditService
@@ -52,6 +53,7 @@ class ServicesMiddleware(BaseMiddleware):
             "registration": lambda session: RegistrationService(
                 session, *common, code_key=code_key
             ),
+            "archives": lambda session: ArchiveService(session, *common, code_key=code_key),
             "edits": lambda session: EditService(session, *common, edit_coalesce),
             "amendments": lambda session: AmendmentService(session, *common, stamper=stamper),
             "listing": lambda session: ListingService(session, *common),

@@ -6,6 +6,7 @@ from aiogram import Router
 
 from bot.telegram.routers import (
     agreements,
+    archive,
     business,
     edits,
     listing,
@@ -21,6 +22,7 @@ def build_router(*, reactions: bool) -> Router:
     """``reactions``: mark by reaction (needs the journal, where their text comes from)."""
     router = Router(name="root")
     router.include_routers(
+        archive.build_router(),  # before start: its /start link opens the private chat
         start.build_router(),
         registration.build_router(),
         agreements.build_router(),

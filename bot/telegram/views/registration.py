@@ -74,6 +74,13 @@ def help_text(reaction: str | None, *, private: bool) -> str:
             "• <code>/history 3</code> shows every version of agreement #3."
         )
     )
+    parts.append(
+        _(
+            "• Administrators: <code>/archive</code> sets up an address (a CRM's inbox, say) "
+            "that gets a copy of every record, alert and amendment of the chat; the address "
+            "is given in a private chat with me and never shown in the group."
+        )
+    )
     parts.append("")
     parts.append(
         _("<b>Here, in our private chat:</b>")
