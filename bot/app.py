@@ -32,6 +32,7 @@ from bot.mail.outbox import FailureNotifier, MailWaker, MailWorker
 from bot.mail.signing import dkim_signer
 from bot.mail.stamper import Stamper, release_held_mails
 from bot.mail.status import describe, mail_status
+from bot.mail.unsubscribe_links import UnsubscribeLinks, unsubscribe_key
 from bot.paths import LOCALES_DIR, TEMPLATES_DIR
 from bot.telegram.cards import CardPoster
 from bot.telegram.commands import register_commands
@@ -93,7 +94,13 @@ def build_letters(settings: Settings) -> Letters:
         max_attachment,
         entities_html=entities_to_html,
         record_pages=settings.web_base,
+        unsubscribe=unsubscribe_links(settings),
     )
+
+
+def unsubscribe_links(settings: Settings) -> UnsubscribeLinks:
+    key = unsubscribe_key(settings.bot_token.get_secret_value())
+    return UnsubscribeLinks(key, settings.web_base, settings.mail_unsubscribe_mailto)
 
 
 def build_mail_worker(

@@ -46,6 +46,8 @@ PRIVILEGES: dict[str, str] = {
     "business_connections": CHANGE,
     "business_chats": CHANGE,
     "forum_topics": CHANGE,
+    # An address out of the mail while its row is there; subscribing again removes it.
+    "unsubscribes": f"{ADD}, DELETE",
     # Bookkeeping that expires and is purged.
     "email_verifications": EXPIRE,
     "mails": EXPIRE,

@@ -21,6 +21,7 @@ from bot.mail.deliveries import agreements_awaiting_mail, queue_agreement_mails
 from bot.mail.letters import Letters
 from bot.mail.outbox import MailWaker
 from bot.mail.service import Service
+from bot.mail.unsubscribes import is_unsubscribed
 from bot.registration.codes import code_matches, hash_code, new_code, well_formed
 
 logger = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ class VerificationResult:
     address: str | None = None
     attempts_left: int = 0
     released: int = 0
+    unsubscribed: bool = False  # the address asked for no mail: nothing is sent but codes
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,7 @@ class EmailStatus:
     verified_address: str | None
     pending_address: str | None
     pending_expires_at: datetime | None
+    unsubscribed: bool = False  # the verified address gets no mail (/subscribe)
 
 
 class RegistrationService(Service):
@@ -183,7 +186,10 @@ class RegistrationService(Service):
         if released:
             self._mail_waker.wake()
         logger.info("address verified user=%s released=%s", person.id, released)
-        return VerificationResult(Verification.VERIFIED, pending.address, released=released)
+        stopped = await is_unsubscribed(self._session, pending.address)
+        return VerificationResult(
+            Verification.VERIFIED, pending.address, released=released, unsubscribed=stopped
+        )
 
     async def status(self, user_id: int) -> EmailStatus:
         binding = await self._session.get(EmailBinding, user_id)
@@ -196,6 +202,8 @@ class RegistrationService(Service):
             verified_address=binding.address if binding else None,
             pending_address=pending.address if pending else None,
             pending_expires_at=pending.expires_at if pending else None,
+            unsubscribed=binding is not None
+            and await is_unsubscribed(self._session, binding.address),
         )
 
     async def _latest_pending(self, user_id: int) -> EmailVerification | None:

@@ -23,6 +23,8 @@ PRIVATE_COMMANDS = {
     "email": N_("Set or show your email address"),
     "verify": N_("Confirm your email with the code"),
     "agreements": N_("Agreements you are a party to"),
+    "unsubscribe": N_("Stop the emails"),
+    "subscribe": N_("Get the emails again"),
     "help": N_("How to record an agreement"),
 }
 GROUP_COMMANDS = {

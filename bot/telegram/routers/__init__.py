@@ -11,6 +11,7 @@ from bot.telegram.routers import (
     listing,
     registration,
     start,
+    subscription,
     unknown_callbacks,
 )
 from bot.telegram.routers.reactions import build_router as reactions_router
@@ -22,6 +23,7 @@ def build_router(*, reactions: bool) -> Router:
     router.include_routers(
         start.build_router(),
         registration.build_router(),
+        subscription.build_router(),
         agreements.build_router(),
         edits.build_router(),
         listing.build_router(),

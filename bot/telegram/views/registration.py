@@ -84,7 +84,9 @@ def help_text(reaction: str | None, *, private: bool) -> str:
             "• <code>/email</code> with your address sets where your records go; "
             "<code>/email</code> alone shows it.\n"
             "• <code>/verify</code> with the code I email you confirms the address.\n"
-            "• <code>/agreements</code> lists the agreements you are a party to."
+            "• <code>/agreements</code> lists the agreements you are a party to.\n"
+            "• <code>/unsubscribe</code> stops my emails; <code>/subscribe</code> starts "
+            "them again."
         )
     )
     return "\n".join(parts)
@@ -105,6 +107,8 @@ def email_status(status: EmailStatus, zone: ZoneInfo) -> str:
                 address=hd.quote(status.verified_address)
             )
         )
+        if status.unsubscribed:
+            lines.append(_("Emails to it are stopped; send /subscribe to get them again."))
     else:
         lines.append(_("You have no verified email yet."))
     if status.pending_address and status.pending_expires_at:
@@ -159,6 +163,11 @@ def verification(result: VerificationResult) -> str:
                 "I'm sending you {count} agreements that were waiting for your address.",
                 result.released,
             ).format(count=result.released)
+        if result.unsubscribed:
+            text += "\n" + _(
+                "This address unsubscribed from my emails, so nothing goes there until you "
+                "send /subscribe."
+            )
         return text
     if outcome is Verification.NO_PENDING:
         return _(
