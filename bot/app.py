@@ -244,7 +244,16 @@ async def run(
         )
         housekeeping = Housekeeping(session_factory, journal, utc_now)
         site = (
-            WebSite(settings, session_factory, bot, membership, utc_now)
+            WebSite(
+                settings,
+                session_factory,
+                bot,
+                membership,
+                utc_now,
+                letters=letters,
+                mail_waker=worker,
+                unsubscribe=unsubscribe_links(settings),
+            )
             if settings.web_base_url
             else None
         )
