@@ -182,8 +182,7 @@ def _set_unsubscribe(message: Message, uris: Sequence[str]) -> None:
     for uri in uris:
         if not _UNSUBSCRIBE_URI.fullmatch(uri) or _NOT_IN_URI.intersection(uri):
             raise ValueError(f"invalid List-Unsubscribe URI {uri!r}")
-    # Folded between the URIs if long, never inside one.
-    message["List-Unsubscribe"] = ", ".join(f"<{uri}>" for uri in uris)
+    message["List-Unsubscribe"] = _FoldedBetween([f"<{uri}>" for uri in uris])  # type: ignore[assignment]
     if any(uri.startswith("http") for uri in uris):
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
 
@@ -249,6 +248,18 @@ def _attachment(attachment: Attachment) -> Message:
     encoders.encode_base64(part)
     part.add_header("Content-Disposition", "attachment", filename=filename)
     return part
+
+
+class _FoldedBetween:
+    """A header value of comma-separated items, folded between them and nowhere else: the
+    legacy Header would fold a long URI's line before it, leaving the first line empty.
+    compat32 writes any value that is not a str through its ``encode()``, as a Header's."""
+
+    def __init__(self, items: Sequence[str]) -> None:
+        self._items = items
+
+    def encode(self, linesep: str = "\n", maxlinelen: int | None = None, **_: Any) -> str:
+        return f",{linesep} ".join(self._items)
 
 
 def _set_extra_headers(message: Message, headers: Mapping[str, str]) -> None:

@@ -36,6 +36,7 @@ TABLES = {
     "journal",
     "handled_updates",
     "chain_entries",
+    "unsubscribes",
 }
 
 

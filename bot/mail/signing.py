@@ -17,12 +17,12 @@ SIGNED_HEADERS: tuple[bytes, ...] = (
     b"in-reply-to",
     b"references",
     b"auto-submitted",
-    # RFC 8058: a one-click unsubscribe must be covered by the signature.
-    b"list-unsubscribe",
-    b"list-unsubscribe-post",
     DIGEST_HEADER.lower().encode(),
     b"content-type",
     b"mime-version",
+    # RFC 8058: a one-click unsubscribe must be covered by the signature.
+    b"list-unsubscribe",
+    b"list-unsubscribe-post",
 )
 
 

@@ -84,7 +84,11 @@ def help_text(reaction: str | None, *, private: bool) -> str:
             "• <code>/email</code> with your address sets where your records go; "
             "<code>/email</code> alone shows it.\n"
             "• <code>/verify</code> with the code I email you confirms the address.\n"
-            "• <code>/agreements</code> lists the agreements you are a party to.\n"
+            "• <code>/agreements</code> lists the agreements you are a party to."
+        )
+    )
+    parts.append(
+        _(
             "• <code>/unsubscribe</code> stops my emails; <code>/subscribe</code> starts "
             "them again."
         )
