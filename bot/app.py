@@ -27,13 +27,16 @@ from bot.evidence.stamps import StampWaker
 from bot.evidence.tsa_client import TimestampAuthority
 from bot.journal.housekeeping import Housekeeping
 from bot.journal.journal import Journal
+from bot.logs import mask_address
 from bot.mail.letters import Letters
 from bot.mail.outbox import FailureNotifier, MailWaker, MailWorker
 from bot.mail.signing import dkim_signer
 from bot.mail.stamper import Stamper, release_held_mails
 from bot.mail.status import describe, mail_status
 from bot.mail.unsubscribe_links import UnsubscribeLinks, unsubscribe_key
+from bot.mail.unsubscribes import normalized, unsubscribe
 from bot.paths import LOCALES_DIR, TEMPLATES_DIR
+from bot.registration.subscription import VIA_OPERATOR
 from bot.telegram.cards import CardPoster
 from bot.telegram.commands import register_commands
 from bot.telegram.formatting import entities_to_html
@@ -345,6 +348,20 @@ async def _stop_when_set(
         watcher.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await watcher
+
+
+async def unsubscribe_by_operator(database_url: str, address: str) -> str:
+    """``python -m bot unsubscribe``: no more mail to ``address``; what was done, masked."""
+    engine = create_engine(database_url)
+    try:
+        await require_migrated(engine)
+        async with create_session_factory(engine)() as session:
+            new = await unsubscribe(session, address, utc_now(), VIA_OPERATOR)
+            await session.commit()
+    finally:
+        await engine.dispose()
+    state = "unsubscribed" if new else "was already unsubscribed"
+    return f"{mask_address(normalized(address))} {state}: only the codes it asks for go there"
 
 
 async def print_status(database_url: str) -> None:

@@ -63,7 +63,8 @@ class Unsubscribe(Base):
 
     address: Mapped[str] = mapped_column(String(320), primary_key=True)
     unsubscribed_at: Mapped[datetime]
-    # How: "link" (the page's button or a mail program's one-click POST), "bot", "mini_app".
+    # How: "link" (the page's button or a mail program's one-click POST), "bot", "mini_app",
+    # "operator" (python -m bot unsubscribe).
     via: Mapped[str] = mapped_column(String(16))
 
 

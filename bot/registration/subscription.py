@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 VIA_LINK = "link"
 VIA_BOT = "bot"
 VIA_MINI_APP = "mini_app"
+VIA_OPERATOR = "operator"  # python -m bot unsubscribe, for a mail to MAIL_UNSUBSCRIBE_MAILTO
 
 
 @dataclass(frozen=True, slots=True)
