@@ -45,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # start-up noise
         if args.command in cli.ONE_SHOT:
             return cli.operate(args)
+        if args.command == "unsubscribe":
+            return cli.unsubscribe(args)
         # Settings first, the heavy imports after: a bad setting is reported at once.
         settings = load_settings(Settings)
         from bot.app import run

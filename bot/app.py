@@ -28,13 +28,17 @@ from bot.evidence.stamps import StampWaker
 from bot.evidence.tsa_client import TimestampAuthority
 from bot.journal.housekeeping import Housekeeping
 from bot.journal.journal import Journal
+from bot.logs import mask_address
 from bot.mail.invitation_links import InvitationLinks
 from bot.mail.letters import Letters
 from bot.mail.outbox import FailureNotifier, MailWaker, MailWorker
 from bot.mail.signing import dkim_signer
 from bot.mail.stamper import Stamper, release_held_mails
 from bot.mail.status import describe, mail_status
+from bot.mail.unsubscribe_links import UnsubscribeLinks, unsubscribe_key
+from bot.mail.unsubscribes import normalized, unsubscribe
 from bot.paths import LOCALES_DIR, TEMPLATES_DIR
+from bot.registration.subscription import VIA_OPERATOR
 from bot.telegram.cards import CardPoster
 from bot.telegram.commands import register_commands
 from bot.telegram.formatting import entities_to_html
@@ -103,7 +107,13 @@ def build_letters(settings: Settings) -> Letters:
         entities_html=entities_to_html,
         record_pages=settings.web_base,
         invitation_links=links,
+        unsubscribe=unsubscribe_links(settings),
     )
+
+
+def unsubscribe_links(settings: Settings) -> UnsubscribeLinks:
+    key = unsubscribe_key(settings.bot_token.get_secret_value())
+    return UnsubscribeLinks(key, settings.web_base, settings.mail_unsubscribe_mailto)
 
 
 def build_mail_worker(
@@ -247,7 +257,16 @@ async def run(
         )
         housekeeping = Housekeeping(session_factory, journal, utc_now)
         site = (
-            WebSite(settings, session_factory, bot, membership, utc_now, letters, worker)
+            WebSite(
+                settings,
+                session_factory,
+                bot,
+                membership,
+                utc_now,
+                letters=letters,
+                mail_waker=worker,
+                unsubscribe=unsubscribe_links(settings),
+            )
             if settings.web_base_url
             else None
         )
@@ -339,6 +358,20 @@ async def _stop_when_set(
         watcher.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await watcher
+
+
+async def unsubscribe_by_operator(database_url: str, address: str) -> str:
+    """``python -m bot unsubscribe``: no more mail to ``address``; what was done, masked."""
+    engine = create_engine(database_url)
+    try:
+        await require_migrated(engine)
+        async with create_session_factory(engine)() as session:
+            new = await unsubscribe(session, address, utc_now(), VIA_OPERATOR)
+            await session.commit()
+    finally:
+        await engine.dispose()
+    state = "unsubscribed" if new else "was already unsubscribed"
+    return f"{mask_address(normalized(address))} {state}: only the codes it asks for go there"
 
 
 async def print_status(database_url: str) -> None:

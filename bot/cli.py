@@ -10,7 +10,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from bot.config import DatabaseSettings, load_settings
+from bot.config import DatabaseSettings, Settings, load_settings
 
 # The commands that do one thing and exit, besides verify.
 ONE_SHOT = frozenset({"migrate", "grants", "status"})
@@ -31,6 +31,13 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     )
     verify.add_argument("file", type=Path, nargs="?")
     verify.add_argument("--chain", type=int, metavar="CHAT_ID", help="check a chat's chain")
+    unsubscribe = commands.add_parser(
+        "unsubscribe",
+        help="stop the bot's mail to an address, as a mail to MAIL_UNSUBSCRIBE_MAILTO asks",
+    )
+    unsubscribe.add_argument(
+        "who", help="the token in that mail's subject (only the bot makes one), or the address"
+    )
     verify.add_argument(
         "--no-dns",
         action="store_true",
@@ -50,6 +57,27 @@ def verify(args: argparse.Namespace) -> int:
         print("verify needs a FILE or --chain CHAT_ID", file=sys.stderr)
         return 2
     return verify_file(args.file, entities_to_html, use_dns=not args.no_dns)
+
+
+def unsubscribe(args: argparse.Namespace) -> int:
+    """What the operator runs for a request that reached MAIL_UNSUBSCRIBE_MAILTO (the bot
+    reads no mail): its subject's token says the request came from a mail the bot sent to
+    that address; an address alone is the operator's own decision. 0 done, 1 not a token."""
+    who = args.who.strip().removeprefix("unsubscribe").strip()
+    if "@" in who:
+        database_url, address = load_settings(DatabaseSettings).database_url, who
+    else:
+        settings = load_settings(Settings)
+        from bot.app import unsubscribe_links
+
+        database_url, address = settings.database_url, unsubscribe_links(settings).address_of(who)
+        if address is None:
+            print("not an unsubscribe token this bot made (with this BOT_TOKEN)", file=sys.stderr)
+            return 1
+    from bot.app import unsubscribe_by_operator
+
+    print(asyncio.run(unsubscribe_by_operator(database_url, address)))
+    return 0
 
 
 def operate(args: argparse.Namespace) -> int:

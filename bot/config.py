@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from email_validator import EmailNotValidError, validate_email
 from pydantic import (
     AnyHttpUrl,
     Field,
@@ -178,6 +179,9 @@ class Settings(TimestampSettings, DkimSettings, SenderSettings, LogSettings):
     # Unset: as fast as the server takes them.
     smtp_max_per_minute: int | None = Field(default=None, ge=1)
     mail_from: str
+    # An inbox the operator reads: mails then offer unsubscribing by mail too (the bot reads
+    # no mail; the operator acts on what arrives). Unset: the web link and /unsubscribe.
+    mail_unsubscribe_mailto: str | None = None
 
     # An agreed message's file goes with the email up to this size; a larger one is
     # described and its SHA-256 given.
@@ -237,6 +241,19 @@ class Settings(TimestampSettings, DkimSettings, SenderSettings, LogSettings):
         ):
             raise ValueError("1-256 characters: letters, digits, _ and - only")
         return value
+
+    @field_validator("mail_unsubscribe_mailto")
+    @classmethod
+    def _plain_address(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        try:
+            checked = validate_email(value, check_deliverability=False, allow_smtputf8=False)
+        except EmailNotValidError:
+            raise ValueError(
+                "expected a plain ASCII address such as unsubscribe@example.com"
+            ) from None
+        return checked.ascii_email or checked.normalized
 
     @field_validator("web_base_url")
     @classmethod

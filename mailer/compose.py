@@ -5,7 +5,7 @@ import base64
 import binascii
 import re
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import encoders
@@ -24,6 +24,7 @@ from typing import Any, cast
 from .filters import normalize_newlines
 from .languages import normalize_language
 from .message_id import is_message_id
+from .personal import Blanks, filled, placeholders
 from .render import SUBJECT_LIMIT, MailRenderer
 from .spec import Attachment
 from .text import one_line, scrub_surrogates
@@ -39,9 +40,13 @@ _RESERVED_HEADERS = frozenset(
     {
         "from", "sender", "reply-to", "to", "cc", "bcc", "subject", "date", "message-id",
         "in-reply-to", "references", "mime-version", "auto-submitted", "return-path",
-        "x-auto-response-suppress",
+        "x-auto-response-suppress", "list-unsubscribe", "list-unsubscribe-post",
     }
 )  # fmt: skip
+# A List-Unsubscribe URI (RFC 2369): http(s) or mailto, printable ASCII, nothing that would
+# end the <...> it goes in or start the next one.
+_UNSUBSCRIBE_URI = re.compile(r"(?:https?://|mailto:)[!-~]{1,900}")
+_NOT_IN_URI = frozenset("<>,")
 
 # The classic email API (email.mime, compat32) rather than EmailMessage: the latter parses
 # and refolds every header through its full RFC 5322 parser, which made up most of an
@@ -59,6 +64,9 @@ class MailBody:
     language: str
     subject: str  # one line, already shortened
     mime: bytes  # the top part's Content-Type and MIME-Version, a blank line, the parts
+    # With personal values: the text and HTML still to fill in, and ``mime`` holds their
+    # slot (address_body() fills both per recipient).
+    blanks: Blanks | None = None
 
 
 def compose_body(
@@ -67,23 +75,60 @@ def compose_body(
     language: str,
     context: Mapping[str, Any],
     attachments: Sequence[Attachment] = (),
+    personal: Collection[str] = (),
 ) -> MailBody:
     """Structure: multipart/alternative (text/plain, then text/html, both UTF-8), inside
-    multipart/mixed with the attachments when there are any."""
-    rendered = renderer.render(kind, language, context)
-    message: Message = MIMEMultipart(
-        "alternative",
-        _boundary(),
-        _subparts=[_text(rendered.text, "plain"), _text(rendered.html, "html")],
-    )
+    multipart/mixed with the attachments when there are any.
+
+    ``personal``: names of template values that differ per recipient (never in the
+    subject); each recipient's go to address_body()."""
+    blanks = placeholders(personal)
+    rendered = renderer.render(kind, language, {**context, **blanks})
+    subject = one_line(rendered.subject, SUBJECT_LIMIT)
+    if any(placeholder in subject for placeholder in blanks.values()):
+        raise ValueError("a personal value can't go in the subject")
+    language = normalize_language(language)
+    boundary, slot = _boundary(), _boundary()
+    message: Message
+    if blanks:
+        # A stand-in with the alternative part's headers; its body is each recipient's.
+        message = MIMEMultipart("alternative", boundary)
+        message.set_payload(slot)
+    else:
+        message = _alternative(rendered.text, rendered.html, boundary)
     if attachments:
         message = MIMEMultipart(
             "mixed",
             _boundary(),
             _subparts=[_subpart(message), *(_attachment(item) for item in attachments)],
         )
-    subject = one_line(rendered.subject, SUBJECT_LIMIT)
-    return MailBody(normalize_language(language), subject, _wire(message))
+    if not blanks:
+        return MailBody(language, subject, _wire(message))
+    mime = _wire(message) if attachments else slot.encode()
+    fill = Blanks(
+        rendered.text, rendered.html, blanks, boundary, slot.encode(), top=not attachments
+    )
+    return MailBody(language, subject, mime, fill)
+
+
+def _alternative(text: str, html: str, boundary: str) -> Message:
+    return MIMEMultipart(
+        "alternative", boundary, _subparts=[_text(text, "plain"), _text(html, "html")]
+    )
+
+
+def _personal_mime(body: MailBody, values: Mapping[str, str]) -> bytes:
+    """The body's bytes with one recipient's values in its text and HTML."""
+    if body.blanks is None:
+        if values:
+            raise ValueError("personal values for a body that has none")
+        return body.mime
+    blanks = body.blanks
+    part = _alternative(*filled(blanks, values), blanks.boundary)
+    if blanks.top:
+        return _wire(part)
+    wire = _wire(_subpart(part))
+    return body.mime.replace(blanks.slot, wire[wire.index(b"\r\n\r\n") + 4 :], 1)
 
 
 def address_body(
@@ -95,8 +140,14 @@ def address_body(
     now: datetime | None = None,
     in_reply_to: str | None = None,
     extra_headers: Mapping[str, str] | None = None,
+    personal: Mapping[str, str] | None = None,
+    unsubscribe: Sequence[str] = (),
 ) -> bytes:
-    """`body` as one recipient's message: the routing headers, then the body's bytes."""
+    """`body` as one recipient's message: the routing headers, then the body's bytes.
+
+    ``personal``: this recipient's values for the body's personal names. ``unsubscribe``:
+    the URIs of List-Unsubscribe (RFC 2369); with an http(s) one, List-Unsubscribe-Post
+    says a POST to it unsubscribes at once (RFC 8058)."""
     if now is None:
         now = datetime.now(UTC)
     if now.tzinfo is None:
@@ -117,11 +168,23 @@ def address_body(
     headers["Auto-Submitted"] = "auto-generated"
     # Keeps Exchange/Outlook out-of-office replies away from the bot's mailbox.
     headers["X-Auto-Response-Suppress"] = "All"
+    _set_unsubscribe(headers, unsubscribe)
     _set_extra_headers(headers, extra_headers or {})
     headers["Content-Language"] = body.language
     # A message with headers only serializes as those headers and the blank line that
     # ends them; the body's own headers (Content-Type, MIME-Version) go before that line.
-    return _wire(headers).removesuffix(b"\r\n") + body.mime
+    return _wire(headers).removesuffix(b"\r\n") + _personal_mime(body, personal or {})
+
+
+def _set_unsubscribe(message: Message, uris: Sequence[str]) -> None:
+    if not uris:
+        return
+    for uri in uris:
+        if not _UNSUBSCRIBE_URI.fullmatch(uri) or _NOT_IN_URI.intersection(uri):
+            raise ValueError(f"invalid List-Unsubscribe URI {uri!r}")
+    message["List-Unsubscribe"] = _FoldedBetween([f"<{uri}>" for uri in uris])  # type: ignore[assignment]
+    if any(uri.startswith("http") for uri in uris):
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
 
 
 def _wire(message: Message) -> bytes:
@@ -185,6 +248,18 @@ def _attachment(attachment: Attachment) -> Message:
     encoders.encode_base64(part)
     part.add_header("Content-Disposition", "attachment", filename=filename)
     return part
+
+
+class _FoldedBetween:
+    """A header value of comma-separated items, folded between them and nowhere else: the
+    legacy Header would fold a long URI's line before it, leaving the first line empty.
+    compat32 writes any value that is not a str through its ``encode()``, as a Header's."""
+
+    def __init__(self, items: Sequence[str]) -> None:
+        self._items = items
+
+    def encode(self, linesep: str = "\n", maxlinelen: int | None = None, **_: Any) -> str:
+        return f",{linesep} ".join(self._items)
 
 
 def _set_extra_headers(message: Message, headers: Mapping[str, str]) -> None:

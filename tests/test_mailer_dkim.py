@@ -73,6 +73,8 @@ def test_the_bot_signs_the_same_headers_as_before() -> None:
         b"x-agreement-digest",
         b"content-type",
         b"mime-version",
+        b"list-unsubscribe",
+        b"list-unsubscribe-post",
     )
 
 

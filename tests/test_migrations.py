@@ -42,6 +42,7 @@ TABLES = {
     "chat_archives",
     "archive_setups",
     "archive_codes",
+    "unsubscribes",
 }
 
 

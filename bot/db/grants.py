@@ -53,6 +53,8 @@ PRIVILEGES: dict[str, str] = {
     "business_chats": CHANGE,
     "forum_topics": CHANGE,
     "archive_setups": CHANGE,
+    # An address out of the mail while its row is there; subscribing again removes it.
+    "unsubscribes": f"{ADD}, DELETE",
     # Bookkeeping that expires and is purged.
     "email_verifications": EXPIRE,
     "archive_codes": EXPIRE,

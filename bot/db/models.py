@@ -55,6 +55,20 @@ class EmailBinding(Base):
     verified_at: Mapped[datetime]
 
 
+class Unsubscribe(Base):
+    """An address that asked for no more mail from the bot: nothing but the codes it asks
+    for goes there until it subscribes again (a row removed). Keyed by the address in
+    lower case (bot/mail/unsubscribes.py), so each is stored once however it is written."""
+
+    __tablename__ = "unsubscribes"
+
+    address: Mapped[str] = mapped_column(String(320), primary_key=True)
+    unsubscribed_at: Mapped[datetime]
+    # How: "link" (the page's button or a mail program's one-click POST), "bot", "mini_app",
+    # "operator" (python -m bot unsubscribe).
+    via: Mapped[str] = mapped_column(String(16))
+
+
 class EmailVerification(Base):
     """A code sent to an address; it binds the address once confirmed."""
 

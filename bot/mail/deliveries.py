@@ -23,6 +23,7 @@ from bot.mail.queuing import (
     parties_to_mail,
     with_archive_copy,
 )
+from bot.mail.unsubscribes import subscribed
 
 
 async def queue_agreement_mails(
@@ -35,9 +36,10 @@ async def queue_agreement_mails(
 ) -> int:
     """Add a mail for every party who has an address and has not been mailed yet.
 
-    A party without a verified address is skipped; the mail is "held" simply by not
-    existing yet, and verification calls this again for that party (``only_user_id``).
-    A mail the server refused for good is then written anew, to the new address.
+    A party without a verified address, or whose address is unsubscribed, is skipped; the
+    mail is "held" simply by not existing yet, and verification or subscribing again calls
+    this again for that party (``only_user_id``). A mail the server refused for good, or
+    that was not sent because the address unsubscribed, is then written anew.
     """
     if not agreement_ids:
         return 0
@@ -48,7 +50,7 @@ async def queue_agreement_mails(
             select(Mail).where(Mail.kind == kinds.AGREEMENT, Mail.agreement_id.in_(agreement_ids))
         )
     }
-    addresses = await addresses_of_parties(session, agreements)
+    addresses = await subscribed(session, await addresses_of_parties(session, agreements))
     stamps = await stamp_states(session, [agreement.digest for agreement in agreements])
     files = await stored_files(session, agreement_ids)
 
@@ -94,8 +96,10 @@ async def queue_new_agreement_mails(
 ) -> int:
     """queue_agreement_mails for an agreement recorded in this very transaction, with its
     chat and parties' users in memory: nothing was mailed yet, so nothing is looked up
-    again. Not for one awaiting a trusted timestamp (the stamper mails those)."""
-    recipients = parties_to_mail(agreement, addresses, threads={})  # its first mails
+    again. Not for one awaiting a trusted timestamp (the stamper mails those).
+    ``addresses``: the parties' verified ones; the unsubscribed are left out here."""
+    mailable = await subscribed(session, addresses)
+    recipients = parties_to_mail(agreement, mailable, threads={})  # its first mails
     topic = kinds.agreement_topic(agreement.id)
     recipients = await with_archive_copy(
         session, agreement, topic, recipients, record=True, fresh=True

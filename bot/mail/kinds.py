@@ -37,6 +37,8 @@ def verification_topic(verification_id: int) -> str:
 
 def invitation_topic(email_party_id: int) -> str:
     return f"invitation:{email_party_id}"
+
+
 def archive_code_topic(code_id: int) -> str:
     return f"archive-code:{code_id}"
 

@@ -39,6 +39,8 @@ from bot.mail.parts import (
 )
 from bot.mail.queuing import Recipient
 from bot.mail.signing import DIGEST_HEADER
+from bot.mail.unsubscribe_links import UnsubscribeLinks
+from bot.mail.unsubscribes import ALWAYS_SENT
 from bot.terms.texts import Terms
 from mailer import (
     Attachment,
@@ -130,10 +132,14 @@ class Letters:
         entities_html: EntitiesToHtml,
         record_pages: str | None = None,
         invitation_links: InvitationLinks | None = None,
+        unsubscribe: UnsubscribeLinks | None = None,
     ) -> None:
         self._renderer = renderer
         # The confirm and refuse links of invitations (WEB_BASE_URL set). None: no invitations.
         self._invitation_links = invitation_links
+        # Each recipient's way out, in the footer and List-Unsubscribe; None: only the bot's
+        # /unsubscribe, which every footer names.
+        self._unsubscribe = unsubscribe if unsubscribe is not None and unsubscribe.linked else None
         # WEB_BASE_URL: every record mail links the record's page. None: no links.
         self._record_pages = record_pages
         # The record's formatted text as HTML: aiogram's walk, handed in from the edge.
@@ -462,7 +468,12 @@ class Letters:
         expires_at: datetime | None = None,
     ) -> list[Mail]:
         """One mail per recipient, each body rendered once per language: rendering and
-        encoding were most of an /agree's CPU, and the parties get the same bytes."""
+        encoding were most of an /agree's CPU, and the parties get the same bytes but for
+        their addresses and their own unsubscribe link."""
+        links = None if kind in ALWAYS_SENT else self._unsubscribe
+        if kind not in ALWAYS_SENT:  # the footer: a link filled in per recipient, or none
+            context = context | {"unsubscribe_url": None}
+        personal = ("unsubscribe_url",) if links else ()
         bodies: dict[str, MailBody] = {}
         mails = []
         for recipient in recipients:
@@ -470,7 +481,7 @@ class Letters:
             body = bodies.get(language)
             if body is None:
                 body = bodies[language] = compose_body(
-                    self._renderer, kind, language, context, attachments
+                    self._renderer, kind, language, context, attachments, personal
                 )
             message_id = make_message_id(self._mail_from)
             raw = address_body(
@@ -481,6 +492,8 @@ class Letters:
                 now=now,
                 in_reply_to=recipient.in_reply_to,
                 extra_headers=headers,
+                personal={"unsubscribe_url": links.footer(recipient.address)} if links else None,
+                unsubscribe=links.header(recipient.address) if links else (),
             )
             # Signed once, here: a resend after a crash sends these same bytes.
             raw = self._signer.sign(raw) if self._signer else raw

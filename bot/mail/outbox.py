@@ -29,6 +29,7 @@ from bot.db.models import Mail, MailStatus, User
 from bot.logs import mask_addresses
 from bot.mail import kinds
 from bot.mail.files import files_for, forget_bytes, wire_bytes
+from bot.mail.unsubscribes import ALWAYS_SENT, normalized, unsubscribed_among
 from bot.metrics import MAILS, OUTBOX_BACKLOG
 from mailer import SmtpConnectionError
 
@@ -57,6 +58,7 @@ class Delivery(enum.Enum):
     DEFERRED = "deferred"
     FAILED = "failed"
     EXPIRED = "expired"  # a code nobody can use any more: nobody to tell
+    UNSUBSCRIBED = "unsubscribed"  # the address unsubscribed after it was queued
     SERVER_UNAVAILABLE = "server_unavailable"
 
 
@@ -163,8 +165,10 @@ class MailWorker:
                 return False
             # Read after the claim, not in its turn at the write lock: a file is megabytes.
             files = await files_for(session, mails)
+            stopped = await _unsubscribed(session, mails)
             await session.commit()  # ends the read: nothing stays open while SMTP answers
-            outcomes = await self._send_all(mails, files)
+            outcomes = await self._send_all([m for m in mails if m not in stopped], files)
+            outcomes |= {mail: _not_sent(mail) for mail in stopped}
             for mail in mails:
                 mail.claimed_until = None  # the ones not tried go to whoever comes next
                 _forget_secret(mail)
@@ -330,6 +334,27 @@ class MailWorker:
         at random, so mails that failed together don't all come back together."""
         seconds = min(self._retry_interval * 2 ** min(attempts - 1, 16), MAX_RETRY_PAUSE)
         return timedelta(seconds=seconds * random.uniform(1 - JITTER, 1))
+
+
+async def _unsubscribed(session: AsyncSession, mails: Sequence[Mail]) -> set[Mail]:
+    """The mails whose address unsubscribed after they were queued (a code's never)."""
+    concerned = [mail for mail in mails if mail.kind not in ALWAYS_SENT]
+    stopped = await unsubscribed_among(session, [mail.to_address for mail in concerned])
+    return {mail for mail in concerned if normalized(mail.to_address) in stopped}
+
+
+def _not_sent(mail: Mail) -> Delivery:
+    """Failed, not sent: subscribing again writes an agreement's mail anew (deliveries.py)."""
+    mail.status = MailStatus.FAILED
+    mail.last_error = "not sent: the address unsubscribed"
+    logger.info(
+        "mail not sent, address unsubscribed mail=%s kind=%s agreement=%s user=%s",
+        mail.id,
+        mail.kind,
+        mail.agreement_id,
+        mail.user_id,
+    )
+    return Delivery.UNSUBSCRIBED
 
 
 def _forget_secret(mail: Mail) -> None:

@@ -1,6 +1,6 @@
 """The step every mail about an agreement goes through: who gets it (the parties with a
-verified address, each in their own thread, and the chat's archive address when one is
-set), then its rows added to the outbox.
+verified address they have not unsubscribed, each in their own thread, and the chat's
+archive address when one is set), then its rows added to the outbox.
 
 The queues (deliveries, alerts, amendments, deletions) decide what to write and whom to
 leave out; who can be mailed at all, and how, is decided here.
@@ -18,6 +18,7 @@ from bot.core.directory import verified_addresses
 from bot.db.models import Agreement, Mail, MailStatus, User
 from bot.mail import kinds
 from bot.mail.archive_copies import archive_copy
+from bot.mail.unsubscribes import subscribed
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +46,12 @@ class Recipient:
 async def recipients_of(
     session: AsyncSession, agreement: Agreement, topic: str
 ) -> list[Recipient]:
-    """The agreement's parties with a verified address, each with their agreement email's
-    Message-ID to reply to (the agreement's own mails start the threads: they go through
-    ``parties_to_mail`` with no threads), and the chat's archive if one is set and has no
-    copy of the mail about ``topic`` yet. Needs its parties with their users loaded."""
-    addresses = await addresses_of_parties(session, [agreement])
+    """The agreement's parties with a verified address they have not unsubscribed, each
+    with their agreement email's Message-ID to reply to (the agreement's own mails start
+    the threads: they go through ``parties_to_mail`` with no threads), and the chat's
+    archive if one is set and has no copy of the mail about ``topic`` yet. Needs its
+    parties with their users loaded."""
+    addresses = await subscribed(session, await addresses_of_parties(session, [agreement]))
     threads = await agreement_threads(session, agreement.id)
     parties = parties_to_mail(agreement, addresses, threads)
     return await with_archive_copy(session, agreement, topic, parties)

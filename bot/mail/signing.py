@@ -20,6 +20,9 @@ SIGNED_HEADERS: tuple[bytes, ...] = (
     DIGEST_HEADER.lower().encode(),
     b"content-type",
     b"mime-version",
+    # RFC 8058: a one-click unsubscribe must be covered by the signature.
+    b"list-unsubscribe",
+    b"list-unsubscribe-post",
 )
 
 

@@ -21,6 +21,7 @@ from bot.mail.deliveries import agreements_awaiting_mail, queue_agreement_mails
 from bot.mail.letters import Letters
 from bot.mail.outbox import MailWaker
 from bot.mail.service import Service
+from bot.mail.unsubscribes import is_unsubscribed
 from bot.registration.codes import code_matches, hash_code, new_code, well_formed
 from bot.terms.acceptances import has_accepted, record_acceptance
 from bot.terms.texts import CURRENT_VERSION, Terms, current_terms
@@ -70,6 +71,7 @@ class VerificationResult:
     released: int = 0
     # The signing terms this verification accepted; None: accepted before.
     terms: Terms | None = None
+    unsubscribed: bool = False  # the address asked for no mail: nothing is sent but codes
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +80,7 @@ class EmailStatus:
     pending_address: str | None
     pending_expires_at: datetime | None
     terms_accepted: bool  # the current version of the signing terms
+    unsubscribed: bool = False  # the verified address gets no mail (/subscribe)
 
 
 class RegistrationService(Service):
@@ -209,8 +212,13 @@ class RegistrationService(Service):
             released,
             terms.version if terms else None,
         )
+        stopped = await is_unsubscribed(self._session, pending.address)
         return VerificationResult(
-            Verification.VERIFIED, pending.address, released=released, terms=terms
+            Verification.VERIFIED,
+            pending.address,
+            released=released,
+            terms=terms,
+            unsubscribed=stopped,
         )
 
     async def status(self, user_id: int) -> EmailStatus:
@@ -225,6 +233,8 @@ class RegistrationService(Service):
             pending_address=pending.address if pending else None,
             pending_expires_at=pending.expires_at if pending else None,
             terms_accepted=await has_accepted(self._session, user_id, CURRENT_VERSION),
+            unsubscribed=binding is not None
+            and await is_unsubscribed(self._session, binding.address),
         )
 
     async def _terms_to_accept(self, person: Person) -> Terms | None:

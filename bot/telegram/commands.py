@@ -25,6 +25,8 @@ PRIVATE_COMMANDS = {
     "agreements": N_("Agreements you are a party to"),
     "terms": N_("The signing terms: what counts as your signature"),
     "archive": N_("Archive addresses of the chats you administer"),
+    "unsubscribe": N_("Stop the emails"),
+    "subscribe": N_("Get the emails again"),
     "help": N_("How to record an agreement"),
 }
 GROUP_COMMANDS = {

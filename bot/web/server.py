@@ -21,6 +21,7 @@ from bot.config import DEFAULT_WEB_PORT, Settings
 from bot.core.signed_links import LinkSigner, link_key
 from bot.mail.letters import Letters
 from bot.mail.outbox import MailWaker
+from bot.mail.unsubscribe_links import UnsubscribeLinks
 from bot.paths import STATIC_DIR
 from bot.telegram.membership import Membership
 from bot.web.access import Access
@@ -28,6 +29,7 @@ from bot.web.api_answers import json_errors
 from bot.web.app_api import AppApi
 from bot.web.app_page import AppPage
 from bot.web.invite_api import InviteApi, invitation_service
+from bot.web.mail_settings_api import MailSettingsApi
 from bot.web.pack_api import PackApi
 from bot.web.pages import PageRenderer
 from bot.web.record_pages import RecordPages
@@ -35,6 +37,7 @@ from bot.web.security import security_headers
 from bot.web.sign_in import SignIn
 from bot.web.terms_page import TermsPage
 from bot.web.throttle import Throttle
+from bot.web.unsubscribe_page import UnsubscribePage
 from bot.web.verify_page import VerifyPage
 
 logger = logging.getLogger(__name__)
@@ -56,12 +59,14 @@ class WebSite:
         bot: Bot,
         membership: Membership,
         clock: Callable[[], datetime],
+        *,
         letters: Letters,
         mail_waker: MailWaker,
+        unsubscribe: UnsubscribeLinks,
     ) -> None:
         """``membership`` is the dispatcher's own, so a member change the bot learns of
-        reaches the Mini App at once; ``letters`` and ``mail_waker`` write and send what the
-        pages queue (invitations)."""
+        reaches the Mini App at once. ``letters`` and ``mail_waker`` write and send what the
+        pages queue: invitations, and the records an address missed when it subscribes again."""
         self._settings = settings
         renderer = PageRenderer()
         lookups = Throttle(LOOKUPS_PER_MINUTE)
@@ -102,6 +107,12 @@ class WebSite:
         )
         self._verify = VerifyPage(settings, session_factory, renderer, Throttle(CHECKS_PER_MINUTE))
         self._terms = TermsPage(renderer)
+        self._unsubscribe = UnsubscribePage(
+            session_factory, renderer, unsubscribe, letters, mail_waker, clock
+        )
+        self._mail_settings = MailSettingsApi(
+            session_factory, self._app_api.user, letters, mail_waker, clock
+        )
 
     def install(self, app: web.Application) -> None:
         """Add the pages to ``app`` (the webhook's server, or the site's own)."""
@@ -115,6 +126,8 @@ class WebSite:
         self._app_api.register(app)
         self._packs.register(app)
         self._invites.register(app)
+        self._unsubscribe.register(app)
+        self._mail_settings.register(app)
 
     @contextlib.asynccontextmanager
     async def serving(self) -> AsyncIterator[None]:

@@ -372,6 +372,55 @@
     });
   }
 
+  // -- the email switch --------------------------------------------------------------------
+
+  var mailSubscribed = null; // what the server said last
+
+  function showMail(state) {
+    mailSubscribed = state.subscribed;
+    var button = byId("mail-button");
+    byId("mail").hidden = false;
+    if (!state.address) {
+      byId("mail-state").textContent = say("mail_none");
+      button.hidden = true;
+      return;
+    }
+    byId("mail-state").textContent = say(state.subscribed ? "mail_on" : "mail_off", { address: state.address });
+    button.textContent = say(state.subscribed ? "mail_stop" : "mail_start");
+    button.hidden = false;
+  }
+
+  function loadMail() {
+    api("/api/mail").then(showMail, function (failure) {
+      if (isFatal(failure)) stop(failure);
+    });
+  }
+
+  function watchMail() {
+    var button = byId("mail-button");
+    var note = byId("mail-note");
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      note.className = "pack-note muted";
+      note.textContent = "";
+      api("/api/mail", { subscribed: !mailSubscribed })
+        .then(
+          function (state) {
+            showMail(state);
+            if (state.released) note.textContent = say("mail_released");
+          },
+          function (failure) {
+            if (isFatal(failure)) return stop(failure);
+            note.className = "pack-note bad";
+            note.textContent = failureText(failure);
+          }
+        )
+        .then(function () {
+          button.disabled = false;
+        });
+    });
+  }
+
   // -- one agreement ----------------------------------------------------------------------
 
   function showList() {
@@ -432,8 +481,10 @@
     byId("back").addEventListener("click", showList);
     byId("list-view").hidden = false;
     watchFilters();
+    watchMail();
     loadChats();
     loadList(false);
+    loadMail();
   }
 
   start();

@@ -30,6 +30,8 @@ async def test_start_registers_menus_and_polls_for_what_it_handles(harness: Harn
             "verify",
             "agreements",
             "archive",
+            "unsubscribe",
+            "subscribe",
             "help",
         ]
         assert list(menus[("all_group_chats", language)]) == [
@@ -40,6 +42,7 @@ async def test_start_registers_menus_and_polls_for_what_it_handles(harness: Harn
             "archive",
             "help",
         ]
+    assert menus[("all_private_chats", "ru")]["unsubscribe"] == "Больше не присылать письма"
     assert menus[("all_group_chats", "ru")]["agree"] == (
         "Ответьте на сообщение, чтобы зафиксировать договорённость"
     )

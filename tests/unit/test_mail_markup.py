@@ -67,6 +67,9 @@ def agreement_variants() -> list[dict[str, Any]]:
             media=MediaView("photo", "photo-1-7.jpg", None, None, None, False, "too big", False),
         ),
         agreement_context(message_link="tg://privatepost?channel=1&post=2"),
+        # The footer's own unsubscribe link (WEB_BASE_URL set), and without one.
+        agreement_context(unsubscribe_url="https://agreements.example/u/SealedToken_0-9"),
+        agreement_context(unsubscribe_url=None),
     ]
 
 
@@ -78,6 +81,7 @@ def amendment_variants() -> list[dict[str, Any]]:
             timestamp=STAMP,
             previous_label="7.1",
             topic="Delivery",
+            unsubscribe_url="mailto:unsubscribe@agreements.example?subject=unsubscribe%20Tok",
         ),
     ]
 

@@ -28,6 +28,7 @@ from bot.evidence.stamps import StampWaker
 from bot.mail.letters import Letters
 from bot.mail.outbox import MailWaker
 from bot.registration.service import RegistrationService
+from bot.registration.subscription import SubscriptionService
 from bot.registration.terms_acceptance import TermsService
 
 
@@ -54,6 +55,7 @@ class ServicesMiddleware(BaseMiddleware):
                 session, *common, code_key=code_key
             ),
             "archives": lambda session: ArchiveService(session, *common, code_key=code_key),
+            "subscriptions": lambda session: SubscriptionService(session, *common),
             "edits": lambda session: EditService(session, *common, edit_coalesce),
             "amendments": lambda session: AmendmentService(session, *common, stamper=stamper),
             "listing": lambda session: ListingService(session, *common),

@@ -12,6 +12,7 @@ from bot.telegram.routers import (
     listing,
     registration,
     start,
+    subscription,
     terms,
     unknown_callbacks,
 )
@@ -25,6 +26,7 @@ def build_router(*, reactions: bool) -> Router:
         archive.build_router(),  # before start: its /start link opens the private chat
         start.build_router(),
         registration.build_router(),
+        subscription.build_router(),
         agreements.build_router(),
         edits.build_router(),
         listing.build_router(),

@@ -38,6 +38,8 @@ class AcceptVersion(CallbackData, prefix="accept"):
 class AcceptTerms(CallbackData, prefix="terms"):
     version: Annotated[int, Field(ge=1, le=1000)]
     language: Literal["ru", "en"]  # of the text shown above the button
+
+
 # A group's id: negative, and within the 52 bits Telegram's ids use.
 GroupId = Annotated[int, Field(ge=-(2**53), le=-1)]
 

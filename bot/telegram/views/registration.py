@@ -101,6 +101,12 @@ def help_text(reaction: str | None, *, private: bool) -> str:
             "your signature."
         )
     )
+    parts.append(
+        _(
+            "• <code>/unsubscribe</code> stops my emails; <code>/subscribe</code> starts "
+            "them again."
+        )
+    )
     return "\n".join(parts)
 
 
@@ -119,6 +125,8 @@ def email_status(status: EmailStatus, zone: ZoneInfo) -> str:
                 address=hd.quote(status.verified_address)
             )
         )
+        if status.unsubscribed:
+            lines.append(_("Emails to it are stopped; send /subscribe to get them again."))
     else:
         lines.append(_("You have no verified email yet."))
     if status.pending_address and status.pending_expires_at:
@@ -180,6 +188,11 @@ def verification(result: VerificationResult) -> str:
             ).format(count=result.released)
         if result.terms is not None:
             text += "\n" + accepted(result.terms)
+        if result.unsubscribed:
+            text += "\n" + _(
+                "This address unsubscribed from my emails, so nothing goes there until you "
+                "send /subscribe."
+            )
         return text
     if outcome is Verification.NO_PENDING:
         return _(
