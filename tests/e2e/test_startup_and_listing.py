@@ -29,6 +29,7 @@ async def test_start_registers_menus_and_polls_for_what_it_handles(harness: Harn
             "email",
             "verify",
             "agreements",
+            "terms",
             "archive",
             "unsubscribe",
             "subscribe",
@@ -39,6 +40,7 @@ async def test_start_registers_menus_and_polls_for_what_it_handles(harness: Harn
             "agreements",
             "history",
             "email",
+            "terms",
             "archive",
             "help",
         ]
