@@ -38,6 +38,7 @@ TABLES = {
     "chain_entries",
     "email_parties",
     "refused_addresses",
+    "email_confirmations",
 }
 
 
