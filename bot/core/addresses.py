@@ -24,3 +24,10 @@ def normalize_address(raw: str) -> str:
         local_part = raw.strip().rpartition("@")[0]
         raise InvalidAddress(non_ascii=bool(local_part) and not local_part.isascii()) from None
     return (checked.ascii_email or checked.normalized).lower()
+
+
+def masked_address(address: str) -> str:
+    """``client@example.com`` -> ``c…@example.com``: how chats and pages name an invited
+    address, enough to tell two apart and no more."""
+    local, at, domain = address.rpartition("@")
+    return f"{local[:1]}…@{domain}" if at else address[:1] + "…"

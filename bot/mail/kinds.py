@@ -8,6 +8,10 @@ EDIT_ALERT = "edit_alert"
 DELETION = "deletion"
 AMENDMENT = "amendment"
 VERIFICATION_CODE = "verification_code"
+# The mail that invites an address to an agreement (sent by the invitations' queue); a
+# confirmed address's later mails thread under it.
+INVITATION = "invitation"
+EMAIL_CONFIRMATION = "email_confirmation"
 
 
 def agreement_topic(agreement_id: int) -> str:
@@ -24,6 +28,10 @@ def deletion_topic(agreement_id: int) -> str:
 
 def amendment_topic(amendment_id: int) -> str:
     return f"amendment:{amendment_id}"
+
+
+def confirmation_topic(confirmation_id: int) -> str:
+    return f"email-confirmation:{confirmation_id}"
 
 
 def verification_topic(verification_id: int) -> str:

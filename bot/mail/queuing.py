@@ -1,5 +1,6 @@
 """The step every mail about an agreement goes through: who gets it (the parties with a
-verified address, each in their own thread), then its rows added to the outbox.
+verified address, and the addresses that confirmed it by email, each in their own thread),
+then its rows added to the outbox.
 
 The queues (deliveries, alerts, amendments, deletions) decide what to write and whom to
 leave out; who can be mailed at all, and how, is decided here.
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.directory import verified_addresses
 from bot.db.models import Agreement, Mail, MailStatus, User
 from bot.mail import kinds
+from bot.mail.email_parties import confirmed_by_email
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +42,29 @@ class Recipient:
 async def recipients_of(session: AsyncSession, agreement: Agreement) -> list[Recipient]:
     """The agreement's parties with a verified address, each with their agreement email's
     Message-ID to reply to (the agreement's own mails start the threads: they go through
-    ``parties_to_mail`` with no threads). Needs its parties with their users loaded."""
+    ``parties_to_mail`` with no threads), then the addresses that confirmed it by email,
+    under their invitations. Needs its parties with their users loaded."""
     addresses = await addresses_of_parties(session, [agreement])
     threads = await agreement_threads(session, agreement.id)
-    return parties_to_mail(agreement, addresses, threads)
+    parties = parties_to_mail(agreement, addresses, threads)
+    invited = await confirmed_by_email(session, agreement.id, {r.address for r in parties})
+    return parties + [
+        Recipient(None, party.address, party.thread, party.language) for party in invited
+    ]
+
+
+async def not_yet_mailed(
+    session: AsyncSession, topic: str, recipients: Sequence[Recipient]
+) -> list[Recipient]:
+    """Those of ``recipients`` with no mail of ``topic`` yet: a user by their id, an
+    address with no user behind it by the address (one mail per topic each)."""
+    mailed = {
+        (user_id, None if user_id is not None else address)
+        for user_id, address in await session.execute(
+            select(Mail.user_id, Mail.to_address).where(Mail.topic == topic)
+        )
+    }
+    return [r for r in recipients if (r.user_id, None if r.user else r.address) not in mailed]
 
 
 async def addresses_of_parties(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from aiogram import Bot
@@ -16,12 +17,18 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import DEFAULT_WEB_PORT, Settings
+from bot.confirmations.notices import ChatNotices
+from bot.core.signed_links import LinkSigner, link_key
+from bot.evidence.stamps import StampWaker
+from bot.mail.letters import Letters
+from bot.mail.outbox import MailWaker
 from bot.paths import STATIC_DIR
 from bot.telegram.membership import Membership
 from bot.web.access import Access
 from bot.web.api_answers import json_errors
 from bot.web.app_api import AppApi
 from bot.web.app_page import AppPage
+from bot.web.invitation_pages import InvitationPages
 from bot.web.pack_api import PackApi
 from bot.web.pages import PageRenderer
 from bot.web.record_pages import RecordPages
@@ -39,6 +46,20 @@ LOOKUPS_PER_MINUTE = 60
 CHECKS_PER_MINUTE = 10
 # Mini App API calls a minute from one signed-in user: a person browsing makes a few.
 APP_CALLS_PER_MINUTE = 120
+# Invitation pages and presses a minute from one client: a person opens one or two; the
+# tokens are unguessable, and walking them must stay so.
+INVITATION_PAGES_PER_MINUTE = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Acting:
+    """What the pages that act (the invitation's buttons) act with: the mail queue, the
+    stamper and the chat, as the bot's handlers have them."""
+
+    letters: Letters
+    mail_waker: MailWaker
+    notices: ChatNotices
+    stamper: StampWaker | None = None
 
 
 class WebSite:
@@ -49,6 +70,7 @@ class WebSite:
         bot: Bot,
         membership: Membership,
         clock: Callable[[], datetime],
+        acting: Acting,
     ) -> None:
         """``membership`` is the dispatcher's own, so a member change the bot learns of
         reaches the Mini App at once."""
@@ -69,6 +91,18 @@ class WebSite:
         )
         self._packs = PackApi(session_factory, self._app_api.user, access, settings.zone)
         self._verify = VerifyPage(settings, session_factory, renderer, Throttle(CHECKS_PER_MINUTE))
+        self._invitations = InvitationPages(
+            session_factory,
+            renderer,
+            Throttle(INVITATION_PAGES_PER_MINUTE),
+            LinkSigner(link_key(settings.bot_token.get_secret_value())),
+            settings.zone,
+            clock,
+            letters=acting.letters,
+            mail_waker=acting.mail_waker,
+            notices=acting.notices,
+            stamper=acting.stamper,
+        )
 
     def install(self, app: web.Application) -> None:
         """Add the pages to ``app`` (the webhook's server, or the site's own)."""
@@ -80,6 +114,7 @@ class WebSite:
         self._app_page.register(app)
         self._app_api.register(app)
         self._packs.register(app)
+        self._invitations.register(app)
 
     @contextlib.asynccontextmanager
     async def serving(self) -> AsyncIterator[None]:
