@@ -10,9 +10,16 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser
 
-from tests.support.browser import PHONE, WIDE, open_page, screenshot
+from tests.support.browser import PHONE, WIDE, open_page, screenshot, show_html
 from tests.support.invitations import CLIENT, invited_client
-from tests.support.mails import header_digest, is_agreement, is_edit_alert, record_bytes, record_of
+from tests.support.mails import (
+    header_digest,
+    html_of,
+    is_agreement,
+    is_edit_alert,
+    record_bytes,
+    record_of,
+)
 from tests.support.site import Site
 from tests.support.verify_command import says, verify
 
@@ -71,6 +78,12 @@ async def test_a_client_confirms_in_the_browser_and_gets_the_next_edit(
     assert ben.message["In-Reply-To"] == ben_agreement.message["Message-ID"]
     assert str(client.message["Subject"]).startswith("Подтверждено по почте")  # ru
     assert str(ann.message["Subject"]).startswith("Confirmed by email: Agreement #1")
+    for mail, language in ((client, "ru"), (ann, "en")):
+        assert CLIENT not in html_of(mail.message)  # masked; the attached record holds it
+        for width in (PHONE, WIDE):
+            shown = await show_html(browser, html_of(mail.message), width=width)
+            await screenshot(shown, f"mail-email-confirmation-{language}-{width}")
+            await shown.context.close()
 
     code, report = await verify("--chain", str(story.group.id), capsys=capsys)
     assert code == 0, report
