@@ -4,7 +4,6 @@ Both pages in Russian and English, on a phone and wide."""
 
 from __future__ import annotations
 
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -16,16 +15,13 @@ from tests.support.mails import (
     header_digest,
     html_of,
     is_agreement,
+    is_confirmation,
     is_edit_alert,
     record_bytes,
     record_of,
 )
 from tests.support.site import Site
 from tests.support.verify_command import says, verify
-
-
-def is_confirmation(message: EmailMessage) -> bool:
-    return str(message["Subject"]).startswith(("Confirmed by email:", "Подтверждено по почте:"))
 
 
 async def test_a_client_confirms_in_the_browser_and_gets_the_next_edit(

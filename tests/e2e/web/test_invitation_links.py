@@ -12,13 +12,19 @@ from sqlalchemy import func, select
 
 from bot.db.models import EmailConfirmation, EmailParty, RefusedAddress
 from bot.evidence.chain import chat_chain, check_chain
+from bot.telegram.formatting import entities_to_html
+from bot.verify.commands import verify_content
+from tests.botapi import BotAPIServer
 from tests.support.invitations import CLIENT, SIGNER, invited_client, link
-from tests.support.mails import is_edit_alert
-from tests.support.site import Site
+from tests.support.mailbox import Mailbox
+from tests.support.mails import is_confirmation, is_edit_alert
+from tests.support.site import Site, serving
 from tests.support.stored import database_contents, session_on
+from tests.support.tsa import LocalTsa
 from tests.support.verify_command import says, verify
 
 CONFIRMED = "Подтверждено. Спасибо."  # the invitation speaks its adder's... here Russian
+STAMP = "application/timestamp-reply"
 DIGEST = re.compile(r'name="digest" value="([0-9a-f]{64})"')
 
 
@@ -192,3 +198,28 @@ async def test_two_presses_at_once_record_one_confirmation(
     code, report = await verify("--chain", str(story.group.id), capsys=capsys)
     assert code == 0, report
     assert says(report, "VALID", "chain")
+
+
+async def test_with_a_timestamp_authority_the_confirmation_is_stamped_and_verifies(
+    api: BotAPIServer,
+    mailbox: Mailbox,
+    database_url: str,
+    tsa: LocalTsa,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    async with serving(api, mailbox, database_url, tsa_url=tsa.url) as stamped:
+        story = await invited_client(stamped, database_url)
+        async with stamped.http.post(story.invited.confirm, data={"digest": story.digest}):
+            pass
+        [mail] = await mailbox.wait_for(to=CLIENT, where=is_confirmation)
+    tokens = [p for p in mail.message.iter_attachments() if p.get_content_type() == STAMP]
+    assert [p.get_filename() for p in tokens] == [f"email-confirmation-{story.group.id}-1-1.tsr"]
+    assert tsa.requests == 2  # the agreement, then the confirmation
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("TSA_CA_FILE", str(tsa.ca_certificate_path))
+    assert await verify_content(mail.raw, entities_html=entities_to_html) == 0
+    report = capsys.readouterr().out
+    assert report.startswith("VALID"), report
+    assert "whose certificate TSA_CA_FILE trusts" in report
