@@ -12,7 +12,8 @@ part creates and drops a database there. Logs of every process go to --logs (a n
 folder under /tmp by default); with BENCH_PY_SPY=/path/to/py-spy each bot process is
 profiled next to its log, and BENCH_BOT_MODULE runs a wrapper module in its place.
 Parts: ingest (with the empty-handler ceiling and peak RSS), latency, outbox, edits,
-storage.
+storage (with the verify page's check of a 7 MB mail), mini_app (the list with a million
+agreements).
 Other processes' CPU is measured during each part and shown: numbers taken on a busy
 machine are low.
 """
@@ -36,12 +37,13 @@ from bench.edits import ROUNDS, edit_lookup
 from bench.ingest import CEILING, ingest
 from bench.latency import latency
 from bench.load import ForeignLoad, until_quiet
+from bench.mini_app_list import mini_app_list
 from bench.outbox import outbox
 from bench.processes import PROJECT_ROOT
 from bench.report import derive, table
 from bench.storage import storage
 
-PARTS = ("ingest", "latency", "outbox", "edits", "storage")
+PARTS = ("ingest", "latency", "outbox", "edits", "storage", "mini_app")
 INGEST_ROUNDS = 2
 
 
@@ -137,6 +139,16 @@ class Runner:
     async def storage(self, folder: Path) -> None:
         run = await storage(self.database, self.sizes.file_agreements, folder)
         self.results |= {"storage_mb": run.per_agreement_mb, "storage_rows_mb": run.in_rows_mb}
+        self.results |= {"verify_ms": run.verify_ms, "verify_max_ms": run.verify_max_ms}
+
+    async def mini_app(self, folder: Path) -> None:
+        times = await mini_app_list(self.database, folder)
+        worst, p99 = times.worst_p99()
+        (folder / "cases.txt").write_text(
+            "".join(f"{name}: p99 {times.p99(name):.1f} ms\n" for name in times.by_case)
+            + f"worst: {worst}\n"
+        )
+        self.results |= {"mini_app_p99": p99}
 
     async def run(self, parts: list[str]) -> dict[str, float]:
         started = time.monotonic()
@@ -145,7 +157,8 @@ class Runner:
             "latency": ["latency_p50", "latency_p99"],
             "outbox": ["outbox_rate"],
             "edits": ["edit_small", "edit_large", "mark_small", "mark_large"],
-            "storage": ["storage_mb", "storage_rows_mb"],
+            "storage": ["storage_mb", "storage_rows_mb", "verify_ms"],
+            "mini_app": ["mini_app_p99"],
         }
         for name in parts:
             await self.part(name, keys[name], getattr(self, name))

@@ -56,6 +56,20 @@ def rows(small: str, large: str, rate: float) -> list[Row]:
             lambda v: v <= STORAGE_TARGET_MB,
         ),
         Row("  of which in rows' text and blob columns (MB)", "storage_rows_mb", "{:.2f}"),
+        Row(
+            "Verify page, one such mail (7 MB), median of 5 (ms)",
+            "verify_ms",
+            "{:.0f}",
+            "<= 1000 ms",
+            lambda v: v <= 1000,
+        ),
+        Row(
+            "Mini App list, 1M agreements, worst case p99 (ms)",
+            "mini_app_p99",
+            "{:.1f}",
+            "<= 50 ms",
+            lambda v: v <= 50,
+        ),
         Row("Peak RSS (VmHWM), bot during ingest (MiB)", "rss_bot"),
         Row("Peak RSS (VmHWM), ceiling during ingest (MiB)", "rss_ceiling"),
         Row(

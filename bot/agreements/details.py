@@ -14,9 +14,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.agreements.chain_standing import ChainPlace, ChainVerdicts, chain_places
 from bot.agreements.history import History, agreement_history
 from bot.agreements.overview import OverviewItem, is_awaiting, state_of
-from bot.agreements.record_status import ChainPlace, StampInfo, chain_places, stamp_info
+from bot.agreements.record_status import StampInfo, stamp_info
 from bot.agreements.views import load_views
 from bot.core.labels import label
 from bot.core.people import full_name
@@ -70,7 +71,10 @@ class AgreementDetails:
 
 
 async def agreement_details(
-    session: AsyncSession, agreement_id: int, tsa_roots: list[bytes] | None
+    session: AsyncSession,
+    agreement_id: int,
+    tsa_roots: list[bytes] | None,
+    verdicts: ChainVerdicts | None = None,
 ) -> AgreementDetails | None:
     agreement = await session.scalar(
         with_parties(select(Agreement)).where(Agreement.id == agreement_id)
@@ -98,7 +102,7 @@ async def agreement_details(
             )
             for p in agreement.parties
         ],
-        records=await _records(session, agreement, tsa_roots),
+        records=await _records(session, agreement, tsa_roots, verdicts),
         deleted_at=deletion.deleted_at if deletion else None,
     )
 
@@ -122,7 +126,10 @@ async def _acceptances(
 
 
 async def _records(
-    session: AsyncSession, agreement: Agreement, tsa_roots: list[bytes] | None
+    session: AsyncSession,
+    agreement: Agreement,
+    tsa_roots: list[bytes] | None,
+    verdicts: ChainVerdicts | None,
 ) -> list[RecordEvidence]:
     amendments = list(
         await session.scalars(
@@ -138,7 +145,7 @@ async def _records(
         (label(agreement.number, a.number), True, a.digest, a.created_at, a.record)
         for a in amendments
     ]
-    places = await chain_places(session, agreement.chat_id, [s[2] for s in sealed])
+    places = await chain_places(session, agreement.chat_id, [s[2] for s in sealed], verdicts)
     return [
         RecordEvidence(
             name,

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.agreements.chain_standing import ChainPlace, ChainVerdicts, chain_places
 from bot.core.addresses import masked_address
 from bot.core.diff import Diff, word_diff
 from bot.core.labels import label
@@ -27,7 +28,6 @@ from bot.db.models import (
     MessageVersion,
     Timestamp,
 )
-from bot.evidence.chain import chat_chain, check_chain
 from bot.evidence.tsa_client import read_timestamp
 from bot.mail.parts import record_filename
 
@@ -54,13 +54,6 @@ class ConfirmationView:
     confirmed_label: str  # the record it confirmed: "3", or "3.1"
     digest: str  # the confirmation's own record
     position: int | None  # its place in the chat's chain
-
-
-@dataclass(frozen=True, slots=True)
-class ChainPlace:
-    position: int | None  # None: the record has no place (the chain is then broken)
-    length: int
-    holds: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +93,10 @@ class RecordStatus:
 
 
 async def record_status(
-    session: AsyncSession, digest: str, tsa_roots: list[bytes] | None = None
+    session: AsyncSession,
+    digest: str,
+    tsa_roots: list[bytes] | None = None,
+    verdicts: ChainVerdicts | None = None,
 ) -> RecordStatus | None:
     """The agreement or amendment sealed as ``digest``, or None."""
     amendment = await session.scalar(select(Amendment).where(Amendment.digest == digest))
@@ -162,15 +158,18 @@ async def record_status(
         replaced=_replaced(agreement, amendments, amendment),
         replaced_by=replaced_by,
         amendments=[LinkedRecord(label(agreement.number, a.number), a.digest) for a in amendments],
-        chain=(await chain_places(session, agreement.chat_id, [digest]))[digest],
+        chain=(await chain_places(session, agreement.chat_id, [digest], verdicts))[digest],
         stamp=await stamp_info(session, digest, record, tsa_roots),
         record=record,
-        confirmations=await _confirmations(session, agreement, amendments),
+        confirmations=await _confirmations(session, agreement, amendments, verdicts),
     )
 
 
 async def _confirmations(
-    session: AsyncSession, agreement: Agreement, amendments: list[Amendment]
+    session: AsyncSession,
+    agreement: Agreement,
+    amendments: list[Amendment],
+    verdicts: ChainVerdicts | None,
 ) -> list[ConfirmationView]:
     confirmations = list(
         await session.scalars(
@@ -184,7 +183,8 @@ async def _confirmations(
     labels = {agreement.digest: label(agreement.number)} | {
         a.digest: label(agreement.number, a.number) for a in amendments
     }
-    places = await chain_places(session, agreement.chat_id, [c.digest for c in confirmations])
+    digests = [c.digest for c in confirmations]
+    places = await chain_places(session, agreement.chat_id, digests, verdicts)
     return [
         ConfirmationView(
             masked_address(c.address),
@@ -225,17 +225,6 @@ def _replaced(
         return LinkedRecord(label(agreement.number), agreement.digest)
     before = amendments[amendment.number - 2]
     return LinkedRecord(label(agreement.number, before.number), before.digest)
-
-
-async def chain_places(
-    session: AsyncSession, chat_id: int, digests: list[str]
-) -> dict[str, ChainPlace]:
-    """Each record's place, and whether the whole chat's chain holds: every link names the
-    one before and hashes to its digest (what ``verify --chain`` checks)."""
-    links = await chat_chain(session, chat_id)
-    holds = not check_chain(links)
-    positions = {link.digest: link.position for link in links}
-    return {digest: ChainPlace(positions.get(digest), len(links), holds) for digest in digests}
 
 
 async def stamp_info(

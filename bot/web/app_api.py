@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.agreements.chain_standing import ChainVerdicts
 from bot.agreements.details import agreement_details
 from bot.agreements.overview import overview_page
 from bot.agreements.page_query import PAGE_SIZE, SEARCH_MAX_LENGTH, OverviewQuery, State
@@ -37,6 +38,7 @@ class AppApi:
         throttle: Throttle,
         zone: ZoneInfo,
         tsa_roots: list[bytes] | None,
+        verdicts: ChainVerdicts,
     ) -> None:
         self._session_factory = session_factory
         self._sign_in = sign_in
@@ -44,6 +46,7 @@ class AppApi:
         self._throttle = throttle
         self._zone = zone
         self._tsa_roots = tsa_roots
+        self._verdicts = verdicts
 
     def register(self, app: web.Application) -> None:
         app.router.add_get("/api/agreements", self.agreements)
@@ -82,7 +85,9 @@ class AppApi:
                 session, agreement_id, user.id
             ):
                 raise ApiError(404, "not_found", "no such agreement among yours")
-            details = await agreement_details(session, agreement_id, self._tsa_roots)
+            details = await agreement_details(
+                session, agreement_id, self._tsa_roots, self._verdicts
+            )
         if details is None:  # gone between the two reads: it can't be, records stay
             raise ApiError(404, "not_found", "no such agreement among yours")
         return answer(details_json(details, self._zone))

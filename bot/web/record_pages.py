@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.agreements.chain_standing import ChainVerdicts
 from bot.agreements.record_status import RecordStatus, confirmed_record, record_status
 from bot.core.timefmt import format_both
 from bot.evidence.tsa_client import REPLY_TYPE as STAMP_TYPE
@@ -26,12 +27,14 @@ class RecordPages:
         throttle: Throttle,
         zone: ZoneInfo,
         tsa_roots: list[bytes] | None,
+        verdicts: ChainVerdicts,
     ) -> None:
         self._session_factory = session_factory
         self._renderer = renderer
         self._throttle = throttle
         self._zone = zone
         self._tsa_roots = tsa_roots
+        self._verdicts = verdicts
 
     def register(self, app: web.Application) -> None:
         app.router.add_get(f"/r/{DIGEST}", self.page)
@@ -74,7 +77,9 @@ class RecordPages:
     async def _status(self, request: web.Request) -> RecordStatus | None:
         self._throttle.check(request)  # digests are unguessable; walking them must stay so
         async with self._session_factory() as session:
-            return await record_status(session, request.match_info["digest"], self._tsa_roots)
+            return await record_status(
+                session, request.match_info["digest"], self._tsa_roots, self._verdicts
+            )
 
 
 def _download(content: bytes, content_type: str, file_name: str) -> web.Response:

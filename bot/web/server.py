@@ -16,6 +16,7 @@ from aiogram import Bot
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.agreements.chain_standing import ChainVerdicts
 from bot.config import DEFAULT_WEB_PORT, Settings
 from bot.confirmations.notices import ChatNotices
 from bot.core.signed_links import LinkSigner, link_key
@@ -78,7 +79,10 @@ class WebSite:
         renderer = PageRenderer()
         lookups = Throttle(LOOKUPS_PER_MINUTE)
         roots = settings.trusted_roots()
-        self._records = RecordPages(session_factory, renderer, lookups, settings.zone, roots)
+        verdicts = ChainVerdicts()  # the record page's and the Mini App's, one walk for both
+        self._records = RecordPages(
+            session_factory, renderer, lookups, settings.zone, roots, verdicts
+        )
         self._app_page = AppPage(renderer, str(settings.web_app_script_url))
         access = Access(bot, membership)
         self._app_api = AppApi(
@@ -88,8 +92,18 @@ class WebSite:
             Throttle(APP_CALLS_PER_MINUTE),
             settings.zone,
             roots,
+            verdicts,
         )
-        self._packs = PackApi(session_factory, self._app_api.user, access, settings.zone)
+        assert settings.web_base is not None  # the pages are served only when it is set
+        self._packs = PackApi(
+            session_factory,
+            self._app_api.user,
+            access,
+            settings.zone,
+            LinkSigner(link_key(settings.bot_token.get_secret_value())),
+            settings.web_base,
+            clock,
+        )
         self._verify = VerifyPage(settings, session_factory, renderer, Throttle(CHECKS_PER_MINUTE))
         self._invitations = InvitationPages(
             session_factory,

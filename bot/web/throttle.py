@@ -49,15 +49,25 @@ class Throttle:
 
 
 def client_address(request: web.Request) -> str:
-    """The peer's address; behind a reverse proxy on the same machine (a loopback peer),
-    the address the proxy puts last in X-Forwarded-For."""
+    """Whom the per-client limits count a request as: the peer's address (behind a reverse
+    proxy on the same machine, a loopback peer, the address the proxy puts last in
+    X-Forwarded-For), or for IPv6 its /64: one subscriber is given a whole /64, and would
+    otherwise have a fresh limit for every address in it."""
     peer = request.remote or ""
     # The last line: a proxy that appends a header line of its own (rather than extending
     # the client's) still names the client last.
     forwarded = request.headers.getall("X-Forwarded-For", [])
     if forwarded and _is_loopback(peer):
-        return forwarded[-1].rsplit(",", 1)[-1].strip()
-    return peer
+        peer = forwarded[-1].rsplit(",", 1)[-1].strip()
+    try:
+        address = ipaddress.ip_address(peer)
+    except ValueError:
+        return peer
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
 
 
 def _is_loopback(address: str) -> bool:

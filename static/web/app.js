@@ -72,8 +72,9 @@
     this.code = code;
   }
 
-  function api(path) {
+  function api(path, method) {
     return fetch(path, {
+      method: method || "GET",
       headers: { Authorization: "tma " + webApp.initData },
       cache: "no-store",
       credentials: "omit",
@@ -142,48 +143,72 @@
     return match ? match[1] : "evidence.zip";
   }
 
-  // A link can't carry the Authorization header, so the pack is fetched with it and saved
-  // from a blob: URL (an <a download> click), which Telegram's webview hands to its saver.
+  // Telegram (Bot API 8.0) saves a file from a URL it fetches itself; such a fetch carries
+  // no initData, so the server hands out a short-lived signed link for it.
+  function telegramSaves() {
+    return (
+      typeof webApp.downloadFile === "function" &&
+      typeof webApp.isVersionAtLeast === "function" &&
+      webApp.isVersionAtLeast("8.0")
+    );
+  }
+
+  function saveThroughTelegram(path, note) {
+    return api(path + "-link", "POST").then(function (link) {
+      return new Promise(function (resolve) {
+        webApp.downloadFile({ url: link.url, file_name: link.file_name }, function (accepted) {
+          note.textContent = say(accepted ? "pack_handed" : "pack_declined");
+          resolve();
+        });
+      });
+    });
+  }
+
+  // Elsewhere a link can't carry the Authorization header, so the pack is fetched with it
+  // and saved from a blob: URL (an <a download> click).
+  function saveFromBlob(path, note) {
+    return fetch(path, {
+      headers: { Authorization: "tma " + webApp.initData },
+      cache: "no-store",
+      credentials: "omit",
+    }).then(
+      function (response) {
+        if (!response.ok) {
+          return response.json().then(
+            function (body) {
+              throw new ApiFailure(response.status, body && body.error);
+            },
+            function () {
+              throw new ApiFailure(response.status, null);
+            }
+          );
+        }
+        return response.blob().then(function (blob) {
+          var url = URL.createObjectURL(blob);
+          var link = el("a");
+          link.href = url;
+          link.download = attachmentName(response);
+          link.hidden = true;
+          document.body.appendChild(link);
+          link.click();
+          link.remove();
+          setTimeout(function () {
+            URL.revokeObjectURL(url);
+          }, 60000);
+          note.textContent = say("pack_saved");
+        });
+      },
+      function () {
+        throw new ApiFailure(0, "offline");
+      }
+    );
+  }
+
   function downloadPack(path, button, note) {
     button.disabled = true;
     note.className = "pack-note muted";
     note.textContent = say("pack_preparing");
-    fetch(path, {
-      headers: { Authorization: "tma " + webApp.initData },
-      cache: "no-store",
-      credentials: "omit",
-    })
-      .then(
-        function (response) {
-          if (!response.ok) {
-            return response.json().then(
-              function (body) {
-                throw new ApiFailure(response.status, body && body.error);
-              },
-              function () {
-                throw new ApiFailure(response.status, null);
-              }
-            );
-          }
-          return response.blob().then(function (blob) {
-            var url = URL.createObjectURL(blob);
-            var link = el("a");
-            link.href = url;
-            link.download = attachmentName(response);
-            link.hidden = true;
-            document.body.appendChild(link);
-            link.click();
-            link.remove();
-            setTimeout(function () {
-              URL.revokeObjectURL(url);
-            }, 60000);
-            note.textContent = say("pack_saved");
-          });
-        },
-        function () {
-          throw new ApiFailure(0, "offline");
-        }
-      )
+    (telegramSaves() ? saveThroughTelegram(path, note) : saveFromBlob(path, note))
       .catch(function (failure) {
         if (isFatal(failure)) return stop(failure);
         note.className = "pack-note bad";

@@ -166,11 +166,14 @@ async def app_download(
         return Download(response.status, await response.read(), dict(response.headers))
 
 
-def app_url(site: Site, person: Person, theme: dict[str, str], *, age: float = 0) -> str:
-    """The address a Telegram client opens: initData and theme in the fragment."""
+def app_url(
+    site: Site, person: Person, theme: dict[str, str], *, age: float = 0, version: str = "8.0"
+) -> str:
+    """The address a Telegram client of ``version`` (Bot API) opens: initData and theme in
+    the fragment."""
     fragment = {
         "tgWebAppData": init_data_for(person, age=age),
-        "tgWebAppVersion": "8.0",
+        "tgWebAppVersion": version,
         "tgWebAppPlatform": "android",
         "tgWebAppThemeParams": json.dumps(theme, separators=(",", ":")),
     }

@@ -23,3 +23,12 @@ def test_behind_a_local_proxy_the_client_is_the_last_address_it_names() -> None:
 
 def test_a_direct_client_is_counted_as_itself_whatever_it_claims() -> None:
     assert client_address(request_from("198.51.100.4", "203.0.113.9")) == "198.51.100.4"
+
+
+def test_ipv6_clients_are_counted_by_their_64() -> None:
+    one = client_address(request_from("2001:db8:1:2::10"))
+    assert one == client_address(request_from("2001:db8:1:2:ffff::1")) == "2001:db8:1:2::/64"
+    assert client_address(request_from("2001:db8:1:3::10")) != one
+    # The same through a local proxy, and an IPv4 client seen over IPv6 as itself.
+    assert client_address(request_from("::1", "2001:db8:1:2::99")) == one
+    assert client_address(request_from("::ffff:198.51.100.4")) == "198.51.100.4"

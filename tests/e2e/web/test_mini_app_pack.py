@@ -5,6 +5,7 @@ else, a forged initData, or a chat over the cap gets."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import io
 import zipfile
@@ -156,3 +157,68 @@ async def test_a_pack_that_would_wait_for_a_slot_is_refused_at_once(
     path = f"/api/agreements/{story.ids['edited']}/pack"
     busy = await asyncio.wait_for(app_download(site, story.ann, path), timeout=10)
     assert busy.status == 503 and busy.json()["error"] == "busy"
+
+
+async def pack_link(site: Site, init_data: str | None, path: str) -> tuple[int, dict]:
+    """POST ``path``-link as the Mini App does for Telegram's own download."""
+    headers = {"Authorization": f"tma {init_data}"} if init_data is not None else {}
+    async with site.http.post(f"{path}-link", headers=headers) as response:
+        return response.status, await response.json()
+
+
+async def fetched(site: Site, url: str) -> tuple[int, bytes]:
+    """What a Telegram client gets for a link: a plain GET, no initData."""
+    async with site.http.get(url) as response:
+        return response.status, await response.read()
+
+
+async def test_a_pack_link_gives_the_same_pack_to_whoever_fetches_it(site: Site) -> None:
+    story = await agreements_in_two_groups(site)
+    path = f"/api/chats/{story.kitchen.id}/pack"
+    status, link = await pack_link(site, init_data_for(story.cat), path)
+    assert status == 200 and link["file_name"] == f"evidence-chat{story.kitchen.id}.zip"
+
+    status, content = await fetched(site, link["url"])
+    direct = await app_download(site, story.cat, path)
+    assert status == 200
+    assert record_hashes(unzipped(content)) == record_hashes(unzipped(direct.content))
+
+
+async def test_a_pack_link_is_given_only_for_what_is_yours_and_cannot_be_changed(
+    site: Site,
+) -> None:
+    story = await agreements_in_two_groups(site)
+    office = f"/api/agreements/{story.ids['office']}/pack"
+    status, body = await pack_link(site, init_data_for(story.ann), office)
+    assert status == 404 and body["error"] == "not_found"
+    status, body = await pack_link(site, _forged(story), office)
+    assert status == 401 and body["error"] == "sign_in_required"
+
+    mine = f"/api/agreements/{story.ids['intact']}/pack"
+    _, link = await pack_link(site, init_data_for(story.ann), mine)
+    token = link["url"].rsplit("/", 1)[1]
+    payload, _, tag = token.partition(".")
+    # Ann's link made to name the office's agreement, or someone else: no pack.
+    office_id = str(story.ids["office"]).encode()
+    for changed in (
+        payload[:-2] + ("AA" if payload[-2:] != "AA" else "BB"),
+        base64.urlsafe_b64encode(
+            base64.urlsafe_b64decode(payload + "==").replace(
+                str(story.ids["intact"]).encode(), office_id, 1
+            )
+        )
+        .rstrip(b"=")
+        .decode(),
+    ):
+        status, _ = await fetched(site, f"{site.base_url}/p/{changed}.{tag}")
+        assert status == 404
+
+
+async def test_an_expired_pack_link_says_so(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    story = await agreements_in_two_groups(site)
+    monkeypatch.setattr(pack_api, "LINK_SECONDS", 0)
+    _, link = await pack_link(
+        site, init_data_for(story.ann), f"/api/agreements/{story.ids['intact']}/pack"
+    )
+    status, _ = await fetched(site, link["url"])
+    assert status == 410

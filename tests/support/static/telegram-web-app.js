@@ -47,7 +47,19 @@
     return Math.sqrt(0.299 * r * r + 0.587 * g * g + 0.114 * b * b) < 120;
   }
 
-  var record = { ready: 0, expand: 0, backButtonVisible: false, events: [] };
+  var record = { ready: 0, expand: 0, backButtonVisible: false, events: [], downloads: [] };
+  var version = hash.tgWebAppVersion || "8.0";
+
+  // "8.0" >= "7.10": compared part by part, as numbers.
+  function isVersionAtLeast(wanted) {
+    var have = version.split(".").map(Number);
+    var want = wanted.split(".").map(Number);
+    for (var i = 0; i < Math.max(have.length, want.length); i++) {
+      var a = have[i] || 0, b = want[i] || 0;
+      if (a !== b) return a > b;
+    }
+    return true;
+  }
   var handlers = {};
   var backHandlers = [];
 
@@ -58,7 +70,14 @@
       initDataUnsafe: initData ? unsafe : {},
       themeParams: themeParams,
       colorScheme: isDark(themeParams.bg_color) ? "dark" : "light",
-      version: hash.tgWebAppVersion || "8.0",
+      version: version,
+      isVersionAtLeast: isVersionAtLeast,
+      // The client asks the user, then fetches the URL itself: recorded, and accepted.
+      downloadFile: function (params, callback) {
+        if (!isVersionAtLeast("8.0")) throw new Error("WebAppMethodUnsupported");
+        record.downloads.push(params);
+        if (callback) callback(true);
+      },
       platform: hash.tgWebAppPlatform || "unknown",
       ready: function () {
         record.ready += 1;
