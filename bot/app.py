@@ -41,6 +41,7 @@ from bot.paths import LOCALES_DIR, TEMPLATES_DIR
 from bot.registration.subscription import VIA_OPERATOR
 from bot.telegram.cards import CardPoster
 from bot.telegram.commands import register_commands
+from bot.telegram.confirmation_notices import TelegramChatNotices
 from bot.telegram.formatting import entities_to_html
 from bot.telegram.gatekeeper import Gatekeeper
 from bot.telegram.i18n import create_i18n
@@ -56,7 +57,7 @@ from bot.telegram.routers import build_router
 from bot.telegram.session import TelegramSession
 from bot.telegram.webhook import serve_webhook
 from bot.telegram.webhook_endpoint import webhook_secret
-from bot.web.server import WebSite
+from bot.web.server import Acting, WebSite
 from mailer import MailRenderer, SmtpConfig, SmtpSender
 
 logger = logging.getLogger(__name__)
@@ -256,6 +257,7 @@ async def run(
             settings, session_factory, letters, worker, journal, cards, stamper, membership
         )
         housekeeping = Housekeeping(session_factory, journal, utc_now)
+        acting = Acting(letters, worker, TelegramChatNotices(bot, create_i18n()), stamper)
         site = (
             WebSite(
                 settings,
@@ -263,9 +265,8 @@ async def run(
                 bot,
                 membership,
                 utc_now,
-                letters=letters,
-                mail_waker=worker,
-                unsubscribe=unsubscribe_links(settings),
+                acting,
+                unsubscribe_links(settings),
             )
             if settings.web_base_url
             else None

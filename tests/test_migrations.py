@@ -43,6 +43,7 @@ TABLES = {
     "archive_setups",
     "archive_codes",
     "unsubscribes",
+    "email_confirmations",
 }
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.agreements.chain_standing import ChainPlace, ChainVerdicts, chain_places
+from bot.core.addresses import masked
 from bot.core.diff import Diff, word_diff
 from bot.core.labels import label
 from bot.core.people import full_name
@@ -22,6 +23,7 @@ from bot.db.loading import with_parties
 from bot.db.models import (
     Agreement,
     Amendment,
+    EmailConfirmation,
     MessageDeletion,
     MessageVersion,
     Timestamp,
@@ -42,6 +44,17 @@ class Standing(enum.StrEnum):
 class LinkedRecord:
     label: str  # "3.1"
     digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmationView:
+    """An invited address confirmed the agreement by email: masked, as pages show it."""
+
+    masked_address: str
+    confirmed_at: datetime
+    confirmed_label: str  # the record it confirmed: "3", or "3.1"
+    digest: str  # the confirmation's own record
+    position: int | None  # its place in the chat's chain
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +97,7 @@ class RecordStatus:
     chain: ChainPlace
     stamp: StampInfo | None  # None: no timestamp was asked for (TSA_URL unset)
     record: bytes
+    confirmations: list[ConfirmationView]  # the agreement's, by email, oldest first
 
 
 async def record_status(
@@ -160,6 +174,48 @@ async def record_status(
         chain=(await chain_places(session, agreement.chat_id, [digest], verdicts))[digest],
         stamp=await stamp_info(session, digest, record, tsa_roots),
         record=record,
+        confirmations=await _confirmations(session, agreement, amendments, verdicts),
+    )
+
+
+async def _confirmations(
+    session: AsyncSession,
+    agreement: Agreement,
+    amendments: list[Amendment],
+    verdicts: ChainVerdicts | None,
+) -> list[ConfirmationView]:
+    confirmations = list(
+        await session.scalars(
+            select(EmailConfirmation)
+            .where(EmailConfirmation.agreement_id == agreement.id)
+            .order_by(EmailConfirmation.id)
+        )
+    )
+    if not confirmations:
+        return []
+    labels = {agreement.digest: label(agreement.number)} | {
+        a.digest: label(agreement.number, a.number) for a in amendments
+    }
+    digests = [c.digest for c in confirmations]
+    places = await chain_places(session, agreement.chat_id, digests, verdicts)
+    return [
+        ConfirmationView(
+            masked(c.address),
+            c.created_at,
+            labels.get(c.confirmed_digest, "?"),
+            c.digest,
+            places[c.digest].position,
+        )
+        for c in confirmations
+    ]
+
+
+async def confirmed_record(session: AsyncSession, digest: str) -> str | None:
+    """The digest of the record an email confirmation sealed as ``digest`` confirmed:
+    its page stands for the confirmation's (whose record, holding the address, is the
+    parties' to keep, not a page's to hand out)."""
+    return await session.scalar(
+        select(EmailConfirmation.confirmed_digest).where(EmailConfirmation.digest == digest)
     )
 
 

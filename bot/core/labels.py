@@ -15,3 +15,9 @@ def record_name(number: int, amendment: int | None = None) -> str:
     """ "agreement #3" or "amendment #3.1": how the chain and verify name a record."""
     kind = "agreement" if amendment is None else "amendment"
     return f"{kind} #{label(number, amendment)}"
+
+
+def confirmation_name(number: int, confirmation_id: int) -> str:
+    """ "email confirmation 12 of agreement #3": how the chain and verify name a
+    confirmation by email (its id tells two of one agreement apart; no address)."""
+    return f"email confirmation {confirmation_id} of agreement #{label(number)}"

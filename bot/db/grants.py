@@ -37,6 +37,7 @@ PRIVILEGES: dict[str, str] = {
     "agreement_files": ADD,
     "message_deletions": ADD,
     "chain_entries": ADD,
+    "email_confirmations": ADD,
     "refused_addresses": ADD,
     # An invitation is confirmed or refused once (the check and the code agree).
     "email_parties": f"{ADD}, UPDATE (confirmed_at, refused_at)",

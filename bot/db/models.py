@@ -441,6 +441,29 @@ class Amendment(Base):
     created_at: Mapped[datetime]
 
 
+class EmailConfirmation(Base):
+    """An invited address confirmed the agreement from its mail (the button on the page
+    behind the invitation's link): a record of its own in the chat's chain. Never changed."""
+
+    __tablename__ = "email_confirmations"
+    __table_args__ = (
+        UniqueConstraint("email_party_id"),  # an invitation is confirmed once
+        Index("ix_email_confirmations_digest", "digest"),  # the record page
+        Index("ix_email_confirmations_agreement_id", "agreement_id"),
+    )
+
+    id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"))
+    email_party_id: Mapped[int] = mapped_column(ForeignKey("email_parties.id"))
+    address: Mapped[str] = mapped_column(String(320))  # normalized, as the invitation's
+    # The record that stood when the button was pressed: the agreement's, or its latest
+    # amendment's.
+    confirmed_digest: Mapped[str] = mapped_column(String(64))
+    record: Mapped[bytes] = mapped_column(LargeBinary)
+    digest: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+
 class ChainEntry(Base):
     """A record's place in its chat's hash chain: the order links were made in, under the
     chat's lock. The key refuses two records at one place; the record names the digest of
@@ -448,9 +471,15 @@ class ChainEntry(Base):
 
     __tablename__ = "chain_entries"
     __table_args__ = (
-        CheckConstraint("(agreement_id IS NULL) <> (amendment_id IS NULL)", name="one_record"),
+        CheckConstraint(
+            "(CASE WHEN agreement_id IS NULL THEN 0 ELSE 1 END"
+            " + CASE WHEN amendment_id IS NULL THEN 0 ELSE 1 END"
+            " + CASE WHEN confirmation_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="one_record",
+        ),
         UniqueConstraint("agreement_id"),
         UniqueConstraint("amendment_id"),
+        UniqueConstraint("confirmation_id"),
     )
 
     chat_id: Mapped[int] = mapped_column(ForeignKey("chats.id"), primary_key=True)
@@ -458,10 +487,12 @@ class ChainEntry(Base):
     digest: Mapped[str] = mapped_column(String(64))
     agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"))
     amendment_id: Mapped[int | None] = mapped_column(ForeignKey("amendments.id"))
+    confirmation_id: Mapped[int | None] = mapped_column(ForeignKey("email_confirmations.id"))
 
     # Set instead of the ids, so the record and its place are written in one flush.
     agreement: Mapped[Agreement | None] = relationship(lazy="raise")
     amendment: Mapped[Amendment | None] = relationship(lazy="raise")
+    confirmation: Mapped[EmailConfirmation | None] = relationship(lazy="raise")
 
 
 class JournalEntry(Base):
@@ -506,7 +537,8 @@ class HandledUpdate(Base):
 
 
 class Timestamp(Base):
-    """An RFC 3161 timestamp of a record (agreement or amendment), keyed by its digest.
+    """An RFC 3161 timestamp of a record (agreement, amendment or email confirmation),
+    keyed by its digest.
 
     Pending while neither ``token`` nor ``given_up_at`` is set: the record's mails wait for
     it, so that they carry the token.
@@ -516,9 +548,10 @@ class Timestamp(Base):
     __table_args__ = (Index("ix_timestamps_pending", "stamped_at", "given_up_at"),)
 
     digest: Mapped[str] = mapped_column(String(64), primary_key=True)
-    # The stamped record: one of the two.
+    # The stamped record: one of the three.
     agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"))
     amendment_id: Mapped[int | None] = mapped_column(ForeignKey("amendments.id"))
+    confirmation_id: Mapped[int | None] = mapped_column(ForeignKey("email_confirmations.id"))
     requested_at: Mapped[datetime]
     next_attempt_at: Mapped[datetime]
     attempts: Mapped[int] = mapped_column(default=0)

@@ -16,9 +16,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.labels import record_name
+from bot.core.labels import confirmation_name, record_name
 from bot.db.dialect import locks_rows
-from bot.db.models import Agreement, Amendment, ChainEntry, Chat
+from bot.db.models import Agreement, Amendment, ChainEntry, Chat, EmailConfirmation
 from bot.evidence.records import digest_of
 
 
@@ -29,8 +29,9 @@ class ChainLink:
     record: bytes
     digest: str
     position: int | None  # its place in the chat's chain; None: a record given none
-    agreement_id: int | None = None  # the agreement, or the amendment's agreement
+    agreement_id: int | None = None  # the agreement, or the amendment's (confirmation's)
     amendment_id: int | None = None
+    confirmation_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,15 +64,20 @@ async def chain_head(session: AsyncSession, chat_id: int) -> ChainHead:
 
 
 def add_link(
-    session: AsyncSession, chat_id: int, head: ChainHead, record: Agreement | Amendment
+    session: AsyncSession,
+    chat_id: int,
+    head: ChainHead,
+    record: Agreement | Amendment | EmailConfirmation,
 ) -> None:
     """The record takes the place ``head`` named, in the record's own flush; the key
     refuses a second record there."""
     entry = ChainEntry(chat_id=chat_id, position=head.next_position, digest=record.digest)
     if isinstance(record, Agreement):
         entry.agreement = record
-    else:
+    elif isinstance(record, Amendment):
         entry.amendment = record
+    else:
+        entry.confirmation = record
     session.add(entry)
 
 
@@ -85,7 +91,7 @@ async def chat_chain(session: AsyncSession, chat_id: int) -> list[ChainLink]:
     """The chat's records in the order they were made; any record without a place comes
     last, for ``check_chain`` to report."""
     places = {
-        (entry.agreement_id, entry.amendment_id): entry.position
+        (entry.agreement_id, entry.amendment_id, entry.confirmation_id): entry.position
         for entry in await session.scalars(select(ChainEntry).where(ChainEntry.chat_id == chat_id))
     }
     links = [
@@ -94,7 +100,7 @@ async def chat_chain(session: AsyncSession, chat_id: int) -> list[ChainLink]:
             a.marked_at,
             a.record,
             a.digest,
-            places.get((a.id, None)),
+            places.get((a.id, None, None)),
             agreement_id=a.id,
         )
         for a in await session.scalars(select(Agreement).where(Agreement.chat_id == chat_id))
@@ -110,11 +116,28 @@ async def chat_chain(session: AsyncSession, chat_id: int) -> list[ChainLink]:
             a.created_at,
             a.record,
             a.digest,
-            places.get((None, a.id)),
+            places.get((None, a.id, None)),
             agreement_id=a.agreement_id,
             amendment_id=a.id,
         )
         for a, number in amended
+    ]
+    confirmed = await session.execute(
+        select(EmailConfirmation, Agreement.number)
+        .join(Agreement, Agreement.id == EmailConfirmation.agreement_id)
+        .where(Agreement.chat_id == chat_id)
+    )
+    links += [
+        ChainLink(
+            confirmation_name(number, c.id),
+            c.created_at,
+            c.record,
+            c.digest,
+            places.get((None, None, c.id)),
+            agreement_id=c.agreement_id,
+            confirmation_id=c.id,
+        )
+        for c, number in confirmed
     ]
     unplaced = 1 << 62  # after every place
     return sorted(links, key=lambda link: (link.position or unplaced, link.recorded_at))

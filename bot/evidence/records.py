@@ -15,6 +15,10 @@ from typing import Any
 
 RECORD_FORMAT = "agreement-record/1"
 AMENDMENT_FORMAT = "amendment-record/1"
+# An invited address confirmed an agreement from its mail (bot/confirmations/).
+CONFIRMATION_FORMAT = "email-confirmation-record/1"
+CONFIRMATION_KIND = "email-confirmation"
+RECORD_FORMATS = frozenset({RECORD_FORMAT, AMENDMENT_FORMAT, CONFIRMATION_FORMAT})
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,12 +35,14 @@ def request_stamp(
     *,
     agreement_id: int | None = None,
     amendment_id: int | None = None,
+    confirmation_id: int | None = None,
 ) -> None:
     session.add(
         Timestamp(
             digest=digest,
             agreement_id=agreement_id,
             amendment_id=amendment_id,
+            confirmation_id=confirmation_id,
             requested_at=now,
             next_attempt_at=now,
             attempts=0,

@@ -9,11 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.labels import label
 from bot.db.loading import load_agreement
-from bot.db.models import Acceptance, Agreement, Amendment, Mail, User
+from bot.db.models import Acceptance, Agreement, Amendment, User
 from bot.evidence.stamps import stamp_states
 from bot.mail import kinds
 from bot.mail.letters import AgreedText, Letters
-from bot.mail.queuing import enqueue, recipients_of
+from bot.mail.queuing import enqueue, not_yet_mailed, recipients_of
 
 
 async def queue_amendment_mails(
@@ -42,13 +42,8 @@ async def queue_amendment_mails_of(
     if stamp is not None and stamp.pending:
         return 0
     topic = kinds.amendment_topic(amendment.id)
-    mailed = set(await session.scalars(select(Mail.user_id).where(Mail.topic == topic)))
-    to_mail = [
-        recipient
-        for recipient in await recipients_of(session, agreement, topic)
-        # the archive's copy is left out by recipients_of once it has one
-        if recipient.archive or recipient.user_id not in mailed
-    ]
+    # the archive's copy is left out by recipients_of once it has one
+    to_mail = await not_yet_mailed(session, topic, await recipients_of(session, agreement, topic))
     if not to_mail:
         return 0
     previous = await _replaced(session, agreement, amendment)

@@ -16,7 +16,15 @@ from mailer.detached import reattach
 # record mails and the alerts about them, which each party's evidence pack holds as sent
 # (bot/agreements/pack.py). Listed, not excepted: a kind added later, such as a code mail,
 # carries a secret and is emptied.
-KEPT_KINDS = frozenset({kinds.AGREEMENT, kinds.AMENDMENT, kinds.EDIT_ALERT, kinds.DELETION})
+KEPT_KINDS = frozenset(
+    {
+        kinds.AGREEMENT,
+        kinds.AMENDMENT,
+        kinds.EDIT_ALERT,
+        kinds.DELETION,
+        kinds.EMAIL_CONFIRMATION,
+    }
+)
 
 
 async def files_for(session: AsyncSession, mails: Sequence[Mail]) -> dict[int, bytes]:

@@ -8,7 +8,10 @@ EDIT_ALERT = "edit_alert"
 DELETION = "deletion"
 AMENDMENT = "amendment"
 VERIFICATION_CODE = "verification_code"
-INVITATION = "invitation"  # to an address a party named: confirm or refuse
+# The mail that invites an address to an agreement (sent by the invitations' queue); a
+# confirmed address's later mails thread under it.
+INVITATION = "invitation"
+EMAIL_CONFIRMATION = "email_confirmation"
 ARCHIVE_CODE = "archive_code"
 # A chat archive's copy of a mail has its topic under this prefix: never the same topic as
 # a party's mail to the same address, and what a removal withdraws (bot/mail/archive_copies).
@@ -29,6 +32,10 @@ def deletion_topic(agreement_id: int) -> str:
 
 def amendment_topic(amendment_id: int) -> str:
     return f"amendment:{amendment_id}"
+
+
+def confirmation_topic(confirmation_id: int) -> str:
+    return f"email-confirmation:{confirmation_id}"
 
 
 def verification_topic(verification_id: int) -> str:

@@ -18,6 +18,7 @@ from bot.db.models import (
     Agreement,
     Amendment,
     EditAlert,
+    EmailConfirmation,
     EmailParty,
     Mail,
     MailStatus,
@@ -30,6 +31,7 @@ from bot.mail.file_names import file_name
 from bot.mail.invitation_links import InvitationLinks
 from bot.mail.parts import (
     RECORD_TYPE,
+    confirmation_filename,
     file_attachment,
     forward_view,
     media_view,
@@ -431,6 +433,48 @@ class Letters:
             topic=kinds.amendment_topic(amendment.id),
             agreement_id=agreement.id,
             headers={DIGEST_HEADER: amendment.digest},
+            attachments=with_stamp(record, stamp),
+        )
+
+    def email_confirmation(
+        self,
+        agreement: Agreement,
+        confirmation: EmailConfirmation,
+        confirmed: AgreedText,
+        shown_address: str,
+        inviter: str,
+        recipients: Sequence[Recipient],
+        now: datetime,
+        *,
+        stamp: bytes | None = None,
+    ) -> list[Mail]:
+        """An invited address confirmed the agreement (``confirmed``: the record that stood).
+        Names the address as ``shown_address`` (masked); the attached record holds it
+        whole. Needs ``agreement.chat`` and ``agreement.parties`` with their users loaded."""
+        filename = confirmation_filename(agreement.chat_id, agreement.number, confirmation.id)
+        context = {
+            **self._about(agreement),
+            "masked_address": shown_address,
+            "inviter": inviter,
+            "text": confirmed.text,
+            "confirmed_label": confirmed.label or label(agreement.number),
+            "confirmed_digest": confirmed.digest,
+            "confirmed_at_utc": format_utc(confirmation.created_at),
+            "confirmed_at_local": format_local(confirmation.created_at, self._zone),
+            "digest": confirmation.digest,
+            "record_url": self._record_url(confirmed.digest),
+            "record_filename": filename,
+            "parties": [_person(party.user) for party in agreement.parties],
+        }
+        record = Attachment(filename, confirmation.record, RECORD_TYPE)
+        return self._mails(
+            kinds.EMAIL_CONFIRMATION,
+            recipients,
+            context | timestamp_context(stamp, confirmation.record, filename),
+            now,
+            topic=kinds.confirmation_topic(confirmation.id),
+            agreement_id=agreement.id,
+            headers={DIGEST_HEADER: confirmation.digest},
             attachments=with_stamp(record, stamp),
         )
 

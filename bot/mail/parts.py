@@ -97,6 +97,11 @@ def record_filename(chat_id: int, number: int | str) -> str:
     return f"{RECORD_PREFIX}{chat_id}-{number}.json"
 
 
+def confirmation_filename(chat_id: int, number: int, confirmation_id: int) -> str:
+    """An email confirmation's record: ``email-confirmation-<chat>-<N>-<id>.json``."""
+    return f"email-confirmation-{chat_id}-{number}-{confirmation_id}.json"
+
+
 def stamp_filename(record_file: str) -> str:
     return record_file.removesuffix(".json") + ".tsr"
 

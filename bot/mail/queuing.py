@@ -1,6 +1,7 @@
 """The step every mail about an agreement goes through: who gets it (the parties with a
-verified address they have not unsubscribed, each in their own thread, and the chat's
-archive address when one is set), then its rows added to the outbox.
+verified address they have not unsubscribed, and the addresses that confirmed it by email,
+each in their own thread, and the chat's archive address when one is set), then its rows
+added to the outbox.
 
 The queues (deliveries, alerts, amendments, deletions) decide what to write and whom to
 leave out; who can be mailed at all, and how, is decided here.
@@ -18,7 +19,8 @@ from bot.core.directory import verified_addresses
 from bot.db.models import Agreement, Mail, MailStatus, User
 from bot.mail import kinds
 from bot.mail.archive_copies import archive_copy
-from bot.mail.unsubscribes import subscribed
+from bot.mail.email_parties import confirmed_by_email
+from bot.mail.unsubscribes import normalized, subscribed, unsubscribed_among
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,13 +50,35 @@ async def recipients_of(
 ) -> list[Recipient]:
     """The agreement's parties with a verified address they have not unsubscribed, each
     with their agreement email's Message-ID to reply to (the agreement's own mails start
-    the threads: they go through ``parties_to_mail`` with no threads), and the chat's
-    archive if one is set and has no copy of the mail about ``topic`` yet. Needs its
-    parties with their users loaded."""
+    the threads: they go through ``parties_to_mail`` with no threads), then the addresses
+    that confirmed it by email, under their invitations, and the chat's archive if one is
+    set and has no copy of the mail about ``topic`` yet. Needs its parties with their users
+    loaded."""
     addresses = await subscribed(session, await addresses_of_parties(session, [agreement]))
     threads = await agreement_threads(session, agreement.id)
     parties = parties_to_mail(agreement, addresses, threads)
-    return await with_archive_copy(session, agreement, topic, parties)
+    invited = await confirmed_by_email(session, agreement.id, {r.address for r in parties})
+    stopped = await unsubscribed_among(session, [party.address for party in invited])
+    confirmed = [
+        Recipient(None, party.address, party.thread, party.language)
+        for party in invited
+        if normalized(party.address) not in stopped
+    ]
+    return await with_archive_copy(session, agreement, topic, parties + confirmed)
+
+
+async def not_yet_mailed(
+    session: AsyncSession, topic: str, recipients: Sequence[Recipient]
+) -> list[Recipient]:
+    """Those of ``recipients`` with no mail of ``topic`` yet: a user by their id, an
+    address with no user behind it by the address (one mail per topic each)."""
+    mailed = {
+        (user_id, None if user_id is not None else address)
+        for user_id, address in await session.execute(
+            select(Mail.user_id, Mail.to_address).where(Mail.topic == topic)
+        )
+    }
+    return [r for r in recipients if (r.user_id, None if r.user else r.address) not in mailed]
 
 
 async def addresses_of_parties(

@@ -20,9 +20,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.core.background import Periodic
-from bot.db.models import Agreement, Amendment, Timestamp
+from bot.db.models import Agreement, Amendment, EmailConfirmation, Timestamp
 from bot.evidence.tsa_client import TimestampError, read_timestamp
 from bot.mail.amendments import queue_amendment_mails
+from bot.mail.confirmations import queue_confirmation_mails
 from bot.mail.deliveries import queue_agreement_mails
 from bot.mail.invitations import queue_invitations
 from bot.mail.letters import Letters
@@ -163,6 +164,8 @@ async def release_mails(
         await queue_invitations(session, letters, stamp.agreement_id, now)
     elif stamp.amendment_id is not None:
         await queue_amendment_mails(session, letters, stamp.amendment_id, now)
+    elif stamp.confirmation_id is not None:
+        await queue_confirmation_mails(session, letters, stamp.confirmation_id, now)
 
 
 async def _record_of(session: AsyncSession, stamp: Timestamp) -> bytes | None:
@@ -172,6 +175,9 @@ async def _record_of(session: AsyncSession, stamp: Timestamp) -> bytes | None:
     if stamp.amendment_id is not None:
         amendment = await session.get(Amendment, stamp.amendment_id)
         return amendment.record if amendment else None
+    if stamp.confirmation_id is not None:
+        confirmation = await session.get(EmailConfirmation, stamp.confirmation_id)
+        return confirmation.record if confirmation else None
     return None
 
 

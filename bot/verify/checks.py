@@ -16,7 +16,7 @@ from asn1crypto import core
 
 from bot.config import DkimSettings
 from bot.core.phrases import N_, Phrase
-from bot.evidence.records import AMENDMENT_FORMAT, RECORD_FORMAT
+from bot.evidence.records import RECORD_FORMATS
 from bot.mail.entity_html import EntitiesToHtml
 from bot.verify.dkim_check import NAME as DKIM
 from bot.verify.dkim_check import DkimKey, check_dkim
@@ -124,10 +124,7 @@ def _is_record(content: bytes) -> bool:
         document = json.loads(content)
     except ValueError:
         return False
-    return isinstance(document, dict) and document.get("format") in {
-        RECORD_FORMAT,
-        AMENDMENT_FORMAT,
-    }
+    return isinstance(document, dict) and document.get("format") in RECORD_FORMATS
 
 
 def _is_der(content: bytes) -> bool:

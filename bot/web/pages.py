@@ -58,11 +58,14 @@ class PageRenderer:
         )
 
 
-def page_language(request: web.Request) -> str:
-    """``?lang=ru`` when given, else the browser's first supported language."""
+def page_language(request: web.Request, preferred: str | None = None) -> str:
+    """``?lang=ru`` when given, else ``preferred`` (a page about a mail: the mail's
+    language), else the browser's first supported language."""
     asked = request.query.get("lang")
     if asked in SUPPORTED_LANGUAGES:
         return asked
+    if preferred in SUPPORTED_LANGUAGES:
+        return preferred
     for item in request.headers.get("Accept-Language", "").split(","):
         code = item.split(";")[0].strip().lower()[:2]
         if code in SUPPORTED_LANGUAGES:

@@ -8,7 +8,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.agreements.chain_standing import ChainVerdicts
-from bot.agreements.record_status import RecordStatus, record_status
+from bot.agreements.record_status import RecordStatus, confirmed_record, record_status
 from bot.core.timefmt import format_both
 from bot.evidence.tsa_client import REPLY_TYPE as STAMP_TYPE
 from bot.mail.parts import RECORD_TYPE, stamp_filename
@@ -45,6 +45,10 @@ class RecordPages:
         language = page_language(request)
         status = await self._status(request)
         if status is None:
+            async with self._session_factory() as session:
+                confirmed = await confirmed_record(session, request.match_info["digest"])
+            if confirmed is not None:  # an email confirmation: shown on its record's page
+                raise web.HTTPFound(f"/r/{confirmed}#confirmations")
             return self._renderer.page("not_found.html", language, status=404)
         return self._renderer.page(
             "record.html",

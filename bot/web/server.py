@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from aiogram import Bot
@@ -18,7 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.agreements.chain_standing import ChainVerdicts
 from bot.agreements.invitations import InvitationLimits
 from bot.config import DEFAULT_WEB_PORT, Settings
+from bot.confirmations.notices import ChatNotices
 from bot.core.signed_links import LinkSigner, link_key
+from bot.evidence.stamps import StampWaker
 from bot.mail.letters import Letters
 from bot.mail.outbox import MailWaker
 from bot.mail.unsubscribe_links import UnsubscribeLinks
@@ -28,6 +31,7 @@ from bot.web.access import Access
 from bot.web.api_answers import json_errors
 from bot.web.app_api import AppApi
 from bot.web.app_page import AppPage
+from bot.web.invitation_pages import InvitationPages
 from bot.web.invite_api import InviteApi, invitation_service
 from bot.web.mail_settings_api import MailSettingsApi
 from bot.web.pack_api import PackApi
@@ -49,6 +53,20 @@ LOOKUPS_PER_MINUTE = 60
 CHECKS_PER_MINUTE = 10
 # Mini App API calls a minute from one signed-in user: a person browsing makes a few.
 APP_CALLS_PER_MINUTE = 120
+# Invitation pages and presses a minute from one client: a person opens one or two; the
+# tokens are unguessable, and walking them must stay so.
+INVITATION_PAGES_PER_MINUTE = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Acting:
+    """What the pages that act (the invitation's buttons) act with: the mail queue, the
+    stamper and the chat, as the bot's handlers have them."""
+
+    letters: Letters
+    mail_waker: MailWaker
+    notices: ChatNotices
+    stamper: StampWaker | None = None
 
 
 class WebSite:
@@ -59,15 +77,15 @@ class WebSite:
         bot: Bot,
         membership: Membership,
         clock: Callable[[], datetime],
-        *,
-        letters: Letters,
-        mail_waker: MailWaker,
+        acting: Acting,
         unsubscribe: UnsubscribeLinks,
     ) -> None:
         """``membership`` is the dispatcher's own, so a member change the bot learns of
-        reaches the Mini App at once. ``letters`` and ``mail_waker`` write and send what the
-        pages queue: invitations, and the records an address missed when it subscribes again."""
+        reaches the Mini App at once. ``acting``'s letters and mail waker write and send what
+        the pages queue: invitations, confirmations, and the records an address missed when
+        it subscribes again."""
         self._settings = settings
+        letters, mail_waker = acting.letters, acting.mail_waker
         renderer = PageRenderer()
         lookups = Throttle(LOOKUPS_PER_MINUTE)
         roots = settings.trusted_roots()
@@ -113,6 +131,18 @@ class WebSite:
         self._mail_settings = MailSettingsApi(
             session_factory, self._app_api.user, letters, mail_waker, clock
         )
+        self._invitations = InvitationPages(
+            session_factory,
+            renderer,
+            Throttle(INVITATION_PAGES_PER_MINUTE),
+            LinkSigner(link_key(settings.bot_token.get_secret_value())),
+            settings.zone,
+            clock,
+            letters=letters,
+            mail_waker=mail_waker,
+            notices=acting.notices,
+            stamper=acting.stamper,
+        )
 
     def install(self, app: web.Application) -> None:
         """Add the pages to ``app`` (the webhook's server, or the site's own)."""
@@ -128,6 +158,7 @@ class WebSite:
         self._invites.register(app)
         self._unsubscribe.register(app)
         self._mail_settings.register(app)
+        self._invitations.register(app)
 
     @contextlib.asynccontextmanager
     async def serving(self) -> AsyncIterator[None]:

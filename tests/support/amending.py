@@ -13,15 +13,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.agreements.marking import AgreementService, MarkedMessage, MarkRequest
+from bot.confirmations.service import ConfirmationService, Result
 from bot.core.people import ChatInfo, Person
-from bot.db.models import Amendment, MessageVersion
+from bot.db.models import Agreement, Amendment, EmailParty, MessageVersion
 from bot.edits.amendments import AcceptResult, AmendmentService
 from bot.edits.service import EditedMessage, EditService
 from bot.evidence.chain import ChainLink, chat_chain
+from bot.mail.alerts import agreed_text
 from bot.mail.letters import Letters
 from bot.mail.service import Service
 from tests.support.clocks import FakeClock
-from tests.support.wakers import RecordingWaker
+from tests.support.wakers import RecordingNotices, RecordingWaker
 
 S = TypeVar("S", bound=Service)
 
@@ -66,6 +68,27 @@ class Chat:
     async def accept(self, version_id: int, by: Person) -> AcceptResult:
         async with self.service(AmendmentService) as amendments:
             return await amendments.accept(version_id, GROUP.id, by)
+
+    async def confirm_by_email(self, agreement_id: int, address: str, by: Person = BOB) -> Result:
+        """``by`` invites ``address`` (as /agree address would), and its owner presses
+        "I confirm this agreement" on what stands."""
+        async with self._sessions() as session:
+            party = EmailParty(
+                agreement_id=agreement_id,
+                address=address,
+                language="en",
+                added_by_id=by.id,
+                added_at=self._clock(),
+            )
+            session.add(party)
+            await session.commit()
+            agreement = await session.get(Agreement, agreement_id)
+            assert agreement is not None
+            standing = (await agreed_text(session, agreement)).digest
+            confirmations = ConfirmationService(
+                session, self._letters, RecordingWaker(), self._clock, RecordingNotices()
+            )
+            return await confirmations.confirm(party.id, standing)
 
     async def chain(self) -> list[ChainLink]:
         async with self._sessions() as session:

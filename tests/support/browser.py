@@ -84,3 +84,13 @@ async def screenshot(page: Page, name: str) -> bytes:
 def _keep(path: Path, picture: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(picture)
+
+
+async def show_html(browser: Browser, html: str, *, width: int = PHONE) -> Page:
+    """A mail's HTML part as a mail client shows it: no script, nothing fetched."""
+    context = await browser.new_context(
+        viewport={"width": width, "height": 900}, java_script_enabled=False
+    )
+    page = await context.new_page()
+    await page.set_content(html)
+    return page

@@ -33,6 +33,11 @@ def is_deletion(message: EmailMessage) -> bool:
     return str(message["Subject"]).startswith(("Deleted:", "Удалено:"))
 
 
+def is_confirmation(message: EmailMessage) -> bool:
+    """A confirmation by email of an agreement (bot/confirmations/)."""
+    return str(message["Subject"]).startswith(("Confirmed by email:", "Подтверждено по почте:"))
+
+
 def text_of(message: Any) -> str:
     """The plain-text body as a mail client shows it (line breaks as \\n)."""
     return str(message.get_body(("plain",)).get_content()).replace("\r\n", "\n")

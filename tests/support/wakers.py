@@ -3,6 +3,8 @@ worker."""
 
 from __future__ import annotations
 
+from bot.confirmations.notices import ChatNotice
+
 
 class RecordingWaker:
     def __init__(self) -> None:
@@ -10,3 +12,13 @@ class RecordingWaker:
 
     def wake(self) -> None:
         self.wakes += 1
+
+
+class RecordingNotices:
+    """The chat's side of a confirmation by email (bot/confirmations/notices.py), kept."""
+
+    def __init__(self) -> None:
+        self.told: list[ChatNotice] = []
+
+    async def tell(self, notice: ChatNotice) -> None:
+        self.told.append(notice)
