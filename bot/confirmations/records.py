@@ -4,6 +4,7 @@ SHA-256) and chained in the agreement's chat."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from bot.core.labels import label
 from bot.db.models import Agreement, EmailParty
@@ -24,9 +25,11 @@ def confirmation_record(
     invited_by: str,
     previous_digest: str | None,
     now: datetime,
+    terms: dict[str, Any] | None,
 ) -> SealedRecord:
     """What the address confirmed (the record that stood: the agreement's or its latest
-    amendment's digest), who invited it and when, and when it confirmed."""
+    amendment's digest), who invited it and when, when it confirmed, and the signing terms
+    the press accepted (bot/terms/in_records.py's shape)."""
     return seal(
         {
             "format": CONFIRMATION_FORMAT,
@@ -44,6 +47,7 @@ def confirmation_record(
             "invited_by": {"id": party.added_by_id, "name": invited_by},
             "invited_at": iso_utc(party.added_at),
             "confirmed_at": iso_utc(now),
+            "terms": terms,
             "previous_digest": previous_digest,
         }
     )

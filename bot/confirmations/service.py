@@ -40,6 +40,9 @@ from bot.mail.confirmations import queue_confirmation_mails_of
 from bot.mail.letters import Letters
 from bot.mail.outbox import MailWaker
 from bot.mail.service import Service
+from bot.terms.acceptances import record_acceptance
+from bot.terms.in_records import terms_field
+from bot.terms.texts import Terms, current_terms
 
 logger = logging.getLogger(__name__)
 
@@ -75,11 +78,12 @@ class ConfirmationService(Service):
         super().__init__(session, letters, mail_waker, clock, stamper=stamper)
         self._notices = notices
 
-    async def confirm(self, party_id: int, shown_digest: str) -> Result:
+    async def confirm(self, party_id: int, shown_digest: str, language: str) -> Result:
         """``shown_digest``: the record the page showed, which must still stand (an
-        amendment recorded meanwhile is shown first, not confirmed unseen)."""
+        amendment recorded meanwhile is shown first, not confirmed unseen); ``language``:
+        the page's, whose signing terms the press accepts."""
         async with session_gate(self._session).turn():
-            result, notice = await self._confirm(party_id, shown_digest)
+            result, notice = await self._confirm(party_id, shown_digest, current_terms(language))
             if self._session.in_transaction():  # nothing recorded: let go of the locks
                 await self._session.commit()
         if notice is not None:
@@ -95,7 +99,9 @@ class ConfirmationService(Service):
             await self._notices.tell(notice)
         return result
 
-    async def _confirm(self, party_id: int, shown: str) -> tuple[Result, ChatNotice | None]:
+    async def _confirm(
+        self, party_id: int, shown: str, terms: Terms
+    ) -> tuple[Result, ChatNotice | None]:
         found = await self._session.get(EmailParty, party_id)
         if found is None:
             return Result(Outcome.UNKNOWN), None
@@ -116,7 +122,13 @@ class ConfirmationService(Service):
         now = self._clock()
         head = await chain_head(self._session, chat_id)  # under the chat's lock
         inviter = await self._inviter(party)
-        sealed = confirmation_record(agreement, standing, party, inviter, head.digest, now)
+        # The press is the address's signature under the terms the page showed (bot/terms).
+        accepted = await record_acceptance(
+            self._session, user_id=None, address=party.address, terms=terms, at=now
+        )
+        sealed = confirmation_record(
+            agreement, standing, party, inviter, head.digest, now, terms_field(accepted)
+        )
         confirmation = EmailConfirmation(
             agreement_id=agreement.id,
             email_party_id=party.id,

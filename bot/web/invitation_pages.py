@@ -25,6 +25,7 @@ from bot.evidence.stamps import StampWaker
 from bot.mail.letters import Letters
 from bot.mail.outbox import MailWaker
 from bot.telegram.formatting import entities_to_page_html
+from bot.terms.texts import current_terms
 from bot.web.pages import PageRenderer, page_language
 from bot.web.throttle import Throttle
 
@@ -93,7 +94,9 @@ class InvitationPages:
             if purpose is Purpose.CONFIRM:
                 shown = form.get("digest")
                 result = await service.confirm(
-                    invitation.party_id, shown if isinstance(shown, str) else ""
+                    invitation.party_id,
+                    shown if isinstance(shown, str) else "",
+                    page_language(request, invitation.language),
                 )
             else:
                 result = await service.refuse(invitation.party_id)
@@ -139,6 +142,7 @@ class InvitationPages:
             text_html=entities_to_page_html(record.text, record.entities),
             when=lambda moment: format_both(moment, self._zone),
             action=f"{request.path}?lang={language}",
+            terms=current_terms(language),
         )
 
     def _problem(self, request: web.Request, *, expired: bool) -> web.Response:

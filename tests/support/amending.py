@@ -88,7 +88,7 @@ class Chat:
             confirmations = ConfirmationService(
                 session, self._letters, RecordingWaker(), self._clock, RecordingNotices()
             )
-            return await confirmations.confirm(party.id, standing)
+            return await confirmations.confirm(party.id, standing, "en")
 
     async def chain(self) -> list[ChainLink]:
         async with self._sessions() as session:

@@ -4,15 +4,17 @@ expired and other-purpose links are refused and change nothing; "not me" stops m
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from bot.db.models import EmailConfirmation, EmailParty, RefusedAddress
+from bot.db.models import EmailConfirmation, EmailParty, RefusedAddress, TermsAcceptance
 from bot.evidence.chain import chat_chain, check_chain
 from bot.telegram.formatting import entities_to_html
+from bot.terms.texts import current_terms
 from bot.verify.commands import verify_content
 from tests.botapi import BotAPIServer
 from tests.support.invitation_links import CLIENT, SIGNER, invited_client, link
@@ -61,6 +63,8 @@ async def test_opening_the_link_confirms_nothing_and_a_press_confirms_once(
     assert "Подтвердить договорённость №1" in html
     assert "Stage 1: 150 000 RUB" in html and story.digest in html
     assert "c…@example.com" in html and CLIENT not in html
+    russian_terms = current_terms("ru")
+    assert f"SHA-256 {russian_terms.sha256[:12]}…" in html  # what the press accepts
     assert await confirmations(database_url) == 0
 
     async with site.http.post(path, data={"digest": story.digest}) as press:
@@ -71,6 +75,15 @@ async def test_opening_the_link_confirms_nothing_and_a_press_confirms_once(
         assert "Уже подтверждено" in await again.text()
     assert await confirmations(database_url) == 1
     assert (await party(database_url, story.invited.party_id)).confirmed_at is not None
+    # The press accepted the terms the page showed, once, and the record names them.
+    async with session_on(database_url) as session:
+        by_address = TermsAcceptance.user_id.is_(None)
+        accepted = list(await session.scalars(select(TermsAcceptance).where(by_address)))
+        record = json.loads(await session.scalar(select(EmailConfirmation.record)) or b"")
+    assert [(a.address, a.user_id, a.language, a.sha256) for a in accepted] == [
+        (CLIENT, None, "ru", russian_terms.sha256)
+    ]
+    assert record["terms"]["sha256"] == russian_terms.sha256
     async with session_on(database_url) as session:
         chain = await chat_chain(session, story.group.id)
     assert [link.label for link in chain] == [
