@@ -14,7 +14,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.logs import mask_address
+from bot.core.addresses import masked
 from bot.mail.letters import Letters
 from bot.mail.outbox import MailWaker
 from bot.registration.subscription import VIA_MINI_APP, MailState, SubscriptionService
@@ -65,7 +65,7 @@ class MailSettingsApi:
 
 
 def _state_json(state: MailState) -> web.Response:
-    address = mask_address(state.address) if state.address else None
+    address = masked(state.address) if state.address else None
     return answer({"address": address, "subscribed": state.subscribed, "released": state.released})
 
 

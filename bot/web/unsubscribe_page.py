@@ -16,7 +16,7 @@ from datetime import datetime
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.logs import mask_address
+from bot.core.addresses import masked
 from bot.mail.letters import Letters
 from bot.mail.outbox import MailWaker
 from bot.mail.unsubscribe_links import PATH, UnsubscribeLinks
@@ -91,7 +91,7 @@ class UnsubscribePage:
             page_language(request),
             state=state,
             changed=changed,
-            address=mask_address(address),
+            address=masked(address),
         )
 
 

@@ -81,7 +81,7 @@ async def test_a_one_click_post_stops_the_edit_alert_to_that_address_only(
 
     answer = await post_form(site, link, ONE_CLICK)
     assert answer.status == 200 and not answer.redirected
-    assert "b***@example.com" in answer.text and "ben@example.com" not in answer.text
+    assert "b…@example.com" in answer.text and "ben@example.com" not in answer.text
     assert await unsubscribed_addresses(database_url) == {"ben@example.com": "link"}
     again = await post_form(site, link, ONE_CLICK)  # a mail program that retries
     assert again.status == 200
@@ -103,7 +103,7 @@ async def test_opening_the_link_changes_nothing(site: Site, database_url: str) -
     for language in ("ru", "en"):  # a link scanner, then a person
         page = await get_page(site, link, language)
         assert page.status == 200
-        assert "b***@example.com" in page.text
+        assert "b…@example.com" in page.text
         assert 'name="List-Unsubscribe" value="One-Click"' in page.text
     assert "Отписаться" in (await get_page(site, link, "ru")).text
     assert await unsubscribed_addresses(database_url) == {}
