@@ -5,8 +5,10 @@ invitation mail, in one transaction.
 The bot mails an address nobody has verified on a party's word, so this is bounded:
 
 - only a party of the agreement may name one;
-- never an address whose owner refused this bot's mail (for any sender);
-- once per agreement and address (the table's unique key);
+- never an address whose mailbox refused this bot's invitations (for any sender; a
+  ``+tag`` or, at Gmail, dots make no new mailbox: bot/mail/refusals.py);
+- once per agreement and address (the table's unique key), and at most PER_ADDRESS_WEEK a
+  week to one address from everyone together;
 - at most ``per_user`` a day by one person (all chats) and ``per_chat`` a day in one chat,
   counted from the table. The chat's row and then the person's are locked (``FOR UPDATE``
   on PostgreSQL; on SQLite the process' writers take turns) from the count to the commit,
@@ -26,20 +28,26 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.addresses import InvalidAddress, masked, normalize_address
+from bot.db.address_locks import lock_address
 from bot.db.dialect import locks_rows
 from bot.db.gate import session_gate
-from bot.db.models import Agreement, EmailParty, Party, RefusedAddress, User
+from bot.db.models import Agreement, EmailParty, Party, User
 from bot.evidence.chain import lock_chain
 from bot.evidence.stamps import StampWaker
 from bot.logs import mask_address
 from bot.mail.invitations import queue_invitations
 from bot.mail.letters import Letters
 from bot.mail.outbox import MailWaker
+from bot.mail.refusals import refused_among
 from bot.mail.service import Service
 
 logger = logging.getLogger(__name__)
 
 DAY = timedelta(days=1)
+WEEK = timedelta(days=7)
+# Invitations one address may get in a week, from all senders together: the per-person and
+# per-chat limits alone would let many throwaway accounts mail one stranger again and again.
+PER_ADDRESS_WEEK = 3
 
 
 class Invited(enum.StrEnum):
@@ -53,6 +61,7 @@ class Invited(enum.StrEnum):
     NO_WEB_PAGES = "no_web_pages"  # WEB_BASE_URL unset: nobody could confirm
     USER_LIMIT = "user_limit"
     CHAT_LIMIT = "chat_limit"
+    ADDRESS_LIMIT = "address_limit"  # the address was invited often lately, by anyone
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,10 +135,8 @@ class InvitationService(Service):
             await self._session.execute(
                 select(User.id).where(User.id == adder_id).with_for_update()
             )
-        refused = await self._session.scalar(
-            select(RefusedAddress.address).where(RefusedAddress.address == address).limit(1)
-        )
-        if refused is not None:
+        await lock_address(self._session, address)  # for the limit per address, below
+        if await refused_among(self._session, [address]):
             return told(Invited.REFUSED_ADDRESS)
         already = await self._session.scalar(
             select(EmailParty.id).where(
@@ -141,6 +148,8 @@ class InvitationService(Service):
         now = self._clock()
         if await self._sent(EmailParty.added_by_id == adder_id, now) >= self._limits.per_user:
             return told(Invited.USER_LIMIT, self._limits.per_user)
+        if await self._sent(EmailParty.address == address, now, WEEK) >= PER_ADDRESS_WEEK:
+            return told(Invited.ADDRESS_LIMIT, PER_ADDRESS_WEEK)
         in_chat = EmailParty.agreement_id.in_(
             select(Agreement.id).where(Agreement.chat_id == agreement.chat_id)
         )
@@ -168,11 +177,14 @@ class InvitationService(Service):
         )
         return told(Invited.INVITED)
 
-    async def _sent(self, whose: ColumnElement[bool], now: datetime) -> int:
-        """Invitations of the last 24 hours (``whose``: one person's, or one chat's)."""
+    async def _sent(
+        self, whose: ColumnElement[bool], now: datetime, period: timedelta = DAY
+    ) -> int:
+        """Invitations of the last ``period`` (``whose``: one person's, one chat's, or one
+        address's)."""
         count = await self._session.scalar(
             select(func.count())
             .select_from(EmailParty)
-            .where(whose, EmailParty.added_at > now - DAY)
+            .where(whose, EmailParty.added_at > now - period)
         )
         return int(count or 0)

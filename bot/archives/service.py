@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.archives.store import (
@@ -29,7 +29,7 @@ from bot.archives.store import (
 from bot.core.addresses import InvalidAddress, normalize_address
 from bot.core.directory import remember_chat, remember_user
 from bot.core.people import ChatInfo, Person, language_for
-from bot.db.dialect import locks_rows
+from bot.db.address_locks import lock_address
 from bot.db.gate import session_gate
 from bot.db.models import ArchiveCode, ArchiveSetup, ChatArchive, User
 from bot.logs import mask_address
@@ -38,7 +38,6 @@ from bot.mail.outbox import MailWaker
 from bot.mail.service import Service
 from bot.registration.codes import code_matches, hash_code, new_code, well_formed
 from bot.registration.service import (
-    ADDRESS_LOCKS,
     CODE_ATTEMPTS,
     CODE_LIFETIME,
     codes_to_address,
@@ -304,9 +303,7 @@ class ArchiveService(Service):
     async def _lock_address(self, address: str) -> None:
         """Codes to one address take turns, /email's included (same lock class): the hourly
         limit per address counts both. After the person's lock, always in that order."""
-        if locks_rows(self._session):
-            key = func.hashtext(address.lower())
-            await self._session.execute(select(func.pg_advisory_xact_lock(ADDRESS_LOCKS, key)))
+        await lock_address(self._session, address)
 
     async def _rate_limited_until(
         self, admin_id: int, address: str, now: datetime

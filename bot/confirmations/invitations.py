@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.agreements.chain_standing import ChainVerdicts
 from bot.agreements.record_status import RecordStatus, record_status
 from bot.core.addresses import masked
 from bot.core.people import full_name
@@ -49,8 +50,12 @@ class Invitation:
         return self.state is State.REFUSED or self.mail_stopped_at is not None
 
 
-async def read_invitation(session: AsyncSession, party_id: int) -> Invitation | None:
-    """None for an id no invitation has (a link signed for a row that is gone)."""
+async def read_invitation(
+    session: AsyncSession, party_id: int, verdicts: ChainVerdicts | None = None
+) -> Invitation | None:
+    """None for an id no invitation has (a link signed for a row that is gone).
+    ``verdicts``: the site's, so that a page anyone with the link opens doesn't walk the
+    chat's whole chain each time (bot/agreements/chain_standing.py)."""
     party = await session.get(EmailParty, party_id, populate_existing=True)
     if party is None:
         return None
@@ -58,7 +63,7 @@ async def read_invitation(session: AsyncSession, party_id: int) -> Invitation | 
     adder = await session.get(User, party.added_by_id)
     assert agreement is not None and adder is not None  # foreign keys
     standing = await agreed_text(session, agreement)
-    record = await record_status(session, standing.digest)
+    record = await record_status(session, standing.digest, verdicts=verdicts)
     assert record is not None
     confirmation = await session.scalar(
         select(EmailConfirmation).where(EmailConfirmation.email_party_id == party.id)

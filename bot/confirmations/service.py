@@ -31,7 +31,6 @@ from bot.db.models import (
     RefusedAddress,
     User,
 )
-from bot.db.upsert import insert_ignoring_duplicates
 from bot.evidence.chain import add_link, chain_head
 from bot.evidence.stamps import StampWaker, request_stamp
 from bot.logs import mask_address
@@ -39,6 +38,7 @@ from bot.mail.alerts import agreed_text
 from bot.mail.confirmations import queue_confirmation_mails_of
 from bot.mail.letters import Letters
 from bot.mail.outbox import MailWaker
+from bot.mail.refusals import refuse
 from bot.mail.service import Service
 from bot.terms.acceptances import record_acceptance
 from bot.terms.in_records import terms_field
@@ -171,11 +171,7 @@ class ConfirmationService(Service):
         now = self._clock()
         if party.confirmed_at is None:  # the confirmation, once made, stands in the chain
             party.refused_at = now
-        await self._session.execute(
-            insert_ignoring_duplicates(self._session, RefusedAddress).values(
-                address=party.address, sender_id=party.added_by_id, refused_at=now
-            )
-        )
+        await refuse(self._session, party.address, party.added_by_id, now)
         await self._session.commit()
         outcome = Outcome.REFUSED if party.confirmed_at is None else Outcome.STOPPED
         logger.info(

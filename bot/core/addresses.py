@@ -43,3 +43,18 @@ def address_and_rest(args: str | None) -> tuple[str | None, str | None]:
     if "@" not in first[1:]:
         return None, args
     return first, rest.strip() or None
+
+
+# Providers known to deliver "first.last" and "firstlast" to one mailbox.
+_DOTLESS_DOMAINS = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
+
+
+def mailbox_key(address: str) -> str:
+    """The mailbox an address reaches, as far as refusals go: without a ``+tag`` and, at
+    Gmail, without dots. "Don't write to me again" must hold for ``client+1@`` too, or
+    it is one new variant away from nothing."""
+    local, _, domain = address.lower().rpartition("@")
+    local = local.split("+", 1)[0]
+    if domain in _DOTLESS_DOMAINS:
+        local, domain = local.replace(".", ""), _DOTLESS_DOMAINS[domain]
+    return f"{local}@{domain}"

@@ -29,6 +29,7 @@ from bot.db.models import Mail, MailStatus, User
 from bot.logs import mask_addresses
 from bot.mail import kinds
 from bot.mail.files import files_for, forget_bytes, wire_bytes
+from bot.mail.refusals import refused_among, withhold
 from bot.mail.unsubscribes import ALWAYS_SENT, normalized, unsubscribed_among
 from bot.metrics import MAILS, OUTBOX_BACKLOG
 from mailer import SmtpConnectionError
@@ -166,9 +167,14 @@ class MailWorker:
             # Read after the claim, not in its turn at the write lock: a file is megabytes.
             files = await files_for(session, mails)
             stopped = await _unsubscribed(session, mails)
+            refused = await _refused_invitations(session, mails)  # since they were queued
             await session.commit()  # ends the read: nothing stays open while SMTP answers
-            outcomes = await self._send_all([m for m in mails if m not in stopped], files)
+            sendable = [m for m in mails if m not in stopped and m not in refused]
+            outcomes = await self._send_all(sendable, files)
             outcomes |= {mail: _not_sent(mail) for mail in stopped}
+            for mail in refused:
+                withhold(mail)
+                outcomes[mail] = Delivery.FAILED
             for mail in mails:
                 mail.claimed_until = None  # the ones not tried go to whoever comes next
                 _forget_secret(mail)
@@ -341,6 +347,12 @@ async def _unsubscribed(session: AsyncSession, mails: Sequence[Mail]) -> set[Mai
     concerned = [mail for mail in mails if mail.kind not in ALWAYS_SENT]
     stopped = await unsubscribed_among(session, [mail.to_address for mail in concerned])
     return {mail for mail in concerned if normalized(mail.to_address) in stopped}
+
+
+async def _refused_invitations(session: AsyncSession, mails: Sequence[Mail]) -> list[Mail]:
+    invitations = [mail for mail in mails if mail.kind == kinds.INVITATION]
+    refused = await refused_among(session, [mail.to_address for mail in invitations])
+    return [mail for mail in invitations if mail.to_address in refused]
 
 
 def _not_sent(mail: Mail) -> Delivery:

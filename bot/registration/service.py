@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.directory import remember_user
 from bot.core.people import Person, language_for
-from bot.db.dialect import locks_rows
+from bot.db.address_locks import lock_address
 from bot.db.gate import session_gate
 from bot.db.models import ArchiveCode, EmailBinding, EmailVerification, User
 from bot.mail.deliveries import agreements_awaiting_mail, queue_agreement_mails
@@ -33,8 +33,6 @@ CODE_ATTEMPTS = 5
 # Codes per hour, counted per Telegram account and per address, so nobody can
 # use the bot to flood somebody else's mailbox.
 CODES_PER_HOUR = 3
-# The class of PostgreSQL advisory locks that make requests for one address take turns.
-ADDRESS_LOCKS = 0x0E3A11
 
 
 class CodeRequest(enum.StrEnum):
@@ -274,9 +272,7 @@ class RegistrationService(Service):
         """Requests for one address take turns too, whatever account they come from (the
         hourly limit per address keeps the bot from flooding somebody's mailbox). Taken
         after the account's row lock, always in that order. Held until the commit."""
-        if locks_rows(self._session):
-            key = func.hashtext(address.lower())
-            await self._session.execute(select(func.pg_advisory_xact_lock(ADDRESS_LOCKS, key)))
+        await lock_address(self._session, address)
 
     async def _rate_limited_until(
         self, user_id: int, address: str, now: datetime

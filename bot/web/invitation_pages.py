@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.agreements.chain_standing import ChainVerdicts
 from bot.confirmations.invitations import Invitation, read_invitation
 from bot.confirmations.links import Purpose, read_link
 from bot.confirmations.notices import ChatNotices
@@ -48,8 +49,10 @@ class InvitationPages:
         mail_waker: MailWaker,
         notices: ChatNotices,
         stamper: StampWaker | None,
+        verdicts: ChainVerdicts,
     ) -> None:
         self._session_factory = session_factory
+        self._verdicts = verdicts
         self._renderer = renderer
         self._throttle = throttle
         self._signer = signer
@@ -100,7 +103,7 @@ class InvitationPages:
                 )
             else:
                 result = await service.refuse(invitation.party_id)
-            after = await read_invitation(session, invitation.party_id)
+            after = await read_invitation(session, invitation.party_id, self._verdicts)
         assert after is not None
         status = STATUSES.get(result.outcome, 200)
         return self._show(request, purpose, after, outcome=result.outcome, status=status)
@@ -115,7 +118,7 @@ class InvitationPages:
         except BadLink as exc:
             return self._problem(request, expired=exc.expired)
         async with self._session_factory() as session:
-            invitation = await read_invitation(session, party_id)
+            invitation = await read_invitation(session, party_id, self._verdicts)
         if invitation is None:
             return self._problem(request, expired=False)
         return purpose, invitation
@@ -139,7 +142,9 @@ class InvitationPages:
             invitation=invitation,
             outcome=outcome.value if outcome else None,
             record=record,
-            text_html=entities_to_page_html(record.text, record.entities),
+            # Plain, as the invitation mail shows it: a stranger is not led to links a
+            # party hid behind words.
+            text_html=entities_to_page_html(record.text, []),
             when=lambda moment: format_both(moment, self._zone),
             action=f"{request.path}?lang={language}",
             terms=current_terms(language),

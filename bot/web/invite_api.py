@@ -37,6 +37,7 @@ _REFUSALS: dict[Invited, tuple[int, str]] = {
     Invited.NO_WEB_PAGES: (503, "invitations need WEB_BASE_URL"),
     Invited.USER_LIMIT: (429, "you sent the most invitations one person may in 24 hours"),
     Invited.CHAT_LIMIT: (429, "the chat sent the most invitations one chat may in 24 hours"),
+    Invited.ADDRESS_LIMIT: (429, "the address was invited the most one address may in a week"),
 }
 
 

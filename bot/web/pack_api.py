@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -38,12 +39,14 @@ from bot.web.access import Access
 from bot.web.api_answers import ApiError, answer
 from bot.web.app_api import MAX_ID
 from bot.web.sign_in import AppUser
+from bot.web.throttle import Throttle
 
 MAX_CHAT_PACK_AGREEMENTS = 200
 MAX_CHAT_PACK_BYTES = 64_000_000
 PACKS_AT_ONCE = 2
 LINK_SECONDS = 300
 LINK_PURPOSE = "pack"
+LINK_FETCHES_PER_MINUTE = 6  # per user: Telegram fetches a link once
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +75,7 @@ class PackApi:
         self._web_base = web_base
         self._clock = clock
         self._building = asyncio.Semaphore(PACKS_AT_ONCE)
+        self._link_fetches = Throttle(LINK_FETCHES_PER_MINUTE)
 
     def register(self, app: web.Application) -> None:
         agreement = r"/api/agreements/{agreement_id:\d{1,19}}/pack"
@@ -118,6 +122,15 @@ class PackApi:
             raise ApiError(410 if exc.expired else 404, "bad_link", "no such pack link") from None
         kind, number, user_id, language = subject.split(":")
         user = AppUser(int(user_id), language)
+        # A link is no sign-in, but counts as its user's call: fetched in a loop, it would
+        # otherwise keep every pack slot busy for the 5 minutes it lasts.
+        if (wait := self._link_fetches.wait(f"user:{user.id}")) > 0:
+            raise ApiError(
+                429,
+                "too_many_requests",
+                "too many requests; wait a little",
+                headers={"Retry-After": str(math.ceil(wait))},
+            )
         async with self._turn(), self._session_factory() as session:
             if kind == "a":
                 plan = await self._agreement_plan(session, user.id, int(number))

@@ -142,6 +142,7 @@ class WebSite:
             mail_waker=mail_waker,
             notices=acting.notices,
             stamper=acting.stamper,
+            verdicts=verdicts,
         )
 
     def install(self, app: web.Application) -> None:

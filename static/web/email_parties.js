@@ -16,6 +16,7 @@
     non_ascii_address: "invite_non_ascii",
     user_limit: "invite_user_limit",
     chat_limit: "invite_chat_limit",
+    address_limit: "invite_address_limit",
   };
 
   function list(parties, say) {

@@ -13,7 +13,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.agreements.invitations import InvitationLimits, InvitationService, Invited
+from bot.agreements.invitations import (
+    PER_ADDRESS_WEEK,
+    InvitationLimits,
+    InvitationService,
+    Invited,
+)
 from bot.agreements.marking import AgreementService, MarkRequest
 from bot.core.people import ChatInfo, Person
 from bot.core.signed_links import LinkSigner, link_key
@@ -159,3 +164,33 @@ async def test_a_day_later_the_limit_is_free_again(
         session_factory, inviting_letters, clock, ids[3], ALICE.id, "3@example.com"
     )
     assert again is Invited.INVITED
+
+
+async def test_one_address_from_many_people_and_chats_at_once_stays_within_a_week(
+    session_factory: Factory, inviting_letters: Letters, clock: FakeClock
+) -> None:
+    markers = [Person(id=6000 + n, first_name=f"Marker{n}") for n in range(RACERS)]
+    ids = []
+    for n, marker in enumerate(markers):
+        async with session_factory() as session:
+            service = AgreementService(session, inviting_letters, RecordingWaker(), clock)
+            result = await service.mark(
+                MarkRequest(chat=group(n), message=said(BOB, "Price"), marker=marker)
+            )
+        assert result.agreement is not None
+        ids.append(result.agreement.id)
+    outcomes = await asyncio.gather(
+        *(
+            invite(session_factory, inviting_letters, clock, agreement_id, m.id, "c@example.com")
+            for agreement_id, m in zip(ids, markers, strict=True)
+        )
+    )
+    assert outcomes.count(Invited.INVITED) == PER_ADDRESS_WEEK
+    assert outcomes.count(Invited.ADDRESS_LIMIT) == RACERS - PER_ADDRESS_WEEK
+    clock.advance(days=7)
+    assert (
+        await invite(
+            session_factory, inviting_letters, clock, ids[-1], markers[-1].id, "c@example.com"
+        )
+        is Invited.INVITED
+    )

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.addresses import InvalidAddress, address_and_rest, masked, normalize_address
+from bot.core.addresses import (
+    InvalidAddress,
+    address_and_rest,
+    mailbox_key,
+    masked,
+    normalize_address,
+)
 
 
 def test_case_and_spaces_make_one_address() -> None:
@@ -40,3 +46,9 @@ def test_an_address_is_masked_to_its_first_character_and_domain() -> None:
 )
 def test_the_first_word_with_an_at_is_an_address(args, expected) -> None:
     assert address_and_rest(args) == expected
+
+
+def test_a_mailbox_key_drops_tags_and_gmail_dots() -> None:
+    assert mailbox_key("Client+crm@Example.com") == "client@example.com"
+    assert mailbox_key("c.lient+x@googlemail.com") == "client@gmail.com"
+    assert mailbox_key("c.lient@example.com") == "c.lient@example.com"  # dots matter elsewhere

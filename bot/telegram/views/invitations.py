@@ -50,6 +50,13 @@ def invitation_text(invitation: Invitation) -> str:
             "may. Nobody was invited; try again tomorrow.",
             limit,
         ),
+        Invited.ADDRESS_LIMIT: ngettext(
+            "{address} was invited {limit} time this week, the most the bot mails one address. "
+            "Nobody was invited; try again next week.",
+            "{address} was invited {limit} times this week, the most the bot mails one address. "
+            "Nobody was invited; try again next week.",
+            limit,
+        ),
     }
     return texts[invitation.outcome].format(address=address, number=number, limit=limit)
 

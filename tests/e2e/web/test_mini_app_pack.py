@@ -222,3 +222,13 @@ async def test_an_expired_pack_link_says_so(site: Site, monkeypatch: pytest.Monk
     )
     status, _ = await fetched(site, link["url"])
     assert status == 410
+
+
+async def test_a_pack_link_fetched_in_a_loop_is_slowed_down(site: Site) -> None:
+    story = await agreements_in_two_groups(site)
+    _, link = await pack_link(
+        site, init_data_for(story.ann), f"/api/agreements/{story.ids['intact']}/pack"
+    )
+    fetches = range(pack_api.LINK_FETCHES_PER_MINUTE + 1)
+    statuses = [(await fetched(site, link["url"]))[0] for _ in fetches]
+    assert statuses[-1] == 429 and set(statuses[:-1]) == {200}
