@@ -17,8 +17,9 @@ from bot.db.models import Unsubscribe
 from bot.db.upsert import insert_ignoring_duplicates
 from bot.mail import kinds
 
-# The one mail an unsubscribed address still gets: the code it asked for itself.
-ALWAYS_SENT = frozenset({kinds.VERIFICATION_CODE})
+# The mails an unsubscribed address still gets: a code someone asked for to bind it (as
+# their own, or as a chat's archive), useless unless they read it there.
+ALWAYS_SENT = frozenset({kinds.VERIFICATION_CODE, kinds.ARCHIVE_CODE})
 
 
 def normalized(address: str) -> str:

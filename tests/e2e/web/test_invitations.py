@@ -54,9 +54,12 @@ async def test_an_address_typed_in_a_group_is_deleted_and_invited(
 
     [mail] = await harness.mailbox.wait_for(to="client@example.com", where=is_invitation)
     message = mail.message
-    assert (
-        str(message["Subject"]) == "Please confirm agreement #1"
-    )  # no chat title: a sender names the chat
+    # No chat title in the subject: whoever invites names the chat.
+    assert str(message["Subject"]) == "Please confirm agreement #1"
+    # Like every mail but a code's, a way out: one-click, and said in the footer.
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert f"<{site.base_url}/u/" in str(message["List-Unsubscribe"])
+    assert "/unsubscribe" in text_of(message)
     assert OFFER in text_of(message)
     assert "Ann Lee" in text_of(message) and "Ben" in text_of(message)
     [party] = await email_parties(database_url)
