@@ -46,7 +46,7 @@ async def queue_amendment_mails_of(
     to_mail = await not_yet_mailed(session, topic, await recipients_of(session, agreement, topic))
     if not to_mail:
         return 0
-    previous = await _replaced(session, agreement, amendment)
+    previous = await replaced_text(session, agreement, amendment)
     acceptances = [
         (acceptance.accepted_at, user)
         for acceptance, user in await session.execute(
@@ -63,7 +63,7 @@ async def queue_amendment_mails_of(
     )
 
 
-async def _replaced(
+async def replaced_text(
     session: AsyncSession, agreement: Agreement, amendment: Amendment
 ) -> AgreedText:
     """What the amendment replaced: the amendment before it, or the original."""
