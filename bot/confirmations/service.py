@@ -141,10 +141,10 @@ class ConfirmationService(Service):
         )
         self._session.add(confirmation)
         add_link(self._session, chat_id, head, confirmation)
-        party.confirmed_at = now
         # Read under the agreement's lock, which edits take too: its acceptance is needed
         # for exactly the versions stored after this (bot/mail/email_acceptors.py).
         party.confirmed_at_version = await latest_version_number(self._session, agreement.id)
+        party.confirmed_at = now
         await self._session.flush()
         if self._stamper is not None:
             request_stamp(self._session, sealed.digest, now, confirmation_id=confirmation.id)
