@@ -93,8 +93,9 @@ class EarlierVersion:
 
 @dataclass(frozen=True, slots=True)
 class AcceptanceView:
-    person: PersonView
+    person: PersonView | None  # None: a confirmed address accepted by email
     time_utc: str
+    address: str | None = None  # that address, masked
 
 
 def summary_of(text: str, words: int = SUMMARY_WORDS, max_length: int = 80) -> str:
@@ -420,8 +421,10 @@ class Letters:
         now: datetime,
         *,
         stamp: bytes | None = None,
+        by_email: Sequence[tuple[datetime, str]] = (),
     ) -> list[Mail]:
-        """Needs ``agreement.chat`` and ``agreement.parties`` with their users loaded."""
+        """Needs ``agreement.chat`` and ``agreement.parties`` with their users loaded.
+        ``by_email``: the confirmed addresses that accepted it, masked, with the time."""
         amendment_label = label(agreement.number, amendment.number)
         filename = record_filename(agreement.chat_id, amendment_label)
         context = {
@@ -440,7 +443,8 @@ class Letters:
             "record_filename": filename,
             "accepted_by": [
                 AcceptanceView(_person(user), format_utc(moment)) for moment, user in acceptances
-            ],
+            ]
+            + [AcceptanceView(None, format_utc(moment), shown) for moment, shown in by_email],
             "amended_at_utc": format_utc(amendment.created_at),
             "amended_at_local": format_local(amendment.created_at, self._zone),
             "parties": [_person(party.user) for party in agreement.parties],
