@@ -29,6 +29,7 @@ from bot.evidence.tsa_client import TimestampAuthority
 from bot.journal.housekeeping import Housekeeping
 from bot.journal.journal import Journal
 from bot.logs import mask_address
+from bot.mail.accept_links import AcceptLinks
 from bot.mail.invitation_links import InvitationLinks
 from bot.mail.letters import Letters
 from bot.mail.outbox import FailureNotifier, MailWaker, MailWorker
@@ -92,13 +93,12 @@ def build_letters(settings: Settings) -> Letters:
             settings.dkim_private_key_file.read_bytes(),
         )
     max_attachment = int(settings.mail_max_attachment_mb * 1024 * 1024)
-    links = None
-    if settings.web_base is not None:  # invitations' links open the web pages
-        links = InvitationLinks(
-            LinkSigner(link_key(settings.bot_token.get_secret_value())),
-            settings.web_base,
-            timedelta(days=settings.invitation_link_days),
-        )
+    links, accept_links = None, None
+    if settings.web_base is not None:  # invitations' and alerts' links open the web pages
+        link_signer = LinkSigner(link_key(settings.bot_token.get_secret_value()))
+        valid_for = timedelta(days=settings.invitation_link_days)
+        links = InvitationLinks(link_signer, settings.web_base, valid_for)
+        accept_links = AcceptLinks(link_signer, settings.web_base, valid_for)
     return Letters(
         renderer,
         settings.mail_from,
@@ -109,6 +109,7 @@ def build_letters(settings: Settings) -> Letters:
         record_pages=settings.web_base,
         invitation_links=links,
         unsubscribe=unsubscribe_links(settings),
+        accept_links=accept_links,
     )
 
 

@@ -226,8 +226,9 @@ class Settings(TimestampSettings, DkimSettings, SenderSettings, LogSettings):
     files_mb_per_user_per_day: float = Field(default=200.0, gt=0)
     files_mb_per_chat_per_day: float = Field(default=500.0, gt=0)
     # Invitations by email (/agree client@example.com, the Mini App): how long their
-    # confirm and refuse links work, and how many one person, and one chat, may send in
-    # 24 hours. Counted in the database (see bot/agreements/invitations.py).
+    # confirm and refuse links (and an edit alert's accept link) work, and how many one
+    # person, and one chat, may send in 24 hours. Counted in the database (see
+    # bot/agreements/invitations.py).
     invitation_link_days: int = Field(default=14, ge=1, le=365)
     invitations_per_user_day: int = Field(default=20, ge=1)
     invitations_per_chat_day: int = Field(default=50, ge=1)

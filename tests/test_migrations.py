@@ -44,6 +44,7 @@ TABLES = {
     "archive_codes",
     "unsubscribes",
     "email_confirmations",
+    "email_acceptances",
 }
 
 

@@ -36,6 +36,7 @@ from bot.evidence.stamps import StampWaker, request_stamp
 from bot.logs import mask_address
 from bot.mail.alerts import agreed_text
 from bot.mail.confirmations import queue_confirmation_mails_of
+from bot.mail.email_acceptors import latest_version_number
 from bot.mail.letters import Letters
 from bot.mail.outbox import MailWaker
 from bot.mail.refusals import refuse
@@ -140,6 +141,9 @@ class ConfirmationService(Service):
         )
         self._session.add(confirmation)
         add_link(self._session, chat_id, head, confirmation)
+        # Read under the agreement's lock, which edits take too: its acceptance is needed
+        # for exactly the versions stored after this (bot/mail/email_acceptors.py).
+        party.confirmed_at_version = await latest_version_number(self._session, agreement.id)
         party.confirmed_at = now
         await self._session.flush()
         if self._stamper is not None:

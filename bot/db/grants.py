@@ -33,6 +33,7 @@ PRIVILEGES: dict[str, str] = {
     "parties": ADD,
     "message_versions": ADD,
     "acceptances": ADD,
+    "email_acceptances": ADD,
     "amendments": ADD,
     "agreement_files": ADD,
     "message_deletions": ADD,
@@ -40,7 +41,7 @@ PRIVILEGES: dict[str, str] = {
     "email_confirmations": ADD,
     "refused_addresses": ADD,
     # An invitation is confirmed or refused once (the check and the code agree).
-    "email_parties": f"{ADD}, UPDATE (confirmed_at, refused_at)",
+    "email_parties": f"{ADD}, UPDATE (confirmed_at, confirmed_at_version, refused_at)",
     "terms_acceptances": ADD,
     # An archive address is ended once (removed or replaced), and the row kept.
     "chat_archives": f"{ADD}, UPDATE (removed_by_id, removed_at)",

@@ -218,6 +218,10 @@ class EmailParty(Base):
         UniqueConstraint("agreement_id", "address"),  # one invitation per agreement and address
         Index("ix_email_parties_added_by_id_added_at", "added_by_id", "added_at"),  # the limits
         CheckConstraint("confirmed_at IS NULL OR refused_at IS NULL", name="confirmed_or_refused"),
+        CheckConstraint(
+            "(confirmed_at IS NULL) = (confirmed_at_version IS NULL)",
+            name="version_when_confirmed",
+        ),
     )
 
     id: Mapped[int] = mapped_column(SurrogateKey, primary_key=True)
@@ -228,6 +232,9 @@ class EmailParty(Base):
     added_at: Mapped[datetime]
     confirmed_at: Mapped[datetime | None]
     refused_at: Mapped[datetime | None]
+    # The message's latest version number when it confirmed (0: unedited). Its acceptance
+    # is needed for later versions only (bot/mail/email_acceptors.py).
+    confirmed_at_version: Mapped[int | None]
 
 
 class RefusedAddress(Base):
@@ -417,6 +424,18 @@ class Acceptance(Base):
 
     version_id: Mapped[int] = mapped_column(ForeignKey("message_versions.id"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    accepted_at: Mapped[datetime]
+
+
+class EmailAcceptance(Base):
+    """A confirmed address accepted a given version from its alert mail (the button on the
+    page behind its link), under the signing terms the page showed. Never changed."""
+
+    __tablename__ = "email_acceptances"
+
+    version_id: Mapped[int] = mapped_column(ForeignKey("message_versions.id"), primary_key=True)
+    email_party_id: Mapped[int] = mapped_column(ForeignKey("email_parties.id"), primary_key=True)
+    terms_acceptance_id: Mapped[int] = mapped_column(ForeignKey("terms_acceptances.id"))
     accepted_at: Mapped[datetime]
 
 

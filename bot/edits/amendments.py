@@ -6,10 +6,12 @@ import enum
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 
 from bot.agreements.lock import lock_agreement
+from bot.core.addresses import masked
 from bot.core.directory import remember_user
 from bot.core.labels import label
 from bot.core.people import Person, full_name
@@ -20,6 +22,7 @@ from bot.evidence.records import AMENDMENT_FORMAT, iso_utc, seal
 from bot.evidence.stamps import request_stamp
 from bot.mail.alerts import agreed_text
 from bot.mail.amendments import queue_amendment_mails_of
+from bot.mail.email_acceptors import ByEmail, accepted_by_email, waiting_by_email
 from bot.mail.service import Service
 from bot.terms.acceptances import accepted_terms
 from bot.terms.in_records import terms_field
@@ -41,7 +44,9 @@ class Acceptation(enum.StrEnum):
 class AcceptResult:
     outcome: Acceptation
     agreement_number: int = 0
-    waiting_for: list[str] = field(default_factory=list)
+    waiting_for: list[str] = field(default_factory=list)  # parties in Telegram, by name
+    # Confirmed addresses whose acceptance by email this version needs, masked.
+    waiting_by_email: list[str] = field(default_factory=list)
     amendment_label: str | None = None
     digest: str | None = None
     language: str = "en"  # of the agreement's card, for the notice in the chat
@@ -70,6 +75,24 @@ class AmendmentService(Service):
         agreement = await lock_agreement(self._session, chat_id, version.agreement_id, loaded=True)
         if agreement is None:  # not this chat's: a button's ids are the sender's to choose
             return AcceptResult(Acceptation.UNKNOWN)
+        stale = await self._stale(agreement, version)
+        if stale is not None:
+            return stale
+        party_ids = {party.user_id for party in agreement.parties}
+        if person.id not in party_ids:
+            return AcceptResult(Acceptation.NOT_A_PARTY, agreement.number)
+        if await self._session.get(Acceptance, (version.id, person.id)) is not None:
+            return AcceptResult(Acceptation.ALREADY_ACCEPTED, agreement.number)
+
+        now = self._clock()
+        await remember_user(self._session, person, now)
+        self._session.add(Acceptance(version_id=version.id, user_id=person.id, accepted_at=now))
+        await self._session.flush()
+        return await self._settle(agreement, version, now)
+
+    async def _stale(self, agreement: Agreement, version: MessageVersion) -> AcceptResult | None:
+        """Why ``version`` can no longer be accepted (a newer edit, or it is an amendment
+        already), read under the agreement's lock; None while it awaits acceptance."""
         number = agreement.number
         latest = await self._session.scalar(
             select(func.max(MessageVersion.number)).where(
@@ -85,26 +108,30 @@ class AmendmentService(Service):
             return AcceptResult(
                 Acceptation.ALREADY_AMENDED, number, amendment_label=label(number, amended.number)
             )
-        party_ids = {party.user_id for party in agreement.parties}
-        if person.id not in party_ids:
-            return AcceptResult(Acceptation.NOT_A_PARTY, number)
-        if await self._session.get(Acceptance, (version.id, person.id)) is not None:
-            return AcceptResult(Acceptation.ALREADY_ACCEPTED, number)
+        return None
 
-        now = self._clock()
-        await remember_user(self._session, person, now)
-        self._session.add(Acceptance(version_id=version.id, user_id=person.id, accepted_at=now))
-        await self._session.flush()
+    async def _settle(
+        self, agreement: Agreement, version: MessageVersion, now: datetime
+    ) -> AcceptResult:
+        """After an acceptance (in Telegram or by email), under the lock: who is still
+        waited for, or, if nobody, the amendment, recorded here. Commits either way."""
+        number = agreement.number
         accepted = set(
             await self._session.scalars(
                 select(Acceptance.user_id).where(Acceptance.version_id == version.id)
             )
         )
         waiting = [p for p in agreement.parties if p.user_id not in accepted]
-        if waiting:
+        by_email = await waiting_by_email(self._session, agreement, version)
+        if waiting or by_email:
             await self._session.commit()
-            names = [_name(p.user) for p in waiting]
-            return AcceptResult(Acceptation.ACCEPTED, number, waiting_for=names)
+            return AcceptResult(
+                Acceptation.ACCEPTED,
+                number,
+                waiting_for=[_name(p.user) for p in waiting],
+                waiting_by_email=[masked(party.address) for party in by_email],
+                language=agreement.answer_language,
+            )
 
         amendment = await self._amend(agreement, version, now)
         await self._session.commit()
@@ -145,6 +172,7 @@ class AmendmentService(Service):
         )
         # The record names the terms each party had accepted (bot/terms/in_records.py).
         terms = await accepted_terms(self._session, [user.id for _acc, user in acceptances], now)
+        by_email = await accepted_by_email(self._session, version.id)
         sealed = seal(
             {
                 "format": AMENDMENT_FORMAT,
@@ -171,7 +199,8 @@ class AmendmentService(Service):
                         "terms": terms_field(terms.get(user.id)),
                     }
                     for acc, user in acceptances
-                ],
+                ]
+                + [email_entry(acceptance) for acceptance in by_email],
                 "amended_at": iso_utc(now),
             }
         )
@@ -192,6 +221,18 @@ class AmendmentService(Service):
             request_stamp(self._session, amendment.digest, now, amendment_id=amendment.id)
         await queue_amendment_mails_of(self._session, self._letters, agreement, amendment, now)
         return amendment
+
+
+def email_entry(acceptance: ByEmail) -> dict[str, Any]:
+    """An address's acceptance in the record: masked, as every page may show the record;
+    its confirmation's record, in the same chain, holds it whole."""
+    return {
+        "kind": "email",
+        "address": masked(acceptance.address),
+        "confirmation": acceptance.confirmation_digest,
+        "accepted_at": iso_utc(acceptance.accepted_at),
+        "terms": terms_field(acceptance.terms),
+    }
 
 
 def _name(user: User) -> str:

@@ -11,6 +11,7 @@ from bot.core.labels import label
 from bot.db.loading import load_agreement
 from bot.db.models import Agreement, Amendment, EditAlert, Mail, MessageVersion, User
 from bot.mail import kinds
+from bot.mail.email_acceptors import asked_to_accept
 from bot.mail.letters import AgreedText, Letters
 from bot.mail.queuing import enqueue, recipients_of
 
@@ -32,6 +33,7 @@ async def queue_alert_mails(
     editors = await _users(session, {v.editor_id for v in versions if v.editor_id})
     mailed_at = await agreement_mailed_at(session, agreement.id)
     to_mail = await recipients_of(session, agreement, kinds.edit_alert_topic(alert.id))
+    asked = await _asked(session, agreement, versions[-1]) if versions else frozenset()
     queued = enqueue(
         session,
         letters.edit_alert(
@@ -43,10 +45,23 @@ async def queue_alert_mails(
             to_mail,
             now,
             agreement_mailed_at=mailed_at or agreement.marked_at,
+            asked=asked,
         ),
     )
     alert.mailed_at = now
     return queued
+
+
+async def _asked(
+    session: AsyncSession, agreement: Agreement, latest: MessageVersion
+) -> frozenset[int]:
+    """The confirmed addresses whose acceptance ``latest`` needs, unless it is an
+    amendment already (every party accepted it before the alert's window passed)."""
+    amended = await session.scalar(select(Amendment.id).where(Amendment.version_id == latest.id))
+    if amended is not None:
+        return frozenset()
+    asked = await asked_to_accept(session, agreement, latest.number)
+    return frozenset(party.party_id for party in asked)
 
 
 async def queue_due_alerts(session: AsyncSession, letters: Letters, now: datetime) -> int:

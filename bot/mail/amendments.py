@@ -7,11 +7,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.addresses import masked
 from bot.core.labels import label
 from bot.db.loading import load_agreement
 from bot.db.models import Acceptance, Agreement, Amendment, User
 from bot.evidence.stamps import stamp_states
 from bot.mail import kinds
+from bot.mail.email_acceptors import accepted_by_email
 from bot.mail.letters import AgreedText, Letters
 from bot.mail.queuing import enqueue, not_yet_mailed, recipients_of
 
@@ -46,7 +48,7 @@ async def queue_amendment_mails_of(
     to_mail = await not_yet_mailed(session, topic, await recipients_of(session, agreement, topic))
     if not to_mail:
         return 0
-    previous = await _replaced(session, agreement, amendment)
+    previous = await replaced_text(session, agreement, amendment)
     acceptances = [
         (acceptance.accepted_at, user)
         for acceptance, user in await session.execute(
@@ -56,14 +58,27 @@ async def queue_amendment_mails_of(
             .order_by(Acceptance.accepted_at, Acceptance.user_id)
         )
     ]
+    by_email = [
+        (acceptance.accepted_at, masked(acceptance.address))
+        for acceptance in await accepted_by_email(session, amendment.version_id)
+    ]
     token = stamp.token if stamp is not None else None
     return enqueue(
         session,
-        letters.amendment(agreement, amendment, previous, acceptances, to_mail, now, stamp=token),
+        letters.amendment(
+            agreement,
+            amendment,
+            previous,
+            acceptances,
+            to_mail,
+            now,
+            stamp=token,
+            by_email=by_email,
+        ),
     )
 
 
-async def _replaced(
+async def replaced_text(
     session: AsyncSession, agreement: Agreement, amendment: Amendment
 ) -> AgreedText:
     """What the amendment replaced: the amendment before it, or the original."""

@@ -19,6 +19,8 @@ class ConfirmedAddress:
     address: str
     language: str
     thread: str | None  # the invitation's Message-ID, when it was sent
+    party_id: int  # its EmailParty
+    confirmed_at_version: int  # the message's latest version when it confirmed (0: none)
 
 
 async def confirmed_by_email(
@@ -46,7 +48,13 @@ async def confirmed_by_email(
         return []
     threads = await invitation_threads(session, agreement_id)
     return [
-        ConfirmedAddress(party.address, party.language, threads.get(party.address))
+        ConfirmedAddress(
+            party.address,
+            party.language,
+            threads.get(party.address),
+            party.id,
+            party.confirmed_at_version or 0,
+        )
         for party in wanted
     ]
 

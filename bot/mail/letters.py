@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,6 +26,7 @@ from bot.db.models import (
     User,
 )
 from bot.mail import kinds
+from bot.mail.accept_links import AcceptLinks
 from bot.mail.entity_html import EntitiesToHtml
 from bot.mail.file_names import file_name
 from bot.mail.invitation_links import InvitationLinks
@@ -92,8 +93,9 @@ class EarlierVersion:
 
 @dataclass(frozen=True, slots=True)
 class AcceptanceView:
-    person: PersonView
+    person: PersonView | None  # None: a confirmed address accepted by email
     time_utc: str
+    address: str | None = None  # that address, masked
 
 
 def summary_of(text: str, words: int = SUMMARY_WORDS, max_length: int = 80) -> str:
@@ -135,8 +137,12 @@ class Letters:
         record_pages: str | None = None,
         invitation_links: InvitationLinks | None = None,
         unsubscribe: UnsubscribeLinks | None = None,
+        accept_links: AcceptLinks | None = None,
     ) -> None:
         self._renderer = renderer
+        # The link in an edit alert to a confirmed address, where it accepts the version
+        # (WEB_BASE_URL set). None: such addresses are told of edits only.
+        self._accept_links = accept_links
         # The confirm and refuse links of invitations (WEB_BASE_URL set). None: no invitations.
         self._invitation_links = invitation_links
         # Each recipient's way out, in the footer and List-Unsubscribe; None: only the bot's
@@ -324,8 +330,11 @@ class Letters:
         now: datetime,
         *,
         agreement_mailed_at: datetime,
+        asked: Set[int] = frozenset(),
     ) -> list[Mail]:
-        """``versions``: every version of the message so far, oldest first."""
+        """``versions``: every version of the message so far, oldest first. ``asked``: the
+        confirmed addresses (EmailParty ids) whose acceptance the latest version needs:
+        their mail links the page where they accept it."""
         author = PersonView(agreement.author_name, agreement.author_username, agreement.author_id)
         edits = []
         previous_text = agreement.text
@@ -356,7 +365,19 @@ class Letters:
             "file_replaced": bool(versions)
             and agreement.media is not None
             and file_replaced(agreement.media, versions[-1].media),
+            "accept_url": None,  # a personal value in the mails that have one
+            "accept_expires_utc": None,
         }
+        links = self._accept_links
+        urls: dict[int, str] = {}
+        if links is not None and versions and asked:
+            urls = {party: links.url(party, versions[-1].id, now) for party in asked}
+            context["accept_expires_utc"] = format_utc(links.expiry(now))
+
+        def accept_url(recipient: Recipient) -> dict[str, str]:
+            url = urls.get(recipient.email_party_id or 0)
+            return {"accept_url": url} if url else {}
+
         return self._mails(
             kinds.EDIT_ALERT,
             recipients,
@@ -364,6 +385,7 @@ class Letters:
             now,
             topic=kinds.edit_alert_topic(alert.id),
             agreement_id=agreement.id,
+            personal_of=accept_url,
         )
 
     def deletion(
@@ -399,8 +421,10 @@ class Letters:
         now: datetime,
         *,
         stamp: bytes | None = None,
+        by_email: Sequence[tuple[datetime, str]] = (),
     ) -> list[Mail]:
-        """Needs ``agreement.chat`` and ``agreement.parties`` with their users loaded."""
+        """Needs ``agreement.chat`` and ``agreement.parties`` with their users loaded.
+        ``by_email``: the confirmed addresses that accepted it, masked, with the time."""
         amendment_label = label(agreement.number, amendment.number)
         filename = record_filename(agreement.chat_id, amendment_label)
         context = {
@@ -419,7 +443,8 @@ class Letters:
             "record_filename": filename,
             "accepted_by": [
                 AcceptanceView(_person(user), format_utc(moment)) for moment, user in acceptances
-            ],
+            ]
+            + [AcceptanceView(None, format_utc(moment), shown) for moment, shown in by_email],
             "amended_at_utc": format_utc(amendment.created_at),
             "amended_at_local": format_local(amendment.created_at, self._zone),
             "parties": [_person(party.user) for party in agreement.parties],
@@ -510,23 +535,28 @@ class Letters:
         headers: dict[str, str] | None = None,
         attachments: tuple[Attachment, ...] = (),
         expires_at: datetime | None = None,
+        personal_of: Callable[[Recipient], dict[str, str]] | None = None,
     ) -> list[Mail]:
-        """One mail per recipient, each body rendered once per language: rendering and
-        encoding were most of an /agree's CPU, and the parties get the same bytes but for
-        their addresses and their own unsubscribe link."""
+        """One mail per recipient, each body rendered once per language (and per set of
+        ``personal_of``'s values: a link some recipients get): rendering and encoding were
+        most of an /agree's CPU, and the parties get the same bytes but for their
+        addresses and their own links."""
         links = None if kind in ALWAYS_SENT else self._unsubscribe
         if kind not in ALWAYS_SENT:  # the footer: a link filled in per recipient, or none
             context = context | {"unsubscribe_url": None}
         personal = ("unsubscribe_url",) if links else ()
-        bodies: dict[str, MailBody] = {}
+        bodies: dict[tuple[str, tuple[str, ...]], MailBody] = {}
         mails = []
         for recipient in recipients:
             language = language_for(recipient.language)
-            body = bodies.get(language)
+            own = personal_of(recipient) if personal_of else {}
+            names = (*personal, *sorted(own))
+            body = bodies.get((language, names))
             if body is None:
-                body = bodies[language] = compose_body(
-                    self._renderer, kind, language, context, attachments, personal
+                body = bodies[language, names] = compose_body(
+                    self._renderer, kind, language, context, attachments, names
                 )
+            values = {"unsubscribe_url": links.footer(recipient.address)} if links else {}
             message_id = make_message_id(self._mail_from)
             raw = address_body(
                 body,
@@ -536,7 +566,7 @@ class Letters:
                 now=now,
                 in_reply_to=recipient.in_reply_to,
                 extra_headers=headers,
-                personal={"unsubscribe_url": links.footer(recipient.address)} if links else None,
+                personal=values | own or None,
                 unsubscribe=links.header(recipient.address) if links else (),
             )
             # Signed once, here: a resend after a crash sends these same bytes.

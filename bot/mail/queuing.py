@@ -19,7 +19,7 @@ from bot.core.directory import verified_addresses
 from bot.db.models import Agreement, Mail, MailStatus, User
 from bot.mail import kinds
 from bot.mail.archive_copies import archive_copy
-from bot.mail.email_parties import confirmed_by_email
+from bot.mail.email_parties import ConfirmedAddress, confirmed_by_email
 from bot.mail.unsubscribes import normalized, subscribed, unsubscribed_among
 
 
@@ -35,6 +35,8 @@ class Recipient:
     # A chat archive's copy: its mail's topic is kinds.archive_topic(topic), so that it is
     # told apart from a party's mail to the same address, and a removal finds it.
     archive: bool = False
+    # An address that confirmed the agreement by email: its invitation (EmailParty).
+    email_party_id: int | None = None
 
     @property
     def user_id(self) -> int | None:
@@ -54,17 +56,30 @@ async def recipients_of(
     that confirmed it by email, under their invitations, and the chat's archive if one is
     set and has no copy of the mail about ``topic`` yet. Needs its parties with their users
     loaded."""
-    addresses = await subscribed(session, await addresses_of_parties(session, [agreement]))
-    threads = await agreement_threads(session, agreement.id)
-    parties = parties_to_mail(agreement, addresses, threads)
-    invited = await confirmed_by_email(session, agreement.id, {r.address for r in parties})
-    stopped = await unsubscribed_among(session, [party.address for party in invited])
+    parties = await party_recipients(session, agreement)
     confirmed = [
-        Recipient(None, party.address, party.thread, party.language)
-        for party in invited
-        if normalized(party.address) not in stopped
+        Recipient(None, party.address, party.thread, party.language, email_party_id=party.party_id)
+        for party in await confirmed_recipients(session, agreement, parties)
     ]
     return await with_archive_copy(session, agreement, topic, parties + confirmed)
+
+
+async def party_recipients(session: AsyncSession, agreement: Agreement) -> list[Recipient]:
+    """The agreement's parties with a verified address they have not unsubscribed, each in
+    their thread. Needs its parties with their users loaded."""
+    addresses = await subscribed(session, await addresses_of_parties(session, [agreement]))
+    threads = await agreement_threads(session, agreement.id)
+    return parties_to_mail(agreement, addresses, threads)
+
+
+async def confirmed_recipients(
+    session: AsyncSession, agreement: Agreement, parties: Sequence[Recipient]
+) -> list[ConfirmedAddress]:
+    """The addresses that confirmed the agreement by email and are written to: not one of
+    ``parties``' own (mailed as that party), not unsubscribed, not stopped by "not me"."""
+    invited = await confirmed_by_email(session, agreement.id, {r.address for r in parties})
+    stopped = await unsubscribed_among(session, [party.address for party in invited])
+    return [party for party in invited if normalized(party.address) not in stopped]
 
 
 async def not_yet_mailed(

@@ -1,5 +1,6 @@
-"""Says in the chat what an invited address did (bot/confirmations/notices.py): in the
-agreement's group, under the agreed message; a business chat's owner privately."""
+"""Says in the chat what an invited address did (bot/confirmations/notices.py), and that a
+confirmed address accepted an edit by email (bot/edits/notices.py): in the agreement's
+group, under the agreed message; a business chat's owner privately."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from aiogram.utils.i18n import I18n
 
 from bot.confirmations.notices import ChatNotice
 from bot.core.people import language_for
-from bot.telegram.views.confirmations import notice_text
+from bot.edits.notices import AcceptedByEmail
+from bot.telegram.views.confirmations import accepted_text, notice_text
 
 logger = logging.getLogger(__name__)
 
@@ -25,23 +27,30 @@ class TelegramChatNotices:
     async def tell(self, notice: ChatNotice) -> None:
         with self._i18n.context(), self._i18n.use_locale(language_for(notice.language)):
             text = notice_text(notice)
+        where = (notice.chat_id, notice.thread_id, notice.message_id)
+        await self._say(text, where, notice.owner_id, f"#{notice.number} {notice.happened}")
+
+    async def accepted_by_email(self, notice: AcceptedByEmail) -> None:
+        with self._i18n.context(), self._i18n.use_locale(language_for(notice.language)):
+            text = accepted_text(notice)
+        where = (notice.chat_id, notice.thread_id, notice.message_id)
+        await self._say(text, where, None, f"#{notice.number} accepted by email")
+
+    async def _say(
+        self, text: str, where: tuple[int, int | None, int], owner_id: int | None, what: str
+    ) -> None:
+        chat_id, thread_id, message_id = where
         try:
-            if notice.owner_id is not None:
-                await self._bot.send_message(notice.owner_id, text)
+            if owner_id is not None:
+                await self._bot.send_message(owner_id, text)
                 return
             await self._bot.send_message(
-                notice.chat_id,
+                chat_id,
                 text,
-                message_thread_id=notice.thread_id,
+                message_thread_id=thread_id,
                 reply_parameters=ReplyParameters(
-                    message_id=notice.message_id, allow_sending_without_reply=True
+                    message_id=message_id, allow_sending_without_reply=True
                 ),
             )
         except TelegramAPIError as exc:  # the bot left the chat, say: the record stands
-            logger.warning(
-                "could not tell chat=%s about agreement #%s (%s): %s",
-                notice.chat_id,
-                notice.number,
-                notice.happened.value,
-                exc,
-            )
+            logger.warning("could not tell chat=%s about agreement %s: %s", chat_id, what, exc)

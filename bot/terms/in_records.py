@@ -49,7 +49,7 @@ def named_in_record(record: bytes) -> dict[int, TermsNote | None]:
     document = json.loads(record)
     named: dict[int, TermsNote | None] = {}
     for entry in document.get("parties") or document.get("accepted_by") or []:
-        if "terms" not in entry:
+        if "terms" not in entry or "id" not in entry:  # an address's ("kind": "email")
             continue
         terms = entry["terms"]
         named[entry["id"]] = (

@@ -11,6 +11,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from aiogram import Bot
 from aiohttp import web
@@ -21,12 +22,14 @@ from bot.agreements.invitations import InvitationLimits
 from bot.config import DEFAULT_WEB_PORT, Settings
 from bot.confirmations.notices import ChatNotices
 from bot.core.signed_links import LinkSigner, link_key
+from bot.edits.notices import AcceptNotices
 from bot.evidence.stamps import StampWaker
 from bot.mail.letters import Letters
 from bot.mail.outbox import MailWaker
 from bot.mail.unsubscribe_links import UnsubscribeLinks
 from bot.paths import STATIC_DIR
 from bot.telegram.membership import Membership
+from bot.web.acceptance_page import AcceptancePage
 from bot.web.access import Access
 from bot.web.api_answers import json_errors
 from bot.web.app_api import AppApi
@@ -53,19 +56,23 @@ LOOKUPS_PER_MINUTE = 60
 CHECKS_PER_MINUTE = 10
 # Mini App API calls a minute from one signed-in user: a person browsing makes a few.
 APP_CALLS_PER_MINUTE = 120
-# Invitation pages and presses a minute from one client: a person opens one or two; the
-# tokens are unguessable, and walking them must stay so.
+# Invitation (and accept-link) pages and presses a minute from one client: a person opens
+# one or two; the tokens are unguessable, and walking them must stay so.
 INVITATION_PAGES_PER_MINUTE = 30
+
+
+class Notices(ChatNotices, AcceptNotices, Protocol):
+    """What the chat is told of the pages' presses: confirmations, refusals, acceptances."""
 
 
 @dataclass(frozen=True, slots=True)
 class Acting:
-    """What the pages that act (the invitation's buttons) act with: the mail queue, the
-    stamper and the chat, as the bot's handlers have them."""
+    """What the pages that act (the invitation's and the accept link's buttons) act with:
+    the mail queue, the stamper and the chat, as the bot's handlers have them."""
 
     letters: Letters
     mail_waker: MailWaker
-    notices: ChatNotices
+    notices: Notices
     stamper: StampWaker | None = None
 
 
@@ -144,6 +151,18 @@ class WebSite:
             stamper=acting.stamper,
             verdicts=verdicts,
         )
+        self._acceptance = AcceptancePage(
+            session_factory,
+            renderer,
+            Throttle(INVITATION_PAGES_PER_MINUTE),
+            LinkSigner(link_key(settings.bot_token.get_secret_value())),
+            settings.zone,
+            clock,
+            letters=letters,
+            mail_waker=mail_waker,
+            notices=acting.notices,
+            stamper=acting.stamper,
+        )
 
     def install(self, app: web.Application) -> None:
         """Add the pages to ``app`` (the webhook's server, or the site's own)."""
@@ -160,6 +179,7 @@ class WebSite:
         self._unsubscribe.register(app)
         self._mail_settings.register(app)
         self._invitations.register(app)
+        self._acceptance.register(app)
 
     @contextlib.asynccontextmanager
     async def serving(self) -> AsyncIterator[None]:

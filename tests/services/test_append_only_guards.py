@@ -33,17 +33,20 @@ REWRITES: dict[str, tuple[str, Any]] = {
     "message_deletions": ("deleted_at", None),
     "chain_entries": ("digest", "0" * 64),
     "email_confirmations": ("address", "forger@example.com"),
+    "email_acceptances": ("accepted_at", None),
 }
 
 
 async def every_kind_of_record(group: Chat, engine: AsyncEngine) -> None:
     """An agreement with parties, a version, acceptances, an amendment, a confirmation
-    by email, a file, a deletion and chain places."""
+    by email and an acceptance by email, a file, a deletion and chain places."""
     agreement_id = await group.mark(1, "Price 150 000", by=BOB)
     version = await group.edit(1, "Price 160 000")
     await group.accept(version, ALICE)
     await group.accept(version, BOB)
     await group.confirm_by_email(agreement_id, "client@example.com")
+    later = await group.edit(1, "Price 170 000")
+    await group.accept_by_email(later, "client@example.com")
     tables = Base.metadata.tables
     async with engine.begin() as connection:
         await connection.execute(

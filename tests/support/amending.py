@@ -17,6 +17,7 @@ from bot.confirmations.service import ConfirmationService, Result
 from bot.core.people import ChatInfo, Person
 from bot.db.models import Agreement, Amendment, EmailParty, MessageVersion
 from bot.edits.amendments import AcceptResult, AmendmentService
+from bot.edits.email_accepts import EmailAcceptService
 from bot.edits.service import EditedMessage, EditService
 from bot.evidence.chain import ChainLink, chat_chain
 from bot.mail.alerts import agreed_text
@@ -89,6 +90,41 @@ class Chat:
                 session, self._letters, RecordingWaker(), self._clock, RecordingNotices()
             )
             return await confirmations.confirm(party.id, standing, "en")
+
+    async def accept_by_email(
+        self, version_id: int, address: str, *, invited_to: int | None = None
+    ) -> AcceptResult:
+        """The owner of ``address``, confirmed, presses "I accept the new version" on the
+        page behind its alert's link (English terms). ``invited_to``: the agreement whose
+        invitation the link names, when not the version's (a forged pairing)."""
+        async with self._sessions() as session:
+            version = await session.get(MessageVersion, version_id)
+            assert version is not None
+            party_id = await session.scalar(
+                select(EmailParty.id).where(
+                    EmailParty.agreement_id == (invited_to or version.agreement_id),
+                    EmailParty.address == address,
+                )
+            )
+            assert party_id is not None
+            service = EmailAcceptService(
+                session, self._letters, RecordingWaker(), self._clock, RecordingNotices()
+            )
+            return await service.accept_by_email(party_id, version_id, "en")
+
+    async def refuse_by_email(self, agreement_id: int, address: str) -> Result:
+        """The owner of ``address`` presses "This is not me" on its invitation's page."""
+        async with self._sessions() as session:
+            party_id = await session.scalar(
+                select(EmailParty.id).where(
+                    EmailParty.agreement_id == agreement_id, EmailParty.address == address
+                )
+            )
+            assert party_id is not None
+            confirmations = ConfirmationService(
+                session, self._letters, RecordingWaker(), self._clock, RecordingNotices()
+            )
+            return await confirmations.refuse(party_id)
 
     async def chain(self) -> list[ChainLink]:
         async with self._sessions() as session:

@@ -7,6 +7,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.text_decorations import html_decoration as hd
 
 from bot.confirmations.notices import ChatNotice, Happened
+from bot.edits.notices import AcceptedByEmail
 
 
 def notice_text(notice: ChatNotice) -> str:
@@ -22,3 +23,26 @@ def notice_text(notice: ChatNotice) -> str:
         "“this is not me / don't write to me again”. The bot will not write to it again "
         "about what you add."
     ).format(adder=adder, address=address, number=notice.number)
+
+
+def accepted_text(notice: AcceptedByEmail) -> str:
+    """A confirmed address accepted the new version by email: the amendment it completed,
+    or whom the version still waits for."""
+    address = hd.quote(notice.masked_address)
+    if notice.amendment_label is not None:
+        return _(
+            "📝 <b>Amendment #{label} recorded</b>: {address} accepted the new version of "
+            "agreement #{number} by email, the last acceptance it needed. It is now the agreed "
+            "text and has been emailed to the parties.\nDigest: <code>{digest}</code>"
+        ).format(
+            label=notice.amendment_label,
+            address=address,
+            number=notice.number,
+            digest=notice.digest,
+        )
+    waiting = [hd.quote(name) for name in notice.waiting_for]
+    waiting += [hd.quote(other) for other in notice.waiting_by_email]
+    return _(
+        "✅ {address} accepted the new version of agreement #{number} by email. "
+        "Still waiting for: {names}."
+    ).format(address=address, number=notice.number, names=", ".join(waiting))

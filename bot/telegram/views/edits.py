@@ -128,10 +128,25 @@ def acceptance(result: AcceptResult) -> str:
         Acceptation.ACCEPTED: _("Accepted. Waiting for: {names}."),
         Acceptation.AMENDED: _("Accepted by every party: amendment #{label} is recorded."),
     }
+    if result.outcome is Acceptation.ACCEPTED and result.waiting_by_email:
+        return clip(_waiting_by_email(result), CALLBACK_TEXT_LIMIT)
     text = texts[result.outcome].format(
         number=number, names=", ".join(result.waiting_for), label=result.amendment_label
     )
     return clip(text, CALLBACK_TEXT_LIMIT)
+
+
+def _waiting_by_email(result: AcceptResult) -> str:
+    """Someone who confirmed by email must accept too: they have a link in their mail."""
+    addresses = ", ".join(result.waiting_by_email)
+    if not result.waiting_for:
+        return _(
+            "Accepted. Waiting for {addresses}, who confirmed by email: the new version "
+            "becomes an amendment once accepted from the link in their mail."
+        ).format(addresses=addresses)
+    return _("Accepted. Waiting for: {names}, and by email: {addresses}.").format(
+        names=", ".join(result.waiting_for), addresses=addresses
+    )
 
 
 def amendment_recorded(result: AcceptResult) -> str:
