@@ -17,7 +17,7 @@ from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramAPIError, TelegramBadRequest
+from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramNetworkError
 from aiogram.types import InlineKeyboardMarkup, ReplyParameters
 from aiogram.utils.i18n import I18n
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -28,6 +28,7 @@ from bot.db.gate import write_gate
 from bot.telegram.views import agreements as texts
 
 logger = logging.getLogger(__name__)
+NETWORK_RETRY_PAUSES = (0.2, 1.0)  # seconds before each further try of a card
 
 
 async def post_card(bot: Bot, agreement: AgreementView, zone: ZoneInfo) -> int:
@@ -147,6 +148,16 @@ class CardPoster:
             return await asyncio.shield(posting)
         return self._posted.get(agreement.id)
 
+    async def _post_card_retrying(self, agreement: AgreementView) -> int:
+        """A connection dropped on the way (a keep-alive connection the server had just
+        closed, say) is tried again a few times: a card lost here waits for a restart."""
+        for pause in NETWORK_RETRY_PAUSES:
+            try:
+                return await post_card(self._bot, agreement, self._zone)
+            except TelegramNetworkError:
+                await asyncio.sleep(pause)
+        return await post_card(self._bot, agreement, self._zone)
+
     async def _post(self, agreement: AgreementView) -> None:
         # Neither the slot nor the answer waits for the database: a handler holding its
         # write turn may be waiting for either (db/gate.py).
@@ -167,7 +178,7 @@ class CardPoster:
     async def _send(self, agreement: AgreementView) -> int | None:
         card_id = None
         try:
-            card_id = await post_card(self._bot, agreement, self._zone)
+            card_id = await self._post_card_retrying(agreement)
         except TelegramAPIError as exc:  # removed from the chat meanwhile, say
             logger.warning(
                 "card not posted chat=%s agreement=%s: %s", agreement.chat_id, agreement.id, exc

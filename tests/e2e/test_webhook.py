@@ -219,7 +219,11 @@ async def test_bodies_that_are_not_updates_get_a_4xx_and_unknown_kinds_are_ignor
             take_update(api)
             ben.says(group, "/agree", reply_to=offer)
             await Telegram(api, client, base).deliver()
-            assert any("recorded" in m["text"] for m in api.bot_messages(group.id))
+
+            async def card_posted() -> bool:  # cards go beside the updates, not in them
+                return any("recorded" in m["text"] for m in api.bot_messages(group.id))
+
+            await eventually(card_posted, what="the card")
         failures = [r for r in log.records if r.levelno >= logging.ERROR or r.exc_info]
         assert failures == []
     assert api.errors == []
